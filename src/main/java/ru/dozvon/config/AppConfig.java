@@ -1,0 +1,77 @@
+package ru.dozvon.config;
+
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the service, read once at start-up by {@link ConfigLoader} and passed down by
+ * constructor. Records holding secrets redact them in {@code toString()}.
+ *
+ * @param sections the raw YAML sections of the features that parse their own settings
+ *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
+ */
+public record AppConfig(
+    Http http, Database database, Ami ami, Auth auth, Company company,
+    Map<String, Map<String, Object>> sections) {
+
+  /** HTTP server settings. */
+  public record Http(int port, int maxBodyBytes) {
+  }
+
+  /**
+   * Where the database is. An empty {@code url} means: start the embedded PostgreSQL in
+   * {@code dataDir}.
+   */
+  public record Database(Optional<DbUrl> url, Path dataDir, int poolSize) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  /** A parsed {@code postgresql://user:pass@host:port/db} URL. */
+  public record DbUrl(String host, int port, String database, String user, String password) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    @Override
+    public String toString() {
+      return "postgresql://" + user + ":***@" + host + ":" + port + "/" + database;
+    }
+  }
+
+  /** The Asterisk manager interface. An empty host means no PBX: AMI is DISABLED. */
+  public record Ami(String host, int port, String user, String secret,
+                    List<String> inboundContexts, String originateContext) {
+    public boolean enabled() {
+      return !host.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Ami[host=" + host + ", port=" + port + ", user=" + user + ", secret=***, inboundContexts="
+          + inboundContexts + ", originateContext=" + originateContext + "]";
+    }
+  }
+
+  /** Authentication: the built-in admin's token, if given (otherwise generated once). */
+  public record Auth(Optional<String> adminToken) {
+    @Override
+    public String toString() {
+      return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + "]";
+    }
+  }
+
+  /** The company's calendar: time zone and when customers may be called. */
+  public record Company(ZoneId timezone, LocalTime callingFrom, LocalTime callingTo, String callingDays) {
+  }
+
+  /** The raw YAML section of a feature, empty when absent. */
+  public Map<String, Object> section(String name) {
+    return sections.getOrDefault(name, Map.of());
+  }
+}

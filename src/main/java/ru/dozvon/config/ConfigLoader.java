@@ -1,0 +1,242 @@
+package ru.dozvon.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads the settings: {@code config/application.yaml} (from the working folder, or the copy inside
+ * the jar), then the file named by {@code DOZVON_CONFIG}, then environment variables; later wins.
+ * Every bad value fails with a {@link ConfigException} naming the key, the value and the form.
+ */
+public final class ConfigLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
+  /** Environment variable -> settings path. */
+  static final Map<String, String> ENV = Map.ofEntries(
+      Map.entry("DOZVON_HTTP_PORT", "http.port"),
+      Map.entry("DOZVON_HTTP_MAX_BODY_BYTES", "http.maxBodyBytes"),
+      Map.entry("DOZVON_DB_URL", "database.url"),
+      Map.entry("DOZVON_DATA_DIR", "database.dataDir"),
+      Map.entry("DOZVON_DB_POOL_SIZE", "database.poolSize"),
+      Map.entry("DOZVON_AMI_HOST", "ami.host"),
+      Map.entry("DOZVON_AMI_PORT", "ami.port"),
+      Map.entry("DOZVON_AMI_USER", "ami.user"),
+      Map.entry("DOZVON_AMI_SECRET", "ami.secret"),
+      Map.entry("DOZVON_INBOUND_CONTEXTS", "ami.inboundContexts"),
+      Map.entry("DOZVON_ORIGINATE_CONTEXT", "ami.originateContext"),
+      Map.entry("DOZVON_ADMIN_TOKEN", "auth.adminToken"),
+      Map.entry("DOZVON_TIMEZONE", "company.timezone"),
+      Map.entry("DOZVON_CALLING_HOURS", "company.callingHours"),
+      Map.entry("DOZVON_CALLING_DAYS", "company.callingDays"));
+
+  /** Variables read elsewhere (logback) or by this loader itself. */
+  private static final Set<String> OTHER_VARIABLES = Set.of("DOZVON_CONFIG", "DOZVON_LOG_LEVEL");
+
+  private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url");
+  private static final Pattern DB_URL = Pattern.compile(
+      "(?:jdbc:)?postgres(?:ql)?://(?:([^:@/]+)(?::([^@/]*))?@)?([^:/?#]+)(?::(\\d{1,5}))?/([^/?#]+)");
+  private static final Pattern HOURS = Pattern.compile("(\\d{1,2}:\\d{2})\\s*-\\s*(\\d{1,2}:\\d{2})");
+  private static final Pattern DAYS = Pattern.compile(
+      "(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*");
+
+  private ConfigLoader() {
+  }
+
+  /** Loads from the process environment and the working folder. */
+  public static AppConfig load() {
+    return load(System.getenv(), Path.of(""));
+  }
+
+  /** Loads with the given environment, resolving {@code config/application.yaml} under {@code workDir}. */
+  public static AppConfig load(Map<String, String> env, Path workDir) {
+    Settings s = new Settings(SECRETS);
+    Path local = workDir.resolve("config/application.yaml");
+    if (Files.isRegularFile(local)) {
+      s.merge(readYaml(local), local.toString());
+    } else {
+      s.merge(readBundled(), "config/application.yaml (built in)");
+    }
+    String extra = env.get("DOZVON_CONFIG");
+    if (extra != null && !extra.isBlank()) {
+      Path file = workDir.resolve(extra.strip());
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("DOZVON_CONFIG='" + extra + "': expected a readable YAML file, found none");
+      }
+      s.merge(readYaml(file), file.toString());
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String path = ENV.get(e.getKey());
+      if (path != null) {
+        s.override(path, e.getValue(), e.getKey());
+      } else if (e.getKey().startsWith("DOZVON_") && !OTHER_VARIABLES.contains(e.getKey())) {
+        LOG.warn("Unknown setting {} is ignored (known: {})", e.getKey(), ENV.keySet().stream().sorted().toList());
+      }
+    }
+    return build(s);
+  }
+
+  private static AppConfig build(Settings s) {
+    var http = new AppConfig.Http(
+        s.integer("http.port", 8080, 1, 65535, "a port number"),
+        s.integer("http.maxBodyBytes", 65536, 1024, 64 * 1024 * 1024, "a size in bytes"));
+
+    String url = s.string("database.url", "");
+    Optional<AppConfig.DbUrl> dbUrl = url.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, url));
+    String dataDir = s.string("database.dataDir", "./data");
+    if (dataDir.isEmpty()) {
+      throw s.error("database.dataDir", dataDir, "a folder path");
+    }
+    var database = new AppConfig.Database(dbUrl, Path.of(dataDir),
+        s.integer("database.poolSize", 8, 1, 200, "a pool size"));
+
+    var ami = new AppConfig.Ami(
+        s.string("ami.host", ""),
+        s.integer("ami.port", 5038, 1, 65535, "a port number"),
+        s.string("ami.user", ""),
+        s.string("ami.secret", ""),
+        s.list("ami.inboundContexts", List.of("from-trunk", "from-pstn")),
+        s.string("ami.originateContext", "click-to-call"));
+    if (ami.enabled() && ami.user().isEmpty()) {
+      throw s.error("ami.user", "", "an AMI user name when DOZVON_AMI_HOST is set");
+    }
+    if (ami.inboundContexts().isEmpty()) {
+      throw s.error("ami.inboundContexts", "", "a comma list of dialplan contexts, e.g. from-trunk,from-pstn");
+    }
+    for (String ctx : ami.inboundContexts()) {
+      if (!ctx.matches("[A-Za-z0-9_.+-]+")) {
+        throw s.error("ami.inboundContexts", ctx, "dialplan context names (letters, digits, _ . + -)");
+      }
+    }
+
+    String token = s.string("auth.adminToken", "");
+    if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+      throw s.error("auth.adminToken", token, "at least 16 printable characters without spaces");
+    }
+    var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token));
+
+    return new AppConfig(http, database, ami, auth, company(s), sections(s));
+  }
+
+  private static AppConfig.Company company(Settings s) {
+    String zone = s.string("company.timezone", "Europe/Moscow");
+    ZoneId zoneId;
+    try {
+      zoneId = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw s.error("company.timezone", zone, "a time zone such as Europe/Moscow");
+    }
+    String hours = s.string("company.callingHours", "10:00-19:00");
+    Matcher m = HOURS.matcher(hours);
+    LocalTime from;
+    LocalTime to;
+    try {
+      if (!m.matches()) {
+        throw new DateTimeException(hours);
+      }
+      from = LocalTime.parse(pad(m.group(1)));
+      to = LocalTime.parse(pad(m.group(2)));
+    } catch (DateTimeException e) {
+      throw s.error("company.callingHours", hours, "HH:MM-HH:MM, e.g. 10:00-19:00");
+    }
+    if (!from.isBefore(to)) {
+      throw s.error("company.callingHours", hours, "a start before the end, e.g. 10:00-19:00");
+    }
+    String days = s.string("company.callingDays", "MON-FRI").toUpperCase(java.util.Locale.ROOT).replace(" ", "");
+    if (!DAYS.matcher(days).matches()) {
+      throw s.error("company.callingDays", days, "days like MON-FRI or MON,TUE,SAT");
+    }
+    return new AppConfig.Company(zoneId, from, to, days);
+  }
+
+  private static String pad(String hhmm) {
+    return hhmm.length() == 4 ? "0" + hhmm : hhmm;
+  }
+
+  private static AppConfig.DbUrl parseDbUrl(Settings s, String url) {
+    Matcher m = DB_URL.matcher(url);
+    String expected = "postgresql://user:pass@host:port/db";
+    if (!m.matches()) {
+      throw s.error("database.url", url, expected);
+    }
+    int port = 5432;
+    if (m.group(4) != null) {
+      port = Integer.parseInt(m.group(4));
+      if (port < 1 || port > 65535) {
+        throw s.error("database.url", url, expected + " with a port 1-65535");
+      }
+    }
+    String user = m.group(1) == null ? "postgres" : decode(m.group(1));
+    String pass = m.group(2) == null ? "" : decode(m.group(2));
+    return new AppConfig.DbUrl(m.group(3), port, m.group(5), user, pass);
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> sections(Settings s) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (String name : List.of("telephony", "retry", "routing", "funnel", "intake", "live")) {
+      Map<String, Object> section = s.section(name);
+      if (!section.isEmpty()) {
+        out.put(name, section);
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  private static Map<String, Object> readYaml(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Map<String, Object> readBundled() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config/application.yaml")) {
+      if (in == null) {
+        return Map.of();
+      }
+      return parse(in, "config/application.yaml (built in)");
+    } catch (IOException e) {
+      throw new ConfigException("built-in config/application.yaml cannot be read: " + e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(InputStream in, String name) {
+    try {
+      Object doc = new Load(LoadSettings.builder().setLabel(name).build()).loadFromInputStream(in);
+      if (doc == null) {
+        return Map.of();
+      }
+      if (!(doc instanceof Map<?, ?> m)) {
+        throw new ConfigException(name + ": expected a YAML mapping of sections at the top level");
+      }
+      return (Map<String, Object>) m;
+    } catch (YamlEngineException e) {
+      throw new ConfigException(name + ": not valid YAML: " + e.getMessage().replace('\n', ' '));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package ru.dozvon.live;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Dozvon's own meters, declared in one place, on the Prometheus registry that {@code /metrics}
+ * serves (JVM and Vert.x meters live on the same registry).
+ */
+public final class Meters {
+
+  private final PrometheusMeterRegistry registry;
+  private final Counter missedCalls;
+  private final ConcurrentMap<String, Counter> callsByOutcome = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
+  private final Counter dealsCreated;
+  private final Timer hangupToDeal;
+
+  public Meters() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public Meters(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    missedCalls = Counter.builder("dozvon_missed_calls").description("Inbound calls that no operator answered")
+        .register(registry);
+    dealsCreated = Counter.builder("dozvon_deals_created").description("Deals created, any source")
+        .register(registry);
+    hangupToDeal = Timer.builder("dozvon_hangup_to_deal_seconds")
+        .description("From the end of a missed call to its deal committed")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void callEnded(String outcome, boolean missed) {
+    callsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("dozvon_calls").tag("outcome", o)
+        .description("Calls ended, by outcome").register(registry)).increment();
+    if (missed) {
+      missedCalls.increment();
+    }
+  }
+
+  public void attemptEnded(String outcome) {
+    attemptsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("dozvon_attempts").tag("outcome", o)
+        .description("Callback attempts ended, by outcome").register(registry)).increment();
+  }
+
+  public void dealCreated() {
+    dealsCreated.increment();
+  }
+
+  public void hangupToDeal(Duration d) {
+    hangupToDeal.record(d);
+  }
+
+  /** Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,37 @@
+package ru.dozvon.managers;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A person who works leads (operator) or watches the floor (supervisor), with a softphone
+ * extension on the PBX.
+ *
+ * @param activeDeals open deals they own now (their load)
+ * @param won deals won in the rating window
+ * @param lost deals lost in the rating window
+ */
+public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
+                      String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
+                      int won, int lost, Instant createdAt) {
+
+  /** Raw conversion in the window, or null before any deal was decided. */
+  public Double rawConversion() {
+    return won + lost == 0 ? null : (double) won / (won + lost);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("extension", extension)
+        .put("role", role)
+        .put("maxActiveDeals", maxActiveDeals)
+        .put("timezone", timezone)
+        .put("state", state.name())
+        .put("pbxPaused", pbxPaused)
+        .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
+        .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))
+        .put("createdAt", createdAt.toString());
+  }
+}

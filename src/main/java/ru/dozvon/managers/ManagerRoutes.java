@@ -1,0 +1,132 @@
+package ru.dozvon.managers;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.Set;
+import ru.dozvon.errors.InvalidInput;
+import ru.dozvon.errors.NotFound;
+import ru.dozvon.errors.RuleViolation;
+import ru.dozvon.web.Api;
+import ru.dozvon.web.Principal;
+import ru.dozvon.web.Role;
+import ru.dozvon.web.RouteGroup;
+
+/**
+ * {@code /api/managers}: staff create and change managers; an operator sees only themselves and
+ * may only change their own state (go on shift, pause, go off).
+ */
+public final class ManagerRoutes implements RouteGroup {
+
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
+  private static final Set<String> PATCH_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "state");
+
+  private final PgManagerRepository managers;
+
+  public ManagerRoutes(PgManagerRepository managers) {
+    this.managers = managers;
+  }
+
+  @Override
+  public void mount(Router api) {
+    api.post("/managers").handler(this::create);
+    api.get("/managers").handler(this::list);
+    api.get("/managers/:id").handler(this::get);
+    api.patch("/managers/:id").handler(this::patch);
+  }
+
+  private void create(RoutingContext ctx) {
+    Api.principal(ctx).require(Role.ADMIN, Role.SUPERVISOR);
+    JsonObject b = Api.body(ctx, CREATE_FIELDS);
+    String role = Api.optionalString(b, "role", 20).orElse("operator");
+    if (!role.equals("operator") && !role.equals("supervisor")) {
+      throw new InvalidInput("role", "must be operator or supervisor");
+    }
+    var m = new PgManagerRepository.NewManager(
+        Api.requiredString(b, "name", 200),
+        extension(b).orElseThrow(() -> new InvalidInput("extension", "is required")),
+        role,
+        Api.requiredInt(b, "maxActiveDeals", 0, 10000),
+        timezone(b).orElse(null));
+    Api.reply(ctx, 201, managers.create(m).recover(ManagerRoutes::duplicateExtension)
+        .map(c -> c.manager().toJson().put("token", c.token())));
+  }
+
+  private void list(RoutingContext ctx) {
+    Principal p = Api.principal(ctx);
+    Api.reply(ctx, 200, managers.list().map(all -> {
+      JsonArray out = new JsonArray();
+      all.stream().filter(m -> p.isStaff() || Long.valueOf(m.id()).equals(p.managerId()))
+          .forEach(m -> out.add(m.toJson()));
+      return out;
+    }));
+  }
+
+  private void get(RoutingContext ctx) {
+    long id = Api.idParam(ctx, "id");
+    Principal p = Api.principal(ctx);
+    p.requireSelfOrStaff(id);
+    Api.reply(ctx, 200, managers.find(id).map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+  }
+
+  private void patch(RoutingContext ctx) {
+    long id = Api.idParam(ctx, "id");
+    Principal p = Api.principal(ctx);
+    JsonObject b = Api.body(ctx, PATCH_FIELDS);
+    if (!p.isStaff()) {
+      p.requireSelfOrStaff(id);
+      if (!Set.of("state").containsAll(b.fieldNames())) {
+        throw new ru.dozvon.errors.Forbidden("an operator may change only their own state");
+      }
+    }
+    Optional<ManagerState> state = Api.optionalString(b, "state", 20).map(s -> {
+      try {
+        return ManagerState.valueOf(s);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInput("state", "must be one of ON_SHIFT, PAUSED, OFF");
+      }
+    });
+    var change = new PgManagerRepository.Change(extension(b), Api.optionalInt(b, "maxActiveDeals", 0, 10000), state,
+        Api.optionalString(b, "name", 200), timezone(b));
+    Api.reply(ctx, 200, managers.update(id, change).recover(ManagerRoutes::duplicateExtension)
+        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+  }
+
+  private static Optional<String> extension(JsonObject b) {
+    Object v = b.getValue("extension");
+    if (v instanceof Number n) {
+      v = String.valueOf(n.longValue());
+    }
+    if (v != null && !(v instanceof String)) {
+      throw new InvalidInput("extension", "must be 2 to 10 digits");
+    }
+    Optional<String> ext = Optional.ofNullable((String) v).map(String::strip);
+    if (ext.isPresent() && !ext.get().matches("[0-9]{2,10}")) {
+      throw new InvalidInput("extension", "must be 2 to 10 digits");
+    }
+    return ext;
+  }
+
+  private static Optional<String> timezone(JsonObject b) {
+    return Api.optionalString(b, "timezone", 64).map(z -> {
+      try {
+        return ZoneId.of(z).getId();
+      } catch (DateTimeException e) {
+        throw new InvalidInput("timezone", "'" + z + "' is not a time zone such as Europe/Moscow");
+      }
+    });
+  }
+
+  private static <T> Future<T> duplicateExtension(Throwable t) {
+    if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return Future.failedFuture(new RuleViolation("extension_taken", "extension is already used by another manager"));
+    }
+    return Future.failedFuture(t);
+  }
+}

@@ -1,0 +1,95 @@
+package ru.dozvon.managers;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import ru.dozvon.web.Role;
+import ru.dozvon.web.TokenStore;
+
+/** Managers in PostgreSQL, with their load and decided deals computed in the same query. */
+public final class PgManagerRepository {
+
+  private static final String SELECT = """
+      SELECT m.*,
+             (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals,
+             (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'WON'
+                 AND d.closed_at > now() - interval '90 days') AS won,
+             (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'LOST'
+                 AND d.closed_at > now() - interval '90 days') AS lost
+      FROM managers m
+      """;
+
+  private final Pool pool;
+
+  public PgManagerRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A new manager plus a login token for them, in one transaction. */
+  public record Created(Manager manager, String token) {
+  }
+
+  /** Fields a create carries. */
+  public record NewManager(String name, String extension, String role, int maxActiveDeals, String timezone) {
+  }
+
+  /** Fields an update may change; empty ones stay as they are. */
+  public record Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
+                       Optional<String> name, Optional<String> timezone) {
+  }
+
+  public Future<Created> create(NewManager m) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            INSERT INTO managers (name, extension, role, max_active_deals, timezone)
+            VALUES ($1, $2, $3, $4, $5) RETURNING id""")
+        .execute(Tuple.of(m.name(), m.extension(), m.role(), m.maxActiveDeals(), m.timezone()))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          Role role = "supervisor".equals(m.role()) ? Role.SUPERVISOR : Role.OPERATOR;
+          return TokenStore.issue(tx, role, id, "manager " + id).map(token -> new Object[] {id, token});
+        }))
+        .compose(pair -> find((Long) pair[0]).map(found -> new Created(found.orElseThrow(), (String) pair[1])));
+  }
+
+  public Future<List<Manager>> list() {
+    return pool.query(SELECT + " ORDER BY m.id").execute().map(rows -> {
+      List<Manager> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(map(r)));
+      return out;
+    });
+  }
+
+  public Future<Optional<Manager>> find(long id) {
+    return pool.preparedQuery(SELECT + " WHERE m.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+  }
+
+  /** Applies a change; empty when there is no such manager. */
+  public Future<Optional<Manager>> update(long id, Change c) {
+    return pool.preparedQuery("""
+            UPDATE managers SET
+              extension = COALESCE($2, extension),
+              max_active_deals = COALESCE($3, max_active_deals),
+              state = COALESCE($4, state),
+              name = COALESCE($5, name),
+              timezone = COALESCE($6, timezone),
+              updated_at = now()
+            WHERE id = $1""")
+        .execute(Tuple.of(id, c.extension().orElse(null), c.maxActiveDeals().orElse(null),
+            c.state().map(Enum::name).orElse(null), c.name().orElse(null), c.timezone().orElse(null)))
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(id));
+  }
+
+  static Manager map(Row r) {
+    OffsetDateTime created = r.getOffsetDateTime("created_at");
+    return new Manager(r.getLong("id"), r.getString("name"), r.getString("extension"), r.getString("role"),
+        r.getInteger("max_active_deals"), r.getString("timezone"), ManagerState.valueOf(r.getString("state")),
+        r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
+        r.getLong("lost").intValue(), created.toInstant());
+  }
+}

@@ -1,0 +1,123 @@
+package ru.dozvon.store;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.dozvon.config.AppConfig;
+
+/**
+ * The system of record: an external PostgreSQL given by URL, or an embedded one (zonky) in a data
+ * folder, started with durability on (fsync, synchronous_commit, full_page_writes) and kept across
+ * restarts. Start-up is blocking and runs before Vert.x starts; queries then go through the
+ * reactive {@link Pool} made by {@link #pool}.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final AppConfig.DbUrl url;
+  private final EmbeddedPostgres embedded;
+
+  private Database(AppConfig.DbUrl url, EmbeddedPostgres embedded) {
+    this.url = url;
+    this.embedded = embedded;
+  }
+
+  /** Connects to the configured database, starting the embedded one when no URL is set. */
+  public static Database open(AppConfig.Database cfg) {
+    return cfg.url().map(Database::external).orElseGet(() -> embedded(cfg.dataDir(), 0));
+  }
+
+  /** An external PostgreSQL: nothing is started. */
+  public static Database external(AppConfig.DbUrl url) {
+    LOG.info("Using PostgreSQL at {}", url);
+    return new Database(url, null);
+  }
+
+  /**
+   * Starts an embedded PostgreSQL with durability on, its data in {@code dataDir} (created if
+   * absent, kept if present).
+   *
+   * @param port a fixed port, or 0 for any free one
+   */
+  public static Database embedded(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir.toAbsolutePath())
+          .setCleanDataDirectory(false)
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "200");
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres pg = builder.start();
+      LOG.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
+      return new Database(new AppConfig.DbUrl("localhost", pg.getPort(), "postgres", "postgres", ""), pg);
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDir.toAbsolutePath(), e);
+    }
+  }
+
+  /** Applies the migrations of {@code sql/} (bundled as {@code db/migration}) in order. */
+  public void migrate() {
+    var result = Flyway.configure()
+        .dataSource(url.jdbcUrl(), url.user(), url.password())
+        .locations("classpath:db/migration")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
+    LOG.info("Database schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion, result.migrationsExecuted);
+  }
+
+  /** A reactive pool on this database. */
+  public Pool pool(Vertx vertx, int maxSize) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256);
+    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName("dozvon").setShared(false)
+        .setConnectionTimeout(5).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+        .setMaxWaitQueueSize(10_000);
+    return PgBuilder.pool().with(pool).with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(3000))
+        .connectingTo(connect).using(vertx).build();
+  }
+
+  public AppConfig.DbUrl url() {
+    return url;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** Stops the embedded PostgreSQL, if this started one. */
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+        LOG.info("Embedded PostgreSQL stopped");
+      } catch (IOException e) {
+        LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+  }
+}

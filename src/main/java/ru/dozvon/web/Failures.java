@@ -1,0 +1,139 @@
+package ru.dozvon.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.dozvon.errors.DomainException;
+import ru.dozvon.errors.Forbidden;
+import ru.dozvon.errors.InvalidInput;
+import ru.dozvon.errors.NotFound;
+import ru.dozvon.errors.RuleViolation;
+import ru.dozvon.errors.Unauthorized;
+
+/**
+ * The one place where failures become HTTP answers: {@code {"error": "...", "detail": "..."}}
+ * with a fitting status. Unexpected failures are logged once here, with the request path.
+ */
+public final class Failures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {
+  }
+
+  public static void handle(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    Throwable t = ctx.failure();
+    if (t == null) {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      send(ctx, status, errorName(status), defaultDetail(status));
+      return;
+    }
+    if (t instanceof DomainException d) {
+      JsonObject body = error(d.code(), d.getMessage());
+      if (d instanceof InvalidInput in) {
+        body.put("field", in.field());
+      }
+      if (d instanceof RuleViolation rv) {
+        body.put("rule", rv.rule());
+        if (!rv.missing().isEmpty()) {
+          body.put("missing", new JsonArray(rv.missing()));
+        }
+      }
+      send(ctx, statusOf(d), body);
+      return;
+    }
+    if (t instanceof IllegalArgumentException iae && ctx.statusCode() == 400) {
+      send(ctx, 400, "invalid_input", iae.getMessage());
+      return;
+    }
+    if (isDatabaseDown(t)) {
+      LOG.warn("{} {}: database unavailable: {}", ctx.request().method(), ctx.request().path(), t.getMessage());
+      send(ctx, 503, "database_unavailable", "the database cannot be reached; try again shortly");
+      return;
+    }
+    if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      send(ctx, 409, "conflict", "already exists: " + pg.getConstraint());
+      return;
+    }
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      send(ctx, ctx.statusCode(), errorName(ctx.statusCode()), defaultDetail(ctx.statusCode()));
+      return;
+    }
+    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
+    send(ctx, 500, "internal_error", "an unexpected error; it has been logged");
+  }
+
+  static int statusOf(DomainException d) {
+    if (d instanceof InvalidInput) {
+      return 400;
+    } else if (d instanceof Unauthorized) {
+      return 401;
+    } else if (d instanceof Forbidden) {
+      return 403;
+    } else if (d instanceof NotFound) {
+      return 404;
+    } else if (d instanceof RuleViolation) {
+      return 409;
+    }
+    return 400;
+  }
+
+  /** Connection-level failures of the database client (refused, closed, timed out). */
+  public static boolean isDatabaseDown(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException
+          || c instanceof io.vertx.core.VertxException ve && ve.getMessage() != null
+              && (ve.getMessage().contains("closed") || ve.getMessage().contains("Connection"))
+          || c instanceof java.util.concurrent.TimeoutException
+          || c instanceof io.netty.channel.ConnectTimeoutException
+          || c instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("57P")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static JsonObject error(String error, String detail) {
+    return new JsonObject().put("error", error).put("detail", detail);
+  }
+
+  private static void send(RoutingContext ctx, int status, String error, String detail) {
+    send(ctx, status, error(error, detail));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    Api.send(ctx, status, body);
+  }
+
+  private static String errorName(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> status >= 500 ? "internal_error" : "bad_request";
+    };
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "the request body is larger than allowed";
+      default -> "request failed with status " + status;
+    };
+  }
+}

@@ -1,0 +1,79 @@
+package ru.dozvon.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.dozvon.live.Meters;
+
+/**
+ * The HTTP edge: ops routes, then {@code /api} behind bearer auth with a body size limit, and one
+ * failure handler. On stop it stops accepting and lets requests in flight finish.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final int port;
+  private final long maxBodyBytes;
+  private final Pool pool;
+  private final Meters meters;
+  private final Supplier<String> amiState;
+  private final List<RouteGroup> groups;
+  private HttpServer server;
+
+  public HttpVerticle(int port, long maxBodyBytes, Pool pool, Meters meters, Supplier<String> amiState,
+                      List<RouteGroup> groups) {
+    this.port = port;
+    this.maxBodyBytes = maxBodyBytes;
+    this.pool = pool;
+    this.meters = meters;
+    this.amiState = amiState;
+    this.groups = List.copyOf(groups);
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    new OpsRoutes(pool, meters, amiState).mount(router);
+
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    api.route().handler(new AuthHandler(new TokenStore(pool)));
+    groups.forEach(g -> g.mount(api));
+    router.route("/api/*").subRouter(api);
+
+    router.route().failureHandler(Failures::handle);
+    api.route().failureHandler(Failures::handle);
+    for (int status : new int[] {404, 405, 413, 500}) {
+      router.errorHandler(status, Failures::handle);
+      api.errorHandler(status, Failures::handle);
+    }
+
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("HTTP listening on port {}", s.actualPort());
+        });
+  }
+
+  /** The port actually bound (useful when 0 was asked for). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,95 @@
+package ru.dozvon.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Bearer tokens, stored only as SHA-256 hashes: a stolen database does not log anyone in.
+ * A token is shown once, when it is issued.
+ */
+public final class TokenStore {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Pool pool;
+
+  public TokenStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A new random token, {@code dz_} and 43 base64url characters. */
+  public static String newToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return "dz_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] hash(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The caller behind a token, if it is known and not revoked. */
+  public Future<Optional<Principal>> find(String token) {
+    return pool.preparedQuery("SELECT role, manager_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(Buffer.buffer(hash(token))))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          var row = rows.iterator().next();
+          return Optional.of(new Principal(Role.fromDb(row.getString("role")), row.getLong("manager_id")));
+        });
+  }
+
+  /** Stores a token for a manager (in the caller's transaction) and returns the plain token. */
+  public static Future<String> issue(SqlClient tx, Role role, long managerId, String label) {
+    String token = newToken();
+    return tx.preparedQuery("INSERT INTO api_tokens (token_hash, role, manager_id, label) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(Buffer.buffer(hash(token)), role.dbName(), managerId, label))
+        .map(token);
+  }
+
+  /**
+   * Makes sure the built-in admin can log in. With a configured token, that token (and no older
+   * admin token) is valid. Without one, a token is generated on the first start only.
+   *
+   * @return the generated token when one was made now, to be shown once
+   */
+  public Future<Optional<String>> ensureAdmin(Optional<String> configured) {
+    return pool.withTransaction(tx -> {
+      if (configured.isPresent()) {
+        Buffer h = Buffer.buffer(hash(configured.get()));
+        return tx.preparedQuery("UPDATE api_tokens SET revoked_at = now() "
+                + "WHERE role = 'admin' AND revoked_at IS NULL AND token_hash <> $1")
+            .execute(Tuple.of(h))
+            .compose(r -> tx.preparedQuery("INSERT INTO api_tokens (token_hash, role, label) VALUES ($1, 'admin', "
+                    + "'DOZVON_ADMIN_TOKEN') ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL")
+                .execute(Tuple.of(h)))
+            .map(Optional.<String>empty());
+      }
+      return tx.query("SELECT count(*) FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL").execute()
+          .compose(rows -> {
+            if (rows.iterator().next().getLong(0) > 0) {
+              return Future.succeededFuture(Optional.<String>empty());
+            }
+            String token = newToken();
+            return tx.preparedQuery("INSERT INTO api_tokens (token_hash, role, label) VALUES ($1, 'admin', 'generated')")
+                .execute(Tuple.of(Buffer.buffer(hash(token))))
+                .map(Optional.of(token));
+          });
+    });
+  }
+}
