@@ -96,7 +96,7 @@ public final class ConfigLoader {
 
   private static AppConfig build(Settings s) {
     var http = new AppConfig.Http(
-        s.integer("http.port", 8080, 1, 65535, "a port number"),
+        s.integer("http.port", 8080, 0, 65535, "a port number"),
         s.integer("http.maxBodyBytes", 65536, 1024, 64 * 1024 * 1024, "a size in bytes"));
 
     String url = s.string("database.url", "");

@@ -1,0 +1,168 @@
+package ru.dozvon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private AppConfig load(Map<String, String> env) {
+    return ConfigLoader.load(env, Path.of(""));
+  }
+
+  @Test
+  void defaultsNeedNoSettings() {
+    AppConfig c = load(Map.of());
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.database().embedded()).isTrue();
+    assertThat(c.database().dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.ami().enabled()).isFalse();
+    assertThat(c.ami().port()).isEqualTo(5038);
+    assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-pstn");
+    assertThat(c.ami().originateContext()).isEqualTo("click-to-call");
+    assertThat(c.auth().adminToken()).isEmpty();
+    assertThat(c.company().timezone()).isEqualTo(ZoneId.of("Europe/Moscow"));
+    assertThat(c.company().callingFrom()).isEqualTo(LocalTime.of(10, 0));
+    assertThat(c.company().callingTo()).isEqualTo(LocalTime.of(19, 0));
+    assertThat(c.company().callingDays()).isEqualTo("MON-FRI");
+  }
+
+  @Test
+  void environmentOverridesEverything() {
+    AppConfig c = load(Map.ofEntries(
+        Map.entry("DOZVON_HTTP_PORT", "9090"),
+        Map.entry("DOZVON_DB_URL", "postgresql://crm:s%40cret@db.local:6543/dozvon"),
+        Map.entry("DOZVON_DATA_DIR", "/var/lib/dozvon"),
+        Map.entry("DOZVON_AMI_HOST", "pbx.local"),
+        Map.entry("DOZVON_AMI_PORT", "5039"),
+        Map.entry("DOZVON_AMI_USER", "crm"),
+        Map.entry("DOZVON_AMI_SECRET", "topsecret"),
+        Map.entry("DOZVON_INBOUND_CONTEXTS", "from-trunk, from-sip ,"),
+        Map.entry("DOZVON_ORIGINATE_CONTEXT", "c2c"),
+        Map.entry("DOZVON_TIMEZONE", "Europe/Berlin"),
+        Map.entry("DOZVON_CALLING_HOURS", "9:30-18:00"),
+        Map.entry("DOZVON_CALLING_DAYS", "mon,tue,sat")));
+    assertThat(c.http().port()).isEqualTo(9090);
+    AppConfig.DbUrl url = c.database().url().orElseThrow();
+    assertThat(url.host()).isEqualTo("db.local");
+    assertThat(url.port()).isEqualTo(6543);
+    assertThat(url.database()).isEqualTo("dozvon");
+    assertThat(url.user()).isEqualTo("crm");
+    assertThat(url.password()).isEqualTo("s@cret");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.local:6543/dozvon");
+    assertThat(c.database().dataDir()).isEqualTo(Path.of("/var/lib/dozvon"));
+    assertThat(c.ami().enabled()).isTrue();
+    assertThat(c.ami().host()).isEqualTo("pbx.local");
+    assertThat(c.ami().port()).isEqualTo(5039);
+    assertThat(c.ami().secret()).isEqualTo("topsecret");
+    assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-sip");
+    assertThat(c.ami().originateContext()).isEqualTo("c2c");
+    assertThat(c.company().timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(c.company().callingFrom()).isEqualTo(LocalTime.of(9, 30));
+    assertThat(c.company().callingDays()).isEqualTo("MON,TUE,SAT");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "DOZVON_HTTP_PORT|abc|DOZVON_HTTP_PORT='abc': expected a port number 0-65535",
+      "DOZVON_HTTP_PORT|70000|DOZVON_HTTP_PORT='70000': expected a port number 0-65535",
+      "DOZVON_HTTP_PORT|-1|DOZVON_HTTP_PORT='-1': expected a port number 0-65535",
+      "DOZVON_AMI_PORT|5038x|DOZVON_AMI_PORT='5038x': expected a port number 1-65535",
+      "DOZVON_DB_POOL_SIZE|0|DOZVON_DB_POOL_SIZE='0': expected a pool size 1-200",
+      "DOZVON_DB_URL|mysql://x/y|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db",
+      "DOZVON_DB_URL|postgresql://h:99999/db|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db with a port 1-65535",
+      "DOZVON_TIMEZONE|Mars/Olympus|DOZVON_TIMEZONE='Mars/Olympus': expected a time zone such as Europe/Moscow",
+      "DOZVON_CALLING_HOURS|10-19|DOZVON_CALLING_HOURS='10-19': expected HH:MM-HH:MM, e.g. 10:00-19:00",
+      "DOZVON_CALLING_HOURS|25:00-26:00|DOZVON_CALLING_HOURS='25:00-26:00': expected HH:MM-HH:MM, e.g. 10:00-19:00",
+      "DOZVON_CALLING_HOURS|19:00-10:00|DOZVON_CALLING_HOURS='19:00-10:00': expected a start before the end, e.g. 10:00-19:00",
+      "DOZVON_CALLING_DAYS|MONDAY|DOZVON_CALLING_DAYS='MONDAY': expected days like MON-FRI or MON,TUE,SAT",
+      "DOZVON_ADMIN_TOKEN|short|DOZVON_ADMIN_TOKEN='<hidden>': expected at least 16 printable characters without spaces",
+      "DOZVON_INBOUND_CONTEXTS|from trunk|DOZVON_INBOUND_CONTEXTS='from trunk': expected dialplan context names (letters, digits, _ . + -)",
+      "DOZVON_INBOUND_CONTEXTS|' , '|DOZVON_INBOUND_CONTEXTS='': expected a comma list of dialplan contexts, e.g. from-trunk,from-pstn",
+  })
+  void badValueRefusesWithOneLineNamingKeyValueAndForm(String key, String value, String message) {
+    assertThatThrownBy(() -> load(Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void amiHostWithoutUserIsRefused() {
+    assertThatThrownBy(() -> load(Map.of("DOZVON_AMI_HOST", "pbx")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ami.user")
+        .hasMessageContaining("an AMI user name when DOZVON_AMI_HOST is set");
+  }
+
+  @Test
+  void secretsNeverAppearInMessagesOrToString() {
+    AppConfig c = load(Map.of("DOZVON_AMI_HOST", "pbx", "DOZVON_AMI_USER", "crm", "DOZVON_AMI_SECRET", "hunter2-secret",
+        "DOZVON_ADMIN_TOKEN", "admin-token-1234567890", "DOZVON_DB_URL", "postgresql://u:dbpass99@h/db"));
+    assertThat(c.toString()).doesNotContain("hunter2-secret", "admin-token-1234567890", "dbpass99");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_DB_URL", "postgresql://u:dbpass99@h:0x/db")))
+        .hasMessageNotContaining("dbpass99");
+  }
+
+  @Test
+  void fileNamedByDozvonConfigIsReadThenEnvironmentWins() throws IOException {
+    Path file = dir.resolve("site.yaml");
+    Files.writeString(file, """
+        http:
+          port: 7000
+        ami:
+          inboundContexts: [a-ctx, b-ctx]
+        retry:
+          steps: [{after: 0m}]
+        """);
+    AppConfig c = load(Map.of("DOZVON_CONFIG", file.toString(), "DOZVON_HTTP_PORT", "7001"));
+    assertThat(c.http().port()).isEqualTo(7001);
+    assertThat(c.ami().inboundContexts()).isEqualTo(List.of("a-ctx", "b-ctx"));
+    assertThat(c.http().maxBodyBytes()).isEqualTo(65536);
+    assertThat(c.section("retry")).containsKey("steps");
+  }
+
+  @Test
+  void badValueInFileNamesTheFileAndPath() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "http:\n  port: eighty\n");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ": http.port = 'eighty': expected a port number 0-65535");
+  }
+
+  @Test
+  void missingOrBrokenConfigFileIsRefused() throws IOException {
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", dir.resolve("none.yaml").toString())))
+        .hasMessageContaining("DOZVON_CONFIG=")
+        .hasMessageContaining("expected a readable YAML file");
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "http: [port: 1\n");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", broken.toString())))
+        .hasMessageContaining("broken.yaml: not valid YAML");
+    Path scalar = dir.resolve("scalar.yaml");
+    Files.writeString(scalar, "just text\n");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", scalar.toString())))
+        .hasMessageContaining("expected a YAML mapping");
+  }
+
+  @Test
+  void bundledDefaultsAreUsedOutsideTheProjectFolder() {
+    AppConfig c = ConfigLoader.load(Map.of(), dir);
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-pstn");
+  }
+}

@@ -1,0 +1,108 @@
+package ru.dozvon.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import ru.dozvon.App;
+import ru.dozvon.config.AppConfig;
+import ru.dozvon.config.ConfigLoader;
+import ru.dozvon.store.Database;
+
+/**
+ * The real service on a fresh database and a free port, with a real HTTP client. Settings come
+ * through the real loader, from environment-style variables.
+ */
+public final class TestApp implements AutoCloseable {
+
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+  public final App app;
+  public final AppConfig config;
+  public final AppConfig.DbUrl db;
+  public final WebClient http;
+
+  private TestApp(App app, AppConfig config, AppConfig.DbUrl db) {
+    this.app = app;
+    this.config = config;
+    this.db = db;
+    this.http = WebClient.create(app.vertx(), new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(app.httpPort()));
+  }
+
+  public static TestApp start() {
+    return start(Map.of());
+  }
+
+  /** Starts with extra variables on top of a fresh database, port 0 and a known admin token. */
+  public static TestApp start(Map<String, String> extraEnv) {
+    AppConfig.DbUrl db = TestDatabase.fresh();
+    Map<String, String> env = new HashMap<>();
+    env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
+    env.put("DOZVON_HTTP_PORT", "0");
+    env.put("DOZVON_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.putAll(extraEnv);
+    AppConfig cfg = ConfigLoader.load(env, Path.of(""));
+    try {
+      App app = App.start(cfg, Database.external(db)).await(60, TimeUnit.SECONDS);
+      return new TestApp(app, cfg, db);
+    } catch (Exception e) {
+      throw new IllegalStateException("app did not start", e);
+    }
+  }
+
+  public HttpRequest<Buffer> get(String path, String token) {
+    return auth(http.get(path), token);
+  }
+
+  public HttpRequest<Buffer> post(String path, String token) {
+    return auth(http.post(path), token);
+  }
+
+  public HttpRequest<Buffer> patch(String path, String token) {
+    return auth(http.patch(path), token);
+  }
+
+  private static HttpRequest<Buffer> auth(HttpRequest<Buffer> r, String token) {
+    return token == null ? r : r.bearerTokenAuthentication(token);
+  }
+
+  /** Sends and waits (from the test thread, never an event loop). */
+  public static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Creates a manager as admin and returns the answer (with its token). */
+  public JsonObject createManager(String name, String extension, int max) {
+    var r = await(post("/api/managers", ADMIN_TOKEN).sendJsonObject(new JsonObject()
+        .put("name", name).put("extension", extension).put("maxActiveDeals", max)));
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("create manager: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  @Override
+  public void close() {
+    try {
+      app.stop().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Path workDir() {
+    return Path.of("");
+  }
+}
