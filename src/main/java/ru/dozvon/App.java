@@ -11,6 +11,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.config.AppConfig;
+import ru.dozvon.deals.DealRoutes;
+import ru.dozvon.deals.PgCallRecorder;
+import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.live.Meters;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
@@ -30,6 +33,7 @@ public final class App {
   private final Pool pool;
   private final Meters meters;
   private HttpVerticle http;
+  private PgCallRecorder callRecorder;
 
   private App(Vertx vertx, Pool pool, Meters meters) {
     this.vertx = vertx;
@@ -51,12 +55,13 @@ public final class App {
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
+    callRecorder = new PgCallRecorder(pool, List.of());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               () -> cfg.ami().enabled() ? "CONNECTING" : "DISABLED",
-              List.of(new ManagerRoutes(managers)));
+              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool))));
           return vertx.deployVerticle(http);
         })
         .mapEmpty();
@@ -81,6 +86,11 @@ public final class App {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Where ended calls go: stored once, and missed ones become deals. */
+  public PgCallRecorder callRecorder() {
+    return callRecorder;
   }
 
   public Meters meters() {

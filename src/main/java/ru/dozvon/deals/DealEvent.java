@@ -1,0 +1,28 @@
+package ru.dozvon.deals;
+
+import java.time.Instant;
+import ru.dozvon.phone.PhoneNumber;
+
+/**
+ * Something that happened to a deal, told to the {@link DealTxListener}s inside the transaction
+ * that made it happen, so that follow-ups (routing, the callback schedule) commit with it or not
+ * at all.
+ */
+public sealed interface DealEvent {
+
+  long dealId();
+
+  Instant at();
+
+  /** A new deal. {@code phone} is null for a deal with only an email. */
+  record Created(long dealId, long contactId, String source, PhoneNumber phone, Instant at) implements DealEvent {
+  }
+
+  /** A missed call from a lead that already has an open deal: its callback is due now. */
+  record MissedAgain(long dealId, String pbxCallId, Instant at) implements DealEvent {
+  }
+
+  /** The lead was reached or got in touch (answered call, reply by any channel): the chain stops. */
+  record ContactMade(long dealId, String channel, Instant at) implements DealEvent {
+  }
+}

@@ -1,0 +1,126 @@
+package ru.dozvon.deals;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import ru.dozvon.phone.PhoneNumber;
+
+/**
+ * Stores each ended call once (idempotent on the PBX call id) and, in the same transaction, turns
+ * a missed inbound call into a deal or attaches it to the caller's open deal, and marks an answered
+ * inbound call as contact made. Withheld callers are recorded but never become a deal.
+ */
+public final class PgCallRecorder {
+
+  /** What recording a call did. */
+  public enum Effect { DUPLICATE, RECORDED_ONLY, DEAL_CREATED, ATTACHED_MISSED, CONTACT_MADE, LINKED }
+
+  /** The result: the call's row id, the deal it landed on (if any), and what happened. */
+  public record Recorded(long callId, Long dealId, Effect effect) {
+  }
+
+  private final Pool pool;
+  private final List<DealTxListener> listeners;
+
+  public PgCallRecorder(Pool pool, List<DealTxListener> listeners) {
+    this.pool = pool;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  public Future<Recorded> record(CallFacts c) {
+    return pool.withTransaction(tx -> insertCall(tx, c).compose(callId -> {
+      if (callId == null) {
+        return existing(tx, c.pbxCallId());
+      }
+      PhoneNumber phone = c.customer();
+      if (phone == null || !c.inbound() && !"OUTBOUND".equals(c.direction())) {
+        return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
+      }
+      if (c.missed()) {
+        return missed(tx, callId, c, phone);
+      }
+      return linkToOpenDeal(tx, callId, c, phone);
+    }));
+  }
+
+  private Future<Recorded> missed(SqlConnection tx, long callId, CallFacts c, PhoneNumber phone) {
+    JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
+        .put("queue", c.queue()).put("outcome", c.outcome());
+    return PgDealStore.lockContactByPhone(tx, phone)
+        .compose(contactId -> PgDealStore.findOrCreateOpenDeal(tx, contactId, "missed_call", fields, c.endedAt()))
+        .compose(deal -> attach(tx, callId, deal.dealId())
+            .compose(x -> PgDealStore.history(tx, deal.dealId(), c.endedAt(), deal.created() ? "created" : "call", "pbx",
+                callDetails(c).put("source", "missed_call")))
+            .compose(x -> notify(tx, deal.created()
+                ? new DealEvent.Created(deal.dealId(), deal.contactId(), "missed_call", phone, c.endedAt())
+                : new DealEvent.MissedAgain(deal.dealId(), c.pbxCallId(), c.endedAt())))
+            .map(x -> new Recorded(callId, deal.dealId(), deal.created() ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED)));
+  }
+
+  /** An answered inbound call or an outbound call: lands on the caller's open deal, if any. */
+  private Future<Recorded> linkToOpenDeal(SqlConnection tx, long callId, CallFacts c, PhoneNumber phone) {
+    return tx.preparedQuery("""
+            SELECT d.id FROM deals d JOIN contacts k ON k.id = d.contact_id
+            WHERE k.phone = $1 AND d.status = 'OPEN' FOR UPDATE OF d""")
+        .execute(Tuple.of(phone.e164()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
+          }
+          long dealId = rows.iterator().next().getLong(0);
+          boolean contact = c.answeredInbound();
+          Future<Void> steps = attach(tx, callId, dealId)
+              .compose(x -> PgDealStore.history(tx, dealId, c.endedAt(), "call", "pbx",
+                  callDetails(c).put("contactMade", contact)));
+          if (contact) {
+            steps = steps.compose(x -> PgDealStore.contactMade(tx, dealId, c.answeredAt() != null ? c.answeredAt() : c.endedAt()))
+                .compose(x -> notify(tx, new DealEvent.ContactMade(dealId, "inbound_call", c.endedAt())));
+          }
+          return steps.map(x -> new Recorded(callId, dealId, contact ? Effect.CONTACT_MADE : Effect.LINKED));
+        });
+  }
+
+  private Future<Void> notify(SqlConnection tx, DealEvent e) {
+    Future<Void> chain = Future.succeededFuture();
+    for (DealTxListener l : listeners) {
+      chain = chain.compose(x -> l.on(tx, e));
+    }
+    return chain;
+  }
+
+  private static Future<Long> insertCall(SqlConnection tx, CallFacts c) {
+    return tx.preparedQuery("""
+            INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
+                               company_number, operator_ext, queue, started_at, answered_at, ended_at,
+                               ring_seconds, talk_seconds, expired)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            ON CONFLICT (pbx_call_id) DO NOTHING
+            RETURNING id""")
+        .execute(Tuple.wrap(java.util.Arrays.asList(c.pbxCallId(), c.direction(), c.outcome(), c.missed(),
+            c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
+            c.operatorExtension(), c.queue(), PgDealStore.ts(c.startedAt()), PgDealStore.ts(c.answeredAt()),
+            PgDealStore.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired())))
+        .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  private static Future<Recorded> existing(SqlConnection tx, String pbxCallId) {
+    return tx.preparedQuery("SELECT id, deal_id FROM calls WHERE pbx_call_id = $1").execute(Tuple.of(pbxCallId))
+        .map(rows -> {
+          var r = rows.iterator().next();
+          return new Recorded(r.getLong("id"), r.getLong("deal_id"), Effect.DUPLICATE);
+        });
+  }
+
+  private static Future<Void> attach(SqlConnection tx, long callId, long dealId) {
+    return tx.preparedQuery("UPDATE calls SET deal_id = $2 WHERE id = $1").execute(Tuple.of(callId, dealId)).mapEmpty();
+  }
+
+  private static JsonObject callDetails(CallFacts c) {
+    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction())
+        .put("outcome", c.outcome()).put("missed", c.missed()).put("operator", c.operatorExtension())
+        .put("queue", c.queue()).put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds());
+  }
+}
