@@ -14,6 +14,9 @@ import ru.dozvon.config.AppConfig;
 import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
+import ru.dozvon.deals.CallIntake;
+import ru.dozvon.live.LiveFeed;
+import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
@@ -34,6 +37,8 @@ public final class App {
   private final Meters meters;
   private HttpVerticle http;
   private PgCallRecorder callRecorder;
+  private CallIntake callIntake;
+  private LiveFeed feed;
 
   private App(Vertx vertx, Pool pool, Meters meters) {
     this.vertx = vertx;
@@ -56,12 +61,15 @@ public final class App {
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
     callRecorder = new PgCallRecorder(pool, List.of());
+    feed = new LiveFeed(vertx);
+    callIntake = new CallIntake(callRecorder, feed, meters, java.time.Clock.systemUTC());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               () -> cfg.ami().enabled() ? "CONNECTING" : "DISABLED",
-              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool))));
+              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
+                  new LiveRoutes(feed)));
           return vertx.deployVerticle(http);
         })
         .mapEmpty();
@@ -91,6 +99,15 @@ public final class App {
   /** Where ended calls go: stored once, and missed ones become deals. */
   public PgCallRecorder callRecorder() {
     return callRecorder;
+  }
+
+  /** Ended calls enter here: recorded, counted, and told to the live feed. */
+  public CallIntake callIntake() {
+    return callIntake;
+  }
+
+  public LiveFeed feed() {
+    return feed;
   }
 
   public Meters meters() {

@@ -18,8 +18,11 @@ public final class PgCallRecorder {
   /** What recording a call did. */
   public enum Effect { DUPLICATE, RECORDED_ONLY, DEAL_CREATED, ATTACHED_MISSED, CONTACT_MADE, LINKED }
 
-  /** The result: the call's row id, the deal it landed on (if any), and what happened. */
-  public record Recorded(long callId, Long dealId, Effect effect) {
+  /** The result: the call's row id, the deal it landed on (if any), its manager, and what happened. */
+  public record Recorded(long callId, Long dealId, Long managerId, Effect effect) {
+    Recorded(long callId, Long dealId, Effect effect) {
+      this(callId, dealId, null, effect);
+    }
   }
 
   private final Pool pool;
@@ -43,7 +46,16 @@ public final class PgCallRecorder {
         return missed(tx, callId, c, phone);
       }
       return linkToOpenDeal(tx, callId, c, phone);
-    }));
+    }).compose(r -> withManager(tx, r)));
+  }
+
+  /** Reads the deal's manager as the listeners (routing) left it, for the live feed. */
+  private static Future<Recorded> withManager(SqlConnection tx, Recorded r) {
+    if (r.dealId() == null) {
+      return Future.succeededFuture(r);
+    }
+    return tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(r.dealId()))
+        .map(rows -> new Recorded(r.callId(), r.dealId(), rows.iterator().next().getLong(0), r.effect()));
   }
 
   private Future<Recorded> missed(SqlConnection tx, long callId, CallFacts c, PhoneNumber phone) {
