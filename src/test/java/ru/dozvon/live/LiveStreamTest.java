@@ -1,0 +1,76 @@
+package ru.dozvon.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import ru.dozvon.deals.CallFacts;
+import ru.dozvon.phone.PhoneNumbers;
+import ru.dozvon.support.TestApp;
+
+/** The SSE live feed, read by a real HTTP client while a missed call is recorded. */
+class LiveStreamTest {
+
+  static TestApp t;
+
+  @BeforeAll
+  static void start() {
+    t = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  @Test
+  void aMissedCallShowsUpOnTheStreamAsCallEndedAndDealCreated() throws Throwable {
+    VertxTestContext test = new VertxTestContext();
+    var checkpoint = test.checkpoint(2);
+    StringBuilder seen = new StringBuilder();
+    HttpClient client = t.app.vertx().createHttpClient();
+    client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(t.app.httpPort())
+            .setURI("/api/live/stream").putHeader("Authorization", "Bearer " + TestApp.ADMIN_TOKEN))
+        .compose(req -> req.send())
+        .onSuccess(res -> {
+          test.verify(() -> assertThat(res.getHeader("Content-Type")).startsWith("text/event-stream"));
+          res.handler(buf -> {
+            seen.append(buf.toString());
+            if (seen.indexOf("event: call.ended") >= 0 && seen.indexOf("event: call.ended") == seen.lastIndexOf("event: call.ended")
+                && !seen.toString().contains("#counted1")) {
+              seen.append("#counted1");
+              checkpoint.flag();
+            }
+            if (seen.indexOf("event: deal.created") >= 0 && !seen.toString().contains("#counted2")) {
+              seen.append("#counted2");
+              checkpoint.flag();
+            }
+          });
+          Instant now = Instant.now();
+          var facts = new CallFacts("live.1", "INBOUND", "NO_ANSWER", true, PhoneNumbers.parse("+79161112233"),
+              "+79161112233", false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0, false);
+          t.app.callIntake().accept(facts, now).onFailure(test::failNow);
+        })
+        .onFailure(test::failNow);
+    assertThat(test.awaitCompletion(15, TimeUnit.SECONDS)).isTrue();
+    if (test.failed()) {
+      throw test.causeOfFailure();
+    }
+    String text = seen.toString();
+    String data = text.substring(text.indexOf("event: deal.created"));
+    data = data.substring(data.indexOf("data: ") + 6, data.indexOf('\n', data.indexOf("data: ")));
+    JsonObject event = new JsonObject(data);
+    assertThat(event.getString("type")).isEqualTo("deal.created");
+    assertThat(event.getJsonObject("data").getString("phone")).isEqualTo("+79161112233");
+    assertThat(event.getLong("dealId")).isPositive();
+    client.close();
+  }
+}
