@@ -16,6 +16,13 @@ import java.util.Set;
  * tasks, history entry) and answers a refusal with 409 ({@code orThrow()} gives a
  * {@link FunnelRuleViolation}).
  *
+ * <p>Refusals are values, not exceptions: {@link StageMove}, {@link Closure} and {@link Reopening}
+ * each have a {@code Refused} case carrying a {@link Refusal} (rule code, message, fields at
+ * fault), because a refused move is an expected answer that callers branch on. Code that wants a
+ * failed {@code Future} calls {@code orThrow()}, which throws {@link FunnelRuleViolation}; the web
+ * failure handler maps that one exception to 409 with
+ * {@code {"code": "missing_fields", "message": ..., "missingFields": ["niche", "source"]}}.
+ *
  * <p>Required fields are cumulative: entering stage <i>k</i> needs the fields of stages 1..k, so a
  * deal that skips stages still carries everything the stages it skipped would have asked for.
  */
