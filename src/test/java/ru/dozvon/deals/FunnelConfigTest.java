@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 class FunnelConfigTest {
 
-  private static final Path DEFAULT_YAML = Path.of("config/sections/funnel.yaml");
+  private static final Path DEFAULT_YAML = Path.of("config/application.yaml");
   private static final String REMOVE = "<remove>";
 
   @SuppressWarnings("unchecked")
