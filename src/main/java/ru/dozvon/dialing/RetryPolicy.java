@@ -21,8 +21,9 @@ import ru.dozvon.phone.PhoneNumber;
  *   <li>Every other outcome, REACHED_CALL_LATER included, uses up one step of the ladder; after the
  *       last step the chain is {@link Decision.Exhausted exhausted}.</li>
  *   <li>Attempt k is due its step's time after attempt k-1 (attempt 1: after the lead arrived). A
- *       missed call from the lead since the last attempt makes it due at that call instead, and
- *       waives the per-number limits (they protect a lead from us; this lead is calling us).</li>
+ *       missed call from the lead since the last attempt makes it due at that call (or earlier, if
+ *       the ladder had it due already) and waives the per-number limits: they protect a lead from
+ *       us, and this lead is calling us. The calling window still applies.</li>
  *   <li>The due time is never before {@code now}; then the calling window and the per-number limits
  *       move it later, again and again until all hold at once (a daily limit pushes past midnight,
  *       the window then pushes on to the morning).</li>
@@ -89,9 +90,12 @@ public final class RetryPolicy {
       base += " (answered, asked to call later)";
     }
     boolean waiveLimits = false;
-    if (missedSinceLast != null && missedSinceLast.at().isBefore(policyTime)) {
-      policyTime = missedSinceLast.at();
-      base = "the lead called again at " + when(policyTime, now) + " and was missed";
+    if (missedSinceLast != null) {
+      // Due at the call, or earlier if the ladder already had it due: the call is the news either way.
+      if (missedSinceLast.at().isBefore(policyTime)) {
+        policyTime = missedSinceLast.at();
+      }
+      base = "the lead called again at " + when(missedSinceLast.at(), now) + " and was missed";
       waiveLimits = true;
     }
     Instant from = policyTime.isBefore(now) ? now : policyTime;
