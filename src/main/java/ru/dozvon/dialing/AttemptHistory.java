@@ -1,0 +1,67 @@
+package ru.dozvon.dialing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import ru.dozvon.phone.PhoneNumber;
+
+/**
+ * What has happened so far in one deal's retry chain: when the chain started (the lead arrived:
+ * missed call, web form...), which number is called, and the events since, oldest first.
+ *
+ * <p>Immutable; the {@code with*} methods return a longer history. Events are kept sorted by time
+ * (stable for equal times), so callers may add them in the order they learn of them.
+ *
+ * @param startedAt when the lead arrived; attempt 1 is measured from here
+ * @param number the number being called (its kind selects the per-number limits)
+ * @param events attempts, contacts and repeated missed calls, oldest first
+ */
+public record AttemptHistory(Instant startedAt, PhoneNumber number, List<HistoryEvent> events) {
+
+  public AttemptHistory {
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(number, "number");
+    List<HistoryEvent> sorted = new ArrayList<>(Objects.requireNonNull(events, "events"));
+    sorted.forEach(e -> Objects.requireNonNull(e, "event"));
+    sorted.sort(Comparator.comparing(HistoryEvent::at));
+    events = List.copyOf(sorted);
+  }
+
+  /** A chain that has just started: no attempts yet. */
+  public static AttemptHistory startedAt(Instant startedAt, PhoneNumber number) {
+    return new AttemptHistory(startedAt, number, List.of());
+  }
+
+  public AttemptHistory with(HistoryEvent event) {
+    List<HistoryEvent> longer = new ArrayList<>(events);
+    longer.add(event);
+    return new AttemptHistory(startedAt, number, longer);
+  }
+
+  public AttemptHistory withAttempt(Instant at, AttemptOutcome outcome) {
+    return with(new HistoryEvent.Attempt(at, outcome));
+  }
+
+  public AttemptHistory withContact(Instant at, ContactChannel channel) {
+    return with(new HistoryEvent.ContactMade(at, channel));
+  }
+
+  public AttemptHistory withMissedCall(Instant at) {
+    return with(new HistoryEvent.MissedCall(at));
+  }
+
+  /** The attempts placed so far, oldest first. */
+  public List<HistoryEvent.Attempt> attempts() {
+    return events.stream()
+        .filter(HistoryEvent.Attempt.class::isInstance)
+        .map(HistoryEvent.Attempt.class::cast)
+        .toList();
+  }
+
+  /** The times calls were placed to the number, for the per-number limits. */
+  public List<Instant> callTimes() {
+    return attempts().stream().map(HistoryEvent.Attempt::at).toList();
+  }
+}

@@ -1,0 +1,63 @@
+package ru.dozvon.dialing;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import ru.dozvon.phone.PhoneNumber;
+import ru.dozvon.phone.PhoneNumbers;
+
+/** Shared test data: zones, numbers, windows and a local-time shorthand. */
+final class Fixtures {
+
+  static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
+  static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+  static final PhoneNumber MOBILE = PhoneNumbers.parse("+7 916 123-45-67");
+  static final PhoneNumber LANDLINE = PhoneNumbers.parse("+7 495 123-45-67");
+  /** A few Russian weekday holidays of 2026-2027 (a subset of config/sections/retry.yaml). */
+  static final Set<LocalDate> HOLIDAYS = Set.copyOf(Stream.concat(
+      Stream.of("2026-11-04", "2026-12-31").map(LocalDate::parse),
+      LocalDate.parse("2027-01-01").datesUntil(LocalDate.parse("2027-01-09"))).toList());
+
+  private Fixtures() {
+  }
+
+  static CallingWindow window(ZoneId zone, String days) {
+    return new CallingWindow(zone, LocalTime.of(10, 0), LocalTime.of(19, 0),
+        CallingWindow.parseDays(days), HOLIDAYS);
+  }
+
+  static CallingWindow moscow() {
+    return window(MOSCOW, "MON-FRI");
+  }
+
+  static Instant at(String localDateTime, ZoneId zone) {
+    return LocalDateTime.parse(localDateTime).atZone(zone).toInstant();
+  }
+
+  static String local(Instant t, ZoneId zone) {
+    return t.atZone(zone).toLocalDateTime().toString();
+  }
+
+  static PhoneNumber number(String kind) {
+    return switch (kind) {
+      case "MOBILE" -> MOBILE;
+      case "LANDLINE" -> LANDLINE;
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  static List<String> split(String pipeSeparated) {
+    return pipeSeparated.isBlank() ? List.of() : Arrays.stream(pipeSeparated.split("\\|")).map(String::strip).toList();
+  }
+
+  static Set<DayOfWeek> allWeek() {
+    return Set.of(DayOfWeek.values());
+  }
+}

@@ -1,0 +1,44 @@
+package ru.dozvon.dialing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/** A clock tests move by hand; time never passes by itself. */
+final class MovableClock extends Clock {
+
+  private Instant now;
+  private final ZoneId zone;
+
+  MovableClock(Instant start, ZoneId zone) {
+    this.now = start;
+    this.zone = zone;
+  }
+
+  void advance(Duration d) {
+    now = now.plus(d);
+  }
+
+  /** Moves forward to {@code t}; never backwards, like real time. */
+  void moveTo(Instant t) {
+    if (t.isAfter(now)) {
+      now = t;
+    }
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return zone;
+  }
+
+  @Override
+  public Clock withZone(ZoneId z) {
+    return new MovableClock(now, z);
+  }
+}
