@@ -1,21 +1,23 @@
 package ru.dozvon.config;
 
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import ru.dozvon.deals.FunnelConfig;
+import ru.dozvon.dialing.RetryConfig;
 
 /**
  * Every setting of the service, read once at start-up by {@link ConfigLoader} and passed down by
  * constructor. Records holding secrets redact them in {@code toString()}.
  *
+ * @param retry the callback ladder, calling window (company time zone) and per-number limits
+ * @param funnel stages, reasons, qualification criteria
  * @param sections the raw YAML sections of the features that parse their own settings
  *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
  */
 public record AppConfig(
-    Http http, Database database, Ami ami, Auth auth, Company company,
+    Http http, Database database, Ami ami, Auth auth, RetryConfig retry, FunnelConfig funnel,
     Map<String, Map<String, Object>> sections) {
 
   /** HTTP server settings. */
@@ -64,10 +66,6 @@ public record AppConfig(
     public String toString() {
       return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + "]";
     }
-  }
-
-  /** The company's calendar: time zone and when customers may be called. */
-  public record Company(ZoneId timezone, LocalTime callingFrom, LocalTime callingTo, String callingDays) {
   }
 
   /** The raw YAML section of a feature, empty when absent. */

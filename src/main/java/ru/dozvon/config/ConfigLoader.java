@@ -5,9 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import ru.dozvon.deals.FunnelConfig;
+import ru.dozvon.dialing.RetryConfig;
 
 /**
  * Reads the settings: {@code config/application.yaml} (from the working folder, or the copy inside
@@ -44,9 +43,9 @@ public final class ConfigLoader {
       Map.entry("DOZVON_INBOUND_CONTEXTS", "ami.inboundContexts"),
       Map.entry("DOZVON_ORIGINATE_CONTEXT", "ami.originateContext"),
       Map.entry("DOZVON_ADMIN_TOKEN", "auth.adminToken"),
-      Map.entry("DOZVON_TIMEZONE", "company.timezone"),
-      Map.entry("DOZVON_CALLING_HOURS", "company.callingHours"),
-      Map.entry("DOZVON_CALLING_DAYS", "company.callingDays"));
+      Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
+      Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
+      Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"));
 
   /** Variables read elsewhere (logback) or by this loader itself. */
   private static final Set<String> OTHER_VARIABLES = Set.of("DOZVON_CONFIG", "DOZVON_LOG_LEVEL");
@@ -54,9 +53,6 @@ public final class ConfigLoader {
   private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url");
   private static final Pattern DB_URL = Pattern.compile(
       "(?:jdbc:)?postgres(?:ql)?://(?:([^:@/]+)(?::([^@/]*))?@)?([^:/?#]+)(?::(\\d{1,5}))?/([^/?#]+)");
-  private static final Pattern HOURS = Pattern.compile("(\\d{1,2}:\\d{2})\\s*-\\s*(\\d{1,2}:\\d{2})");
-  private static final Pattern DAYS = Pattern.compile(
-      "(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*");
 
   private ConfigLoader() {
   }
@@ -133,42 +129,10 @@ public final class ConfigLoader {
     }
     var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token));
 
-    return new AppConfig(http, database, ami, auth, company(s), sections(s));
-  }
-
-  private static AppConfig.Company company(Settings s) {
-    String zone = s.string("company.timezone", "Europe/Moscow");
-    ZoneId zoneId;
-    try {
-      zoneId = ZoneId.of(zone);
-    } catch (DateTimeException e) {
-      throw s.error("company.timezone", zone, "a time zone such as Europe/Moscow");
-    }
-    String hours = s.string("company.callingHours", "10:00-19:00");
-    Matcher m = HOURS.matcher(hours);
-    LocalTime from;
-    LocalTime to;
-    try {
-      if (!m.matches()) {
-        throw new DateTimeException(hours);
-      }
-      from = LocalTime.parse(pad(m.group(1)));
-      to = LocalTime.parse(pad(m.group(2)));
-    } catch (DateTimeException e) {
-      throw s.error("company.callingHours", hours, "HH:MM-HH:MM, e.g. 10:00-19:00");
-    }
-    if (!from.isBefore(to)) {
-      throw s.error("company.callingHours", hours, "a start before the end, e.g. 10:00-19:00");
-    }
-    String days = s.string("company.callingDays", "MON-FRI").toUpperCase(java.util.Locale.ROOT).replace(" ", "");
-    if (!DAYS.matcher(days).matches()) {
-      throw s.error("company.callingDays", days, "days like MON-FRI or MON,TUE,SAT");
-    }
-    return new AppConfig.Company(zoneId, from, to, days);
-  }
-
-  private static String pad(String hhmm) {
-    return hhmm.length() == 4 ? "0" + hhmm : hhmm;
+    return new AppConfig(http, database, ami, auth,
+        feature(s, "retry", RetryConfig::fromMap),
+        feature(s, "funnel", FunnelConfig::fromMap),
+        sections(s));
   }
 
   private static AppConfig.DbUrl parseDbUrl(Settings s, String url) {
@@ -191,6 +155,23 @@ public final class ConfigLoader {
 
   private static String decode(String s) {
     return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Parses a feature's section with the feature's own parser. Its errors start with the key path
+   * ({@code retry.calling_window.timezone: ...}); when an environment variable set that key, the
+   * variable is named first.
+   */
+  private static <T> T feature(Settings s, String name, java.util.function.Function<Map<String, Object>, T> parser) {
+    try {
+      return parser.apply(s.section(name));
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.indexOf(':');
+      String path = colon > 0 ? message.substring(0, colon).replaceAll("\\[\\d+]", "") : "";
+      String origin = s.originOf(path);
+      throw new ConfigException(origin == null || origin.contains(": ") ? message : origin + ": " + message);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -59,6 +59,11 @@ final class Settings {
     origins.put(path, variable);
   }
 
+  /** Where the value at a path came from (a variable name, or "file: path"), or null. */
+  String originOf(String path) {
+    return origins.get(path);
+  }
+
   Object get(String path) {
     Object node = tree;
     for (String part : path.split("\\.")) {

@@ -117,6 +117,10 @@ public record CallingWindow(
   /** Daily calling hours, {@code opens} inclusive, {@code closes} exclusive. */
   public record Hours(LocalTime opens, LocalTime closes) {
 
+    /** {@code 9:30} as well as {@code 09:30}. */
+    private static final java.time.format.DateTimeFormatter CLOCK_TIME =
+        java.time.format.DateTimeFormatter.ofPattern("H:mm");
+
     /**
      * Parses {@code 10:00-19:00} (DOZVON_CALLING_HOURS).
      *
@@ -129,8 +133,8 @@ public record CallingWindow(
         throw new IllegalArgumentException("'" + text + "' is not calling hours" + expected);
       }
       try {
-        LocalTime opens = LocalTime.parse(parts[0]);
-        LocalTime closes = "24:00".equals(parts[1]) ? LocalTime.MAX : LocalTime.parse(parts[1]);
+        LocalTime opens = LocalTime.parse(parts[0], CLOCK_TIME);
+        LocalTime closes = "24:00".equals(parts[1]) ? LocalTime.MAX : LocalTime.parse(parts[1], CLOCK_TIME);
         if (!opens.isBefore(closes)) {
           throw new IllegalArgumentException("'" + text + "' closes before it opens" + expected);
         }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The whole {@code retry} config section: the ladder, the calling window, the per-number limits and
- * the email variant. Immutable; read once at start-up. See {@code config/sections/retry.yaml}.
+ * the email variant. Immutable; read once at start-up. See {@code config/application.yaml}.
  */
 public record RetryConfig(
     RetryPolicyConfig policy, CallingWindow window, NumberLimits limits, EmailOnlyConfig emailOnly) {

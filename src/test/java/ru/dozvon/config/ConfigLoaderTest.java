@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -35,10 +36,14 @@ class ConfigLoaderTest {
     assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-pstn");
     assertThat(c.ami().originateContext()).isEqualTo("click-to-call");
     assertThat(c.auth().adminToken()).isEmpty();
-    assertThat(c.company().timezone()).isEqualTo(ZoneId.of("Europe/Moscow"));
-    assertThat(c.company().callingFrom()).isEqualTo(LocalTime.of(10, 0));
-    assertThat(c.company().callingTo()).isEqualTo(LocalTime.of(19, 0));
-    assertThat(c.company().callingDays()).isEqualTo("MON-FRI");
+    assertThat(c.retry().window().zone()).isEqualTo(ZoneId.of("Europe/Moscow"));
+    assertThat(c.retry().window().opens()).isEqualTo(LocalTime.of(10, 0));
+    assertThat(c.retry().window().closes()).isEqualTo(LocalTime.of(19, 0));
+    assertThat(c.retry().window().days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY,
+        DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY);
+    assertThat(c.retry().window().holidays()).contains(java.time.LocalDate.parse("2026-11-04"));
+    assertThat(c.retry().policy().steps()).hasSize(4);
+    assertThat(c.funnel().stages()).hasSize(9);
   }
 
   @Test
@@ -71,9 +76,10 @@ class ConfigLoaderTest {
     assertThat(c.ami().secret()).isEqualTo("topsecret");
     assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-sip");
     assertThat(c.ami().originateContext()).isEqualTo("c2c");
-    assertThat(c.company().timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
-    assertThat(c.company().callingFrom()).isEqualTo(LocalTime.of(9, 30));
-    assertThat(c.company().callingDays()).isEqualTo("MON,TUE,SAT");
+    assertThat(c.retry().window().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(c.retry().window().opens()).isEqualTo(LocalTime.of(9, 30));
+    assertThat(c.retry().window().days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY,
+        DayOfWeek.SATURDAY);
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -85,11 +91,6 @@ class ConfigLoaderTest {
       "DOZVON_DB_POOL_SIZE|0|DOZVON_DB_POOL_SIZE='0': expected a pool size 1-200",
       "DOZVON_DB_URL|mysql://x/y|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db",
       "DOZVON_DB_URL|postgresql://h:99999/db|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db with a port 1-65535",
-      "DOZVON_TIMEZONE|Mars/Olympus|DOZVON_TIMEZONE='Mars/Olympus': expected a time zone such as Europe/Moscow",
-      "DOZVON_CALLING_HOURS|10-19|DOZVON_CALLING_HOURS='10-19': expected HH:MM-HH:MM, e.g. 10:00-19:00",
-      "DOZVON_CALLING_HOURS|25:00-26:00|DOZVON_CALLING_HOURS='25:00-26:00': expected HH:MM-HH:MM, e.g. 10:00-19:00",
-      "DOZVON_CALLING_HOURS|19:00-10:00|DOZVON_CALLING_HOURS='19:00-10:00': expected a start before the end, e.g. 10:00-19:00",
-      "DOZVON_CALLING_DAYS|MONDAY|DOZVON_CALLING_DAYS='MONDAY': expected days like MON-FRI or MON,TUE,SAT",
       "DOZVON_ADMIN_TOKEN|short|DOZVON_ADMIN_TOKEN='<hidden>': expected at least 16 printable characters without spaces",
       "DOZVON_INBOUND_CONTEXTS|from trunk|DOZVON_INBOUND_CONTEXTS='from trunk': expected dialplan context names (letters, digits, _ . + -)",
       "DOZVON_INBOUND_CONTEXTS|' , '|DOZVON_INBOUND_CONTEXTS='': expected a comma list of dialplan contexts, e.g. from-trunk,from-pstn",
@@ -98,6 +99,30 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(Map.of(key, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "DOZVON_TIMEZONE|Mars/Olympus|DOZVON_TIMEZONE: retry.calling_window.timezone: 'Mars/Olympus'",
+      "DOZVON_CALLING_HOURS|10-19|DOZVON_CALLING_HOURS: retry.calling_window.hours: '10-19' is not calling hours",
+      "DOZVON_CALLING_HOURS|25:00-26:00|DOZVON_CALLING_HOURS: retry.calling_window.hours: '25:00-26:00'",
+      "DOZVON_CALLING_HOURS|19:00-10:00|DOZVON_CALLING_HOURS: retry.calling_window.hours: '19:00-10:00' closes before it opens",
+      "DOZVON_CALLING_DAYS|MONDAYS|DOZVON_CALLING_DAYS: retry.calling_window.days: 'MONDAYS' is not calling days",
+  })
+  void badCalendarValuesNameTheVariableAndTheKey(String key, String value, String start) {
+    assertThatThrownBy(() -> load(Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(start)
+        .hasMessageContaining("expected");
+  }
+
+  @Test
+  void badFeatureSectionInAFileNamesThePath() throws IOException {
+    Path file = dir.resolve("retry.yaml");
+    Files.writeString(file, "retry:\n  steps:\n    - delay: 1x\n");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("retry.steps[0].delay: '1x'");
   }
 
   @Test
@@ -126,7 +151,7 @@ class ConfigLoaderTest {
         ami:
           inboundContexts: [a-ctx, b-ctx]
         retry:
-          steps: [{after: 0m}]
+          steps: [{delay: 0m}]
         """);
     AppConfig c = load(Map.of("DOZVON_CONFIG", file.toString(), "DOZVON_HTTP_PORT", "7001"));
     assertThat(c.http().port()).isEqualTo(7001);

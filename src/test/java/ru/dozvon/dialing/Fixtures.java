@@ -20,7 +20,7 @@ final class Fixtures {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   static final PhoneNumber MOBILE = PhoneNumbers.parse("+7 916 123-45-67");
   static final PhoneNumber LANDLINE = PhoneNumbers.parse("+7 495 123-45-67");
-  /** A few Russian weekday holidays of 2026-2027 (a subset of config/sections/retry.yaml). */
+  /** A few Russian weekday holidays of 2026-2027 (a subset of config/application.yaml). */
   static final Set<LocalDate> HOLIDAYS = Set.copyOf(Stream.concat(
       Stream.of("2026-11-04", "2026-12-31").map(LocalDate::parse),
       LocalDate.parse("2027-01-01").datesUntil(LocalDate.parse("2027-01-09"))).toList());

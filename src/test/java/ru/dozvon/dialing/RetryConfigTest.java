@@ -38,7 +38,7 @@ class RetryConfigTest {
   @Test
   @SuppressWarnings("unchecked")
   void shippedSectionIsTheDefaultPlusExampleHolidays() throws IOException {
-    Map<String, Object> root = yaml(Files.readString(Path.of("config/sections/retry.yaml")));
+    Map<String, Object> root = yaml(Files.readString(Path.of("config/application.yaml")));
     RetryConfig cfg = RetryConfig.fromMap((Map<String, Object>) root.get("retry"));
     assertThat(cfg.policy()).isEqualTo(RetryPolicyConfig.DEFAULT);
     assertThat(cfg.limits()).isEqualTo(NumberLimits.DEFAULT);
