@@ -20,8 +20,10 @@ import java.util.random.RandomGenerator;
  */
 final class BestToBest {
 
-  private static final Comparator<Candidate> BEST_FIRST =
-      Comparator.comparingDouble(Candidate::rating).reversed().thenComparingLong(Candidate::managerId);
+  private static final Comparator<Candidate> BEST_FIRST = (a, b) -> {
+    int byRating = Double.compare(b.rating(), a.rating());
+    return byRating != 0 ? byRating : Long.compare(a.managerId(), b.managerId());
+  };
 
   private BestToBest() {
   }

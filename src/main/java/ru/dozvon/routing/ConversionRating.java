@@ -81,7 +81,20 @@ public final class ConversionRating {
   /** The manager's rating now; a manager with no decided deals gets the team average. */
   public ManagerRating rating(long managerId) {
     expire();
-    double avg = teamAverageNow();
+    return ratingAsOfLastExpiry(managerId, teamAverageNow());
+  }
+
+  /**
+   * Brings the window up to the clock once, so that a decision weighing hundreds of managers reads the clock
+   * once and not per manager; returns the team average to pass to {@link #ratingAsOfLastExpiry}.
+   */
+  double refresh() {
+    expire();
+    return teamAverageNow();
+  }
+
+  /** A rating as of the last {@link #refresh()}, without reading the clock. */
+  ManagerRating ratingAsOfLastExpiry(long managerId, double avg) {
     int[] t = totals.get(managerId);
     int won = t == null ? 0 : t[0];
     int lost = t == null ? 0 : t[1];

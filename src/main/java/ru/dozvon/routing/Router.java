@@ -45,6 +45,7 @@ public final class Router {
     if (strategy == Strategy.BEST_TO_BEST) {
       scores.observe(lead.score()); // every lead of this stream shapes the percentiles, even returning ones
     }
+    double teamAverage = ratings.refresh();
     List<Candidate> eligible = new ArrayList<>(managers.size());
     Candidate previous = null;
     String previousWhyNot = null;
@@ -56,7 +57,7 @@ public final class Router {
       boolean isPrevious = lead.previousManagerId() != null && lead.previousManagerId() == m.id();
       String whyNot = m.whyNotEligible();
       if (whyNot == null) {
-        Candidate c = Candidate.of(m, ratings.rating(m.id()));
+        Candidate c = Candidate.of(m, ratings.ratingAsOfLastExpiry(m.id(), teamAverage));
         eligible.add(c);
         if (isPrevious) {
           previous = c;
