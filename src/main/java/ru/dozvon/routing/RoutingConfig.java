@@ -63,12 +63,12 @@ public record RoutingConfig(
     if (section == null) {
       return DEFAULTS;
     }
-    Yaml root = new Yaml("routing", section);
+    ConfigNode root = new ConfigNode("routing", section);
     root.allowOnly("strategy", "perSource", "rating", "minConversion", "bestToBest");
     Strategy strategy = root.has("strategy") ? strategyAt(root, "strategy") : DEFAULTS.strategy;
     Map<String, Strategy> perSource = new LinkedHashMap<>();
     if (root.has("perSource")) {
-      Yaml sources = root.section("perSource");
+      ConfigNode sources = root.section("perSource");
       for (String source : sources.keys()) {
         if (!KNOWN_SOURCES.contains(source)) {
           throw new IllegalArgumentException(sources.path(source) + ": '" + source
@@ -77,11 +77,11 @@ public record RoutingConfig(
         perSource.put(source, strategyAt(sources, source));
       }
     }
-    Yaml rating = root.has("rating") ? root.section("rating") : Yaml.empty("routing.rating");
+    ConfigNode rating = root.has("rating") ? root.section("rating") : ConfigNode.empty("routing.rating");
     rating.allowOnly("windowDays", "priorStrength");
-    Yaml min = root.has("minConversion") ? root.section("minConversion") : Yaml.empty("routing.minConversion");
+    ConfigNode min = root.has("minConversion") ? root.section("minConversion") : ConfigNode.empty("routing.minConversion");
     min.allowOnly("threshold", "minDecidedDeals");
-    Yaml b2b = root.has("bestToBest") ? root.section("bestToBest") : Yaml.empty("routing.bestToBest");
+    ConfigNode b2b = root.has("bestToBest") ? root.section("bestToBest") : ConfigNode.empty("routing.bestToBest");
     b2b.allowOnly("scoreWindow");
     return new RoutingConfig(
         strategy,
@@ -94,11 +94,11 @@ public record RoutingConfig(
         b2b.intAtLeast("scoreWindow", 1, DEFAULTS.scoreWindow, "a whole number of leads >= 1, e.g. 1000"));
   }
 
-  private static Strategy strategyAt(Yaml node, String key) {
+  private static Strategy strategyAt(ConfigNode node, String key) {
     Object raw = node.raw(key);
     Strategy s = raw instanceof String text ? Strategy.byConfigName(text) : null;
     if (s == null) {
-      throw new IllegalArgumentException(node.path(key) + ": " + Yaml.show(raw)
+      throw new IllegalArgumentException(node.path(key) + ": " + ConfigNode.show(raw)
           + " is not a strategy (expected one of " + Strategy.allConfigNames() + ")");
     }
     return s;

@@ -5,18 +5,18 @@ import java.util.Map;
 import java.util.Set;
 
 /** A map from snakeyaml-engine with its key path, so every config error can say where it is. */
-final class Yaml {
+final class ConfigNode {
 
   private final String path;
   private final Map<?, ?> map;
 
-  Yaml(String path, Map<?, ?> map) {
+  ConfigNode(String path, Map<?, ?> map) {
     this.path = path;
     this.map = map;
   }
 
-  static Yaml empty(String path) {
-    return new Yaml(path, Map.of());
+  static ConfigNode empty(String path) {
+    return new ConfigNode(path, Map.of());
   }
 
   String path(String key) {
@@ -45,12 +45,12 @@ final class Yaml {
     }
   }
 
-  Yaml section(String key) {
+  ConfigNode section(String key) {
     Object value = map.get(key);
     if (!(value instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException(path(key) + ": " + show(value) + " is not a mapping (expected key: value lines)");
     }
-    return new Yaml(path(key), m);
+    return new ConfigNode(path(key), m);
   }
 
   int intAtLeast(String key, int min, int fallback, String expected) {
