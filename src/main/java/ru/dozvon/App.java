@@ -6,11 +6,13 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.config.AppConfig;
+import ru.dozvon.deals.DealListeners;
 import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
@@ -40,29 +42,39 @@ public final class App {
   private CallIntake callIntake;
   private LiveFeed feed;
 
-  private App(Vertx vertx, Pool pool, Meters meters) {
+  private final Clock clock;
+
+  private App(Vertx vertx, Pool pool, Meters meters, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.meters = meters;
+    this.clock = clock;
   }
 
   /** Starts everything on a migrated database; fails if any part fails to start. */
   public static Future<App> start(AppConfig cfg, Database db) {
+    return start(cfg, db, Clock.systemUTC());
+  }
+
+  /** Starts with a given clock: tests move time instead of sleeping. */
+  public static Future<App> start(AppConfig cfg, Database db, Clock clock) {
     Meters meters = new Meters();
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(meters.registry()))
         .build();
     Pool pool = db.pool(vertx, cfg.database().poolSize());
-    App app = new App(vertx, pool, meters);
+    App app = new App(vertx, pool, meters, clock);
     return app.deploy(cfg).map(app).recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
   }
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
-    callRecorder = new PgCallRecorder(pool, List.of());
+    // Follow-ups that commit with the deal change that caused them, in this order.
+    DealListeners dealListeners = new DealListeners(List.of());
+    callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
-    callIntake = new CallIntake(callRecorder, feed, meters, java.time.Clock.systemUTC());
+    callIntake = new CallIntake(callRecorder, feed, meters, clock);
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> {
@@ -108,6 +120,10 @@ public final class App {
 
   public LiveFeed feed() {
     return feed;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   public Meters meters() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
+import ru.dozvon.routing.RoutingConfig;
 
 /**
  * Every setting of the service, read once at start-up by {@link ConfigLoader} and passed down by
@@ -13,11 +14,12 @@ import ru.dozvon.dialing.RetryConfig;
  *
  * @param retry the callback ladder, calling window (company time zone) and per-number limits
  * @param funnel stages, reasons, qualification criteria
+ * @param routing the lead routing strategy and conversion rating settings
  * @param sections the raw YAML sections of the features that parse their own settings
  *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
  */
 public record AppConfig(
-    Http http, Database database, Ami ami, Auth auth, RetryConfig retry, FunnelConfig funnel,
+    Http http, Database database, Ami ami, Auth auth, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing,
     Map<String, Map<String, Object>> sections) {
 
   /** HTTP server settings. */

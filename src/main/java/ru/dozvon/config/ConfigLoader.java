@@ -19,6 +19,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
+import ru.dozvon.routing.RoutingConfig;
 
 /**
  * Reads the settings: {@code config/application.yaml} (from the working folder, or the copy inside
@@ -132,6 +133,7 @@ public final class ConfigLoader {
     return new AppConfig(http, database, ami, auth,
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
+        feature(s, "routing", RoutingConfig::fromMap),
         sections(s));
   }
 

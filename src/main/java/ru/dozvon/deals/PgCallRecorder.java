@@ -26,11 +26,11 @@ public final class PgCallRecorder {
   }
 
   private final Pool pool;
-  private final List<DealTxListener> listeners;
+  private final DealTxListener listeners;
 
-  public PgCallRecorder(Pool pool, List<DealTxListener> listeners) {
+  public PgCallRecorder(Pool pool, DealTxListener listeners) {
     this.pool = pool;
-    this.listeners = List.copyOf(listeners);
+    this.listeners = listeners;
   }
 
   public Future<Recorded> record(CallFacts c) {
@@ -96,11 +96,7 @@ public final class PgCallRecorder {
   }
 
   private Future<Void> notify(SqlConnection tx, DealEvent e) {
-    Future<Void> chain = Future.succeededFuture();
-    for (DealTxListener l : listeners) {
-      chain = chain.compose(x -> l.on(tx, e));
-    }
-    return chain;
+    return listeners.on(tx, e);
   }
 
   private static Future<Long> insertCall(SqlConnection tx, CallFacts c) {

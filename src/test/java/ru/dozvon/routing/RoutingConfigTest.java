@@ -23,7 +23,7 @@ class RoutingConfigTest {
 
   @Test
   void theShippedSectionIsTheDefault() throws IOException {
-    String yaml = Files.readString(Path.of("config/sections/routing.yaml"));
+    String yaml = Files.readString(Path.of("config/application.yaml"));
 
     assertThat(RoutingConfig.fromMap(section(yaml))).isEqualTo(RoutingConfig.DEFAULTS);
   }

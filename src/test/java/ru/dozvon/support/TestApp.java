@@ -43,6 +43,11 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts with extra variables on top of a fresh database, port 0 and a known admin token. */
   public static TestApp start(Map<String, String> extraEnv) {
+    return start(extraEnv, java.time.Clock.systemUTC());
+  }
+
+  /** The same, with a clock the test moves (time-based rules are never tested by sleeping). */
+  public static TestApp start(Map<String, String> extraEnv, java.time.Clock clock) {
     AppConfig.DbUrl db = TestDatabase.fresh();
     Map<String, String> env = new HashMap<>();
     env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
@@ -51,7 +56,7 @@ public final class TestApp implements AutoCloseable {
     env.putAll(extraEnv);
     AppConfig cfg = ConfigLoader.load(env, Path.of(""));
     try {
-      App app = App.start(cfg, Database.external(db)).await(60, TimeUnit.SECONDS);
+      App app = App.start(cfg, Database.external(db), clock).await(60, TimeUnit.SECONDS);
       return new TestApp(app, cfg, db);
     } catch (Exception e) {
       throw new IllegalStateException("app did not start", e);
