@@ -25,4 +25,19 @@ public sealed interface DealEvent {
   /** The lead was reached or got in touch (answered call, reply by any channel): the chain stops. */
   record ContactMade(long dealId, String channel, Instant at) implements DealEvent {
   }
+
+  /**
+   * An outbound call to the lead ended (an operator's callback): dialing reads the attempt's
+   * outcome from it. {@code outcome} is the call's (ANSWERED, NO_ANSWER, BUSY, UNAVAILABLE, ...).
+   */
+  record OutboundCallEnded(long dealId, String pbxCallId, String outcome, String operatorExtension, Instant at)
+      implements DealEvent {
+  }
+
+  /**
+   * The deal was closed (won, lost, invalid), by a person or by a rule. Routing updates ratings
+   * and frees the manager's capacity; dialing cancels pending attempts.
+   */
+  record Closed(long dealId, Long managerId, String status, String reason, Instant at) implements DealEvent {
+  }
 }

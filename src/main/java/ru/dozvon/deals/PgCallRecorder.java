@@ -90,6 +90,9 @@ public final class PgCallRecorder {
           if (contact) {
             steps = steps.compose(x -> PgDealStore.contactMade(tx, dealId, c.answeredAt() != null ? c.answeredAt() : c.endedAt()))
                 .compose(x -> notify(tx, new DealEvent.ContactMade(dealId, "inbound_call", c.endedAt())));
+          } else if ("OUTBOUND".equals(c.direction())) {
+            steps = steps.compose(x -> notify(tx, new DealEvent.OutboundCallEnded(dealId, c.pbxCallId(), c.outcome(),
+                c.operatorExtension(), c.endedAt())));
           }
           return steps.map(x -> new Recorded(callId, dealId, contact ? Effect.CONTACT_MADE : Effect.LINKED));
         });
