@@ -75,7 +75,8 @@ public final class AmiEventMapper {
       TelephonyEvent out = build(kind, e);
       if (out != null) {
         mapped.increment();
-        if (out.linkedid() == null && out.uniqueid() == null) {
+        if (out.linkedid() == null && out.uniqueid() == null
+            && !(out instanceof TelephonyEvent.OriginateResponse)) {
           malformed(e, "neither Linkedid nor Uniqueid");
         }
       }
@@ -174,6 +175,11 @@ public final class AmiEventMapper {
     int from = 0;
     while (from < name.length() && name.charAt(from) == '_') {
       from++;
+    }
+    if (name.length() == 10 && name.equals("DIALSTATUS")) {
+      String status = v.getValue();
+      return status == null || status.isBlank() ? null
+          : new TelephonyEvent.DialStatusSet(at, v.getLinkedId(), v.getUniqueId(), status);
     }
     if (!name.regionMatches(true, from, markerVariable, 0, markerVariable.length())
         || name.length() - from != markerVariable.length()) {

@@ -33,6 +33,8 @@ final class CallState {
     /** The channel was dialled by another channel (it is a callee, not a caller). */
     boolean dialDest;
     boolean hungUp;
+    /** The most telling failure a Dial() on this channel reported through DIALSTATUS, ranked. */
+    String dialStatus;
     String bridgeId;
     /** The resync round in which the channel was last seen alive or hung up. */
     long seenEpoch;

@@ -159,6 +159,12 @@ public final class CallTracker {
       s.queue = a.queue() != null ? a.queue() : s.queue;
     } else if (e instanceof AgentComplete a) {
       s.queue = s.queue == null ? a.queue() : s.queue;
+    } else if (e instanceof TelephonyEvent.DialStatusSet d) {
+      Chan c = channel(s, d.uniqueid(), null, null, null, null);
+      String status = d.status().strip().toUpperCase(java.util.Locale.ROOT);
+      if (c != null && CallVerdict.rank(status, true) > CallVerdict.rank(c.dialStatus, true)) {
+        c.dialStatus = status;
+      }
     } else if (e instanceof OutcomeMarker m) {
       s.marker = m.value() != null && !m.value().isBlank() ? m.value() : s.marker;
     } else if (e instanceof ChannelSnapshot c) {

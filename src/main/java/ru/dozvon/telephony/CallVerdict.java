@@ -63,7 +63,13 @@ final class CallVerdict {
         if ("ANSWER".equals(leg.status)) {
           answeredAt = min(answeredAt, leg.endedAt == null ? endedAt : leg.endedAt);
         }
-        worst = Math.max(worst, rank(leg.status));
+        worst = Math.max(worst, rank(leg.status, false));
+      }
+      for (Chan c : s.channels.values()) {
+        if (c.inOutbound || c == s.root()) {
+          anyLeg |= c.dialStatus != null;
+          worst = Math.max(worst, rank(c.dialStatus, false));
+        }
       }
       Chan root = s.root();
       operator = root != null && !root.inInbound ? ChannelNames.extensionOf(root.name) : null;
@@ -141,7 +147,13 @@ final class CallVerdict {
     for (Leg leg : s.legs.values()) {
       if (isOperatorLeg(leg, s, settings)) {
         anyLeg = true;
-        worst = Math.max(worst, "CANCEL".equals(leg.status) ? 5 : rank(leg.status));
+        worst = Math.max(worst, rank(leg.status, true));
+      }
+    }
+    for (Chan c : s.channels.values()) {
+      if (c.inInbound && !c.dialDest && c.dialStatus != null) {
+        anyLeg = true;
+        worst = Math.max(worst, rank(c.dialStatus, true));
       }
     }
     if (worst == 5) {
@@ -159,12 +171,14 @@ final class CallVerdict {
    * Ranks a failed dial status; when several operators (or attempts) failed differently, the one
    * closest to a conversation speaks for the call: rang unanswered, then busy, then unreachable.
    */
-  private static int rank(String status) {
-    if (status == null) {
+  static int rank(String status, boolean inbound) {
+    if (status == null || "ANSWER".equals(status)) {
       return 0;
     }
     return switch (status) {
-      case "NOANSWER", "CANCEL" -> 4;
+      // Inbound, CANCEL means the caller hung up while it rang; outbound, that we gave up: no answer.
+      case "CANCEL" -> inbound ? 5 : 4;
+      case "NOANSWER" -> 4;
       case "BUSY" -> 3;
       case "CHANUNAVAIL", "CONGESTION" -> 2;
       default -> 1;

@@ -127,6 +127,15 @@ public sealed interface TelephonyEvent {
   }
 
   /**
+   * {@code Dial()} finished on a channel and set {@code DIALSTATUS} ({@code VarSet}). The only trace
+   * of a dial that could not even create the callee's channel (an unregistered phone, a trunk down:
+   * CHANUNAVAIL/CONGESTION without DialBegin/DialEnd).
+   */
+  record DialStatusSet(Instant at, String linkedid, String uniqueid, String status)
+      implements TelephonyEvent {
+  }
+
+  /**
    * One live channel as the PBX lists it in answer to {@code CoreShowChannels} after a (re)connect.
    * {@code durationSeconds} is how long the channel has existed (null when unknown);
    * {@code bridgeId} is set while the channel is bridged to another.
