@@ -32,6 +32,8 @@ final class CallState {
     boolean callerValid;
     /** The channel was dialled by another channel (it is a callee, not a caller). */
     boolean dialDest;
+    /** The channel was rung by an AMI Originate (a dial with no source channel). */
+    boolean originated;
     boolean hungUp;
     /** The most telling failure a Dial() on this channel reported through DIALSTATUS, ranked. */
     String dialStatus;

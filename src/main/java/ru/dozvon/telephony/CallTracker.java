@@ -138,6 +138,8 @@ public final class CallTracker {
       Chan dest = channel(s, d.destUniqueid(), d.destChannel(), null, null, null);
       if (dest != null && src != null) {
         dest.dialDest = true;
+      } else if (dest != null && blankToNull(d.channel()) == null) {
+        dest.originated = true;
       }
       Leg leg = leg(s, src, d.destUniqueid(), d.destChannel(), d.destContext(), d.destExten());
       if (leg.beganAt == null || at.isBefore(leg.beganAt)) {

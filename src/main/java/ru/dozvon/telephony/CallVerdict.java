@@ -27,11 +27,15 @@ final class CallVerdict {
       customerRaw = caller.callerRaw;
     } else {
       customerRaw = outboundNumber(s, settings);
-      direction = customerRaw != null || outboundContext ? CallDirection.OUTBOUND
+      Chan root = s.root();
+      boolean originated = root != null && root.originated;
+      direction = customerRaw != null || outboundContext || originated ? CallDirection.OUTBOUND
           : CallDirection.INTERNAL;
     }
     PhoneNumber number = customerRaw == null ? null : PhoneNumbers.tryParse(customerRaw).orElse(null);
-    boolean withheld = number == null && PhoneNumbers.isWithheld(customerRaw);
+    // Only a caller can withhold a number; an outbound call without one simply never dialled.
+    boolean withheld = direction == CallDirection.INBOUND && number == null
+        && PhoneNumbers.isWithheld(customerRaw);
 
     Instant started = s.startedAt == null ? endedAt : s.startedAt;
     Instant answeredAt;
