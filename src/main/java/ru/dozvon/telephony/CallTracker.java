@@ -163,7 +163,7 @@ public final class CallTracker {
       s.queue = s.queue == null ? a.queue() : s.queue;
     } else if (e instanceof TelephonyEvent.DialStatusSet d) {
       Chan c = channel(s, d.uniqueid(), null, null, null, null);
-      String status = d.status().strip().toUpperCase(java.util.Locale.ROOT);
+      String status = d.status() == null ? null : d.status().strip().toUpperCase(java.util.Locale.ROOT);
       if (c != null && CallVerdict.rank(status, true) > CallVerdict.rank(c.dialStatus, true)) {
         c.dialStatus = status;
       }

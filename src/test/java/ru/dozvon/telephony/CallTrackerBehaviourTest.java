@@ -52,6 +52,8 @@ class CallTrackerBehaviourTest {
         new TelephonyEvent.OriginateResponse(null, null, false, null, null, null),
         new TelephonyEvent.OutcomeMarker(null, null, null, null),
         new TelephonyEvent.DialStatusSet(null, null, null, ""),
+        new TelephonyEvent.DialStatusSet(null, "1795554549.0", "1795554549.0", null),
+        new TelephonyEvent.OutcomeMarker(null, "1795554549.0", "1795554549.0", null),
         new TelephonyEvent.ChannelSnapshot(null, null, null, null, null, null, null, null, null, null),
         // a linkedid but nothing else
         new TelephonyEvent.Hangup(null, "x.1", null, null, null, null, null, null),
