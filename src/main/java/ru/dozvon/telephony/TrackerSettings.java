@@ -1,0 +1,170 @@
+package ru.dozvon.telephony;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How {@link CallTracker} reads the PBX's dialplan. Section {@code telephony} of the configuration
+ * (defaults in {@code config/sections/telephony.yaml}).
+ *
+ * @param inboundContexts dialplan contexts where customers' calls enter (the trunk's context);
+ *     a call whose first channel starts here is INBOUND
+ * @param operatorContexts contexts of operators' phones; empty means "any context that is neither
+ *     inbound nor outbound", which suits most dialplans
+ * @param outboundContexts contexts that dial a customer on our behalf (click-to-call); a call that
+ *     enters one is OUTBOUND and the Exten there is the customer's number
+ * @param markerVariable channel variable the dialplan sets to mark how an unanswered inbound call
+ *     ended: {@code AFTER_HOURS} or {@code VOICEMAIL}
+ * @param idleTimeout a live call with no event for this long is closed and recorded as expired;
+ *     must exceed the longest conversation, since a bridged call sends no events
+ * @param recentEndedMemory how many ended linkedids are remembered so that late events (Cdr,
+ *     OriginateResponse, stray Hangup) neither reopen nor duplicate a call
+ */
+public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorContexts,
+    Set<String> outboundContexts, String markerVariable, Duration idleTimeout,
+    int recentEndedMemory) {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  public TrackerSettings {
+    inboundContexts = Set.copyOf(inboundContexts);
+    operatorContexts = Set.copyOf(operatorContexts);
+    outboundContexts = Set.copyOf(outboundContexts);
+    if (inboundContexts.isEmpty()) {
+      throw new IllegalArgumentException("telephony.inbound-contexts: must name at least one context");
+    }
+    if (markerVariable == null || !VARIABLE.matcher(markerVariable).matches()) {
+      throw new IllegalArgumentException("telephony.marker-variable: '" + markerVariable
+          + "' is not a channel variable name (expected e.g. DOZVON_OUTCOME)");
+    }
+    if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("telephony.idle-timeout: '" + idleTimeout
+          + "' must be a positive duration (expected e.g. 4h)");
+    }
+    if (recentEndedMemory < 1) {
+      throw new IllegalArgumentException("telephony.recent-ended-memory: '" + recentEndedMemory
+          + "' must be a positive whole number (expected e.g. 10000)");
+    }
+  }
+
+  /** The defaults, matching {@code config/sections/telephony.yaml}. */
+  public static TrackerSettings defaults() {
+    return new TrackerSettings(Set.of("from-trunk", "from-pstn"), Set.of(), Set.of("click-to-call"),
+        "DOZVON_OUTCOME", Duration.ofHours(4), 10_000);
+  }
+
+  /**
+   * Reads the {@code telephony} section as snakeyaml-engine loads it; absent keys keep their
+   * defaults. Context lists may be YAML lists or comma-separated strings (as environment variables
+   * such as {@code DOZVON_INBOUND_CONTEXTS} give them).
+   *
+   * @param section the section's map, or null for all defaults
+   * @throws IllegalArgumentException naming the key path, the bad value and the expected form
+   */
+  public static TrackerSettings fromMap(Map<String, Object> section) {
+    TrackerSettings d = defaults();
+    if (section == null) {
+      return d;
+    }
+    for (String key : section.keySet()) {
+      if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
+          "idle-timeout", "recent-ended-memory").contains(key)) {
+        throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
+            + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
+            + "recent-ended-memory)");
+      }
+    }
+    return new TrackerSettings(
+        contexts(section, "inbound-contexts", d.inboundContexts()),
+        contexts(section, "operator-contexts", d.operatorContexts()),
+        contexts(section, "outbound-contexts", d.outboundContexts()),
+        section.containsKey("marker-variable")
+            ? string(section.get("marker-variable"), "marker-variable") : d.markerVariable(),
+        section.containsKey("idle-timeout")
+            ? duration(section.get("idle-timeout"), "telephony.idle-timeout") : d.idleTimeout(),
+        section.containsKey("recent-ended-memory")
+            ? positiveInt(section.get("recent-ended-memory"), "telephony.recent-ended-memory")
+            : d.recentEndedMemory());
+  }
+
+  /** Parses {@code 90s}, {@code 30m}, {@code 4h}, {@code 1d}, {@code 500ms}, or a number of seconds. */
+  static Duration duration(Object value, String path) {
+    if (value instanceof Integer || value instanceof Long) {
+      long seconds = ((Number) value).longValue();
+      if (seconds > 0) {
+        return Duration.ofSeconds(seconds);
+      }
+    } else if (value instanceof String s) {
+      Matcher m = DURATION.matcher(s.strip().toLowerCase(Locale.ROOT));
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        Duration result = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+        if (!result.isZero()) {
+          return result;
+        }
+      }
+    }
+    throw new IllegalArgumentException(path + ": '" + value
+        + "' is not a positive duration (expected e.g. 90s, 30m, 4h, 1d)");
+  }
+
+  private static Set<String> contexts(Map<String, Object> section, String key, Set<String> dflt) {
+    if (!section.containsKey(key)) {
+      return dflt;
+    }
+    Object value = section.get(key);
+    List<Object> items = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      items.addAll(list);
+    } else if (value instanceof String s) {
+      if (!s.isBlank()) {
+        items.addAll(List.of((Object[]) s.split(",")));
+      }
+    } else if (value != null) {
+      throw new IllegalArgumentException("telephony." + key + ": '" + value
+          + "' is not a list of dialplan contexts (expected e.g. [from-trunk, from-pstn])");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      String path = "telephony." + key + "[" + i + "]";
+      String name = item instanceof String s ? s.strip() : null;
+      if (name == null || !name.matches("[A-Za-z0-9_+.\\-]+")) {
+        throw new IllegalArgumentException(path + ": '" + item
+            + "' is not a dialplan context name (expected e.g. from-trunk)");
+      }
+      out.add(name);
+    }
+    return out;
+  }
+
+  private static String string(Object value, String key) {
+    if (value instanceof String s && !s.isBlank()) {
+      return s.strip();
+    }
+    throw new IllegalArgumentException("telephony." + key + ": '" + value
+        + "' is not a channel variable name (expected e.g. DOZVON_OUTCOME)");
+  }
+
+  private static int positiveInt(Object value, String path) {
+    if (value instanceof Integer i && i > 0) {
+      return i;
+    }
+    throw new IllegalArgumentException(path + ": '" + value
+        + "' is not a positive whole number (expected e.g. 10000)");
+  }
+}

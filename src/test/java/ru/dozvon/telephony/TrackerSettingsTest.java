@@ -1,0 +1,89 @@
+package ru.dozvon.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+class TrackerSettingsTest {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDefaultSectionFileGivesTheDefaults() throws IOException {
+    Object yaml = new Load(LoadSettings.builder().build())
+        .loadFromString(Files.readString(Path.of("config/sections/telephony.yaml")));
+    Map<String, Object> section = (Map<String, Object>) ((Map<String, Object>) yaml).get("telephony");
+
+    assertThat(TrackerSettings.fromMap(section)).isEqualTo(TrackerSettings.defaults());
+    assertThat(TrackerSettings.fromMap(null)).isEqualTo(TrackerSettings.defaults());
+  }
+
+  @Test
+  void readsEveryKey() {
+    Map<String, Object> section = Map.of(
+        "inbound-contexts", "from-trunk, from-sip-provider",
+        "operator-contexts", List.of("operators"),
+        "outbound-contexts", List.of("c2c"),
+        "marker-variable", "CRM_OUTCOME",
+        "idle-timeout", "90m",
+        "recent-ended-memory", 500);
+
+    TrackerSettings s = TrackerSettings.fromMap(section);
+
+    assertThat(s).isEqualTo(new TrackerSettings(Set.of("from-trunk", "from-sip-provider"),
+        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      4h    | PT4H
+      30m   | PT30M
+      90s   | PT1M30S
+      1d    | PT24H
+      500ms | PT0.5S
+      """)
+  void durations(String text, Duration expected) {
+    assertThat(TrackerSettings.fromMap(Map.of("idle-timeout", text)).idleTimeout()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      idle-timeout        | 1x          | telephony.idle-timeout: '1x' is not a positive duration (expected e.g. 90s, 30m, 4h, 1d)
+      idle-timeout        | 0s          | telephony.idle-timeout: '0s' is not a positive duration
+      idle-timeout        | -5m         | telephony.idle-timeout: '-5m' is not a positive duration
+      recent-ended-memory | lots        | telephony.recent-ended-memory: 'lots' is not a positive whole number
+      marker-variable     | 'NOT VALID' | telephony.marker-variable: 'NOT VALID' is not a channel variable name
+      inbound-contexts    | ''          | telephony.inbound-contexts: must name at least one context
+      inbound-contexts    | 'a,b c'     | telephony.inbound-contexts[1]: 'b c' is not a dialplan context name
+      timeout             | 4h          | telephony.timeout: unknown key
+      """)
+  void badValuesNameTheKeyTheValueAndTheForm(String key, String value, String message) {
+    Map<String, Object> section = new HashMap<>();
+    section.put(key, value);
+
+    assertThatThrownBy(() -> TrackerSettings.fromMap(section))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void nonStringItemsAndNumbersAreRefusedWithTheirPath() {
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("operator-contexts", List.of("ok", 7))))
+        .hasMessageStartingWith("telephony.operator-contexts[1]: '7' is not a dialplan context name");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("recent-ended-memory", 0)))
+        .hasMessageStartingWith("telephony.recent-ended-memory: '0' is not a positive whole number");
+    assertThat(TrackerSettings.fromMap(Map.of("idle-timeout", 60)).idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+  }
+}
