@@ -7,11 +7,13 @@ import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.telephony.TrackerSettings;
 
 /**
  * Every setting of the service, read once at start-up by {@link ConfigLoader} and passed down by
  * constructor. Records holding secrets redact them in {@code toString()}.
  *
+ * @param telephony call correlation: contexts (from the ami section), marker variable, time-outs
  * @param retry the callback ladder, calling window (company time zone) and per-number limits
  * @param funnel stages, reasons, qualification criteria
  * @param routing the lead routing strategy and conversion rating settings
@@ -19,7 +21,7 @@ import ru.dozvon.routing.RoutingConfig;
  *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
  */
 public record AppConfig(
-    Http http, Database database, Ami ami, Auth auth, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing,
+    Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing,
     Map<String, Map<String, Object>> sections) {
 
   /** HTTP server settings. */

@@ -20,6 +20,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.telephony.TrackerSettings;
 
 /**
  * Reads the settings: {@code config/application.yaml} (from the working folder, or the copy inside
@@ -130,7 +131,12 @@ public final class ConfigLoader {
     }
     var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token));
 
-    return new AppConfig(http, database, ami, auth,
+    TrackerSettings section = feature(s, "telephony", TrackerSettings::fromMap);
+    java.util.Set<String> outbound = new java.util.LinkedHashSet<>(section.outboundContexts());
+    outbound.add(ami.originateContext());
+    var telephony = new TrackerSettings(java.util.Set.copyOf(ami.inboundContexts()), section.operatorContexts(),
+        java.util.Set.copyOf(outbound), section.markerVariable(), section.idleTimeout(), section.recentEndedMemory());
+    return new AppConfig(http, database, ami, auth, telephony,
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
         feature(s, "routing", RoutingConfig::fromMap),

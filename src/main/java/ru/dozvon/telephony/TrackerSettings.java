@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * How {@link CallTracker} reads the PBX's dialplan. Section {@code telephony} of the configuration
- * (defaults in {@code config/sections/telephony.yaml}).
+ * (defaults in {@code config/application.yaml}).
  *
  * @param inboundContexts dialplan contexts where customers' calls enter (the trunk's context);
  *     a call whose first channel starts here is INBOUND
@@ -55,7 +55,7 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
     }
   }
 
-  /** The defaults, matching {@code config/sections/telephony.yaml}. */
+  /** The defaults, matching {@code config/application.yaml}. */
   public static TrackerSettings defaults() {
     return new TrackerSettings(Set.of("from-trunk", "from-pstn"), Set.of(), Set.of("click-to-call"),
         "DOZVON_OUTCOME", Duration.ofHours(4), 10_000);

@@ -21,12 +21,13 @@ class TrackerSettingsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void theDefaultSectionFileGivesTheDefaults() throws IOException {
-    Object yaml = new Load(LoadSettings.builder().build())
-        .loadFromString(Files.readString(Path.of("config/sections/telephony.yaml")));
-    Map<String, Object> section = (Map<String, Object>) ((Map<String, Object>) yaml).get("telephony");
-
-    assertThat(TrackerSettings.fromMap(section)).isEqualTo(TrackerSettings.defaults());
+  void theShippedConfigurationGivesTheDefaults() throws IOException {
+    assertThat(ru.dozvon.config.ConfigLoader.load(Map.of(), Path.of("")).telephony())
+        .isEqualTo(TrackerSettings.defaults());
+    var custom = ru.dozvon.config.ConfigLoader.load(
+        Map.of("DOZVON_INBOUND_CONTEXTS", "pstn-in", "DOZVON_ORIGINATE_CONTEXT", "c2c"), Path.of("")).telephony();
+    assertThat(custom.inboundContexts()).containsExactly("pstn-in");
+    assertThat(custom.outboundContexts()).containsExactly("c2c");
     assertThat(TrackerSettings.fromMap(null)).isEqualTo(TrackerSettings.defaults());
   }
 
