@@ -222,7 +222,7 @@ public final class AmiClient<E> {
         failures = 0;
         lastError = null;
         loggedError = null;
-        log.info("AMI: connected to {}:{} as '{}' (Asterisk {})", settings.host(), settings.port(), settings.user(),
+        log.info("AMI: connected to {}:{} as '{}' ({})", settings.host(), settings.port(), settings.user(),
                 s.conn.getVersion());
         safely(listener::onConnected);
         s.handoff.open();

@@ -114,7 +114,7 @@ public final class TestAmiServer implements AutoCloseable {
         queueEntries.add(new LinkedHashMap<>(fields));
     }
 
-    /** Called on the server's connection thread for every action received (after it is recorded). */
+    /** Called on the server's connection thread for every action received, before it is answered. */
     public void onAction(Consumer<AmiMessage> observer) {
         this.actionObserver = observer == null ? m -> { } : observer;
     }
@@ -300,10 +300,10 @@ public final class TestAmiServer implements AutoCloseable {
                         continue;
                     }
                     actions.add(m);
+                    actionObserver.accept(m);
                     if (!handle(m)) {
                         break;
                     }
-                    actionObserver.accept(m);
                 }
             } catch (IOException e) {
                 // the client went away or we were told to close: nothing to report
