@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.asteriskjava.manager.AuthenticationFailedException;
-import org.asteriskjava.manager.ManagerConnectionState;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.SendActionCallback;
 import org.asteriskjava.manager.TimeoutException;
@@ -28,11 +27,9 @@ import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.CoreShowChannelsCompleteEvent;
-import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueStatusCompleteEvent;
-import org.asteriskjava.manager.internal.ManagerConnectionImpl;
 import org.asteriskjava.manager.response.ManagerError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,10 +139,9 @@ public final class AmiClient<E> {
             Future<Void> closing = Future.succeededFuture();
             if (s != null) {
                 s.retire();
-                closing = io.executeBlocking(() -> {
-                    s.conn.shutdown(true);
-                    return null;
-                }, false);
+                cancel(s.pingTimer);
+                deliver(s, s.handoff.takeAll(), true);
+                closing = close(s, true);
                 safely(() -> listener.onDisconnected("stopped"));
             }
             originates.forEach((id, p) -> p.tryFail(new AmiException("AMI client stopped before OriginateResponse for " + id)));
@@ -206,10 +202,7 @@ public final class AmiClient<E> {
     private void connected(Session s) {
         if (!running) {
             s.retire();
-            io.executeBlocking(() -> {
-                s.conn.shutdown(true);
-                return null;
-            }, false);
+            close(s, true);
             return;
         }
         current = s;
@@ -241,10 +234,7 @@ public final class AmiClient<E> {
 
     private void loginFailed(Session s, Throwable cause) {
         s.retire();
-        io.executeBlocking(() -> {
-            s.conn.shutdown(false);
-            return null;
-        }, false);
+        close(s, false);
         if (!running) {
             return;
         }
@@ -264,13 +254,21 @@ public final class AmiClient<E> {
         deliver(s, s.handoff.takeAll(), true);
         state = AmiState.CONNECTING;
         metrics.connected(false);
-        io.executeBlocking(() -> {
-            s.conn.shutdown(false);
-            return null;
-        }, false);
+        close(s, false);
         safely(() -> listener.onDisconnected(reason));
         error("connection to " + settings.host() + ":" + settings.port() + " lost: " + reason);
         scheduleRetry();
+    }
+
+    /**
+     * Closes a connection on Vert.x's worker pool (not on our executor, which may already be closed
+     * when a login finishes after stop()). Polite = Logoff first, which waits for the Goodbye.
+     */
+    private Future<Void> close(Session s, boolean polite) {
+        return vertx.executeBlocking(() -> {
+            s.conn.shutdown(polite);
+            return null;
+        }, false);
     }
 
     private void scheduleRetry() {
@@ -360,20 +358,7 @@ public final class AmiClient<E> {
             return;
         }
         String id = "dozvon-originate-" + actionSeq.incrementAndGet();
-        OriginateAction a = new OriginateAction();
-        a.setActionId(id);
-        a.setChannel(r.channel());
-        a.setContext(r.context());
-        a.setExten(r.exten());
-        a.setPriority(r.priority());
-        if (r.callerId() != null) {
-            a.setCallerId(r.callerId());
-        }
-        if (!r.variables().isEmpty()) {
-            a.setVariables(r.variables());
-        }
-        a.setTimeout(r.ringTimeout().toMillis());
-        a.setAsync(true);
+        OriginateAction a = Originates.action(r, id);
         originates.put(id, result);
         long responseMs = r.responseTimeout().toMillis();
         long timer = vertx.setTimer(responseMs, t -> context.runOnContext(v -> {
@@ -398,8 +383,7 @@ public final class AmiClient<E> {
         String id = e.getActionId();
         Promise<OriginateResult> p = id == null ? null : originates.remove(id);
         if (p != null) {
-            OriginateResult r = new OriginateResult(id, "Success".equalsIgnoreCase(e.getResponse()),
-                    e.getReason() == null ? 0 : e.getReason(), e.getChannel(), e.getUniqueId());
+            OriginateResult r = Originates.result(id, e);
             context.runOnContext(v -> p.tryComplete(r));
         }
     }
@@ -483,7 +467,7 @@ public final class AmiClient<E> {
             this.handoff = new EventHandoff(context, items -> deliver(this, items, false));
             this.conn = new OwnedConnection(() -> {
                 if (!retired) {
-                    handoff.add(new Lost("connection closed by the PBX"));
+                    handoff.add(new Lost("connection closed by the PBX, or nothing read for " + settings.socketReadTimeout().toMillis() + " ms"));
                 }
             });
             conn.setHostname(settings.host());
@@ -524,50 +508,6 @@ public final class AmiClient<E> {
                     || event instanceof QueueStatusCompleteEvent q && queuesActionId.equals(q.getActionId())) {
                 handoff.add(RESYNC_PART);
             }
-        }
-    }
-
-    /**
-     * Asterisk-Java's connection with its own reconnect switched off: on a DisconnectEvent it would
-     * start a thread that reconnects at a fixed pace and fights ours. Marking the connection
-     * DISCONNECTED first makes Asterisk-Java fail the pending action callbacks and skip that thread.
-     */
-    private static final class OwnedConnection extends ManagerConnectionImpl {
-        private final Runnable onDisconnect;
-
-        OwnedConnection(Runnable onDisconnect) {
-            this.onDisconnect = onDisconnect;
-        }
-
-        @Override
-        public void dispatchEvent(ManagerEvent event, Integer requiredHandlingTime) {
-            if (event instanceof DisconnectEvent) {
-                try (var lock = withLock()) {
-                    if (state == ManagerConnectionState.CONNECTED) {
-                        state = ManagerConnectionState.DISCONNECTED;
-                    }
-                }
-                super.dispatchEvent(event, requiredHandlingTime);
-                onDisconnect.run();
-                return;
-            }
-            super.dispatchEvent(event, requiredHandlingTime);
-        }
-
-        /** Blocking: Logoff when asked and still connected, else just close the socket. */
-        void shutdown(boolean polite) {
-            if (polite && getState() == ManagerConnectionState.CONNECTED) {
-                try {
-                    logoff();
-                    return;
-                } catch (RuntimeException e) {
-                    log.debug("AMI: logoff failed", e);
-                }
-            }
-            try (var lock = withLock()) {
-                state = ManagerConnectionState.DISCONNECTED;
-            }
-            disconnect();
         }
     }
 }

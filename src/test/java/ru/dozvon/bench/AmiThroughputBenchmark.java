@@ -51,7 +51,7 @@ public final class AmiThroughputBenchmark {
 
     /** What one run measured. */
     public record Result(String name, long sent, long seen, long delivered, long expectedDelivered, double seconds,
-                         long pumpDrops) {
+                         long pumpDrops, long handoffs) {
         double eventsPerSecond() {
             return sent / seconds;
         }
@@ -62,8 +62,10 @@ public final class AmiThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-28s %,12d events in %6.2f s = %,10.0f events/s  (handler got %,d of %,d; pump drops %d; lost %d)",
-                    name, sent, seconds, eventsPerSecond(), delivered, expectedDelivered, pumpDrops, lost());
+            return String.format(Locale.ROOT, "%-28s %,12d events in %6.2f s = %,10.0f events/s  (handler got %,d of %,d; pump drops %d; lost %d%s)",
+                    name, sent, seconds, eventsPerSecond(), delivered, expectedDelivered, pumpDrops, lost(),
+                    handoffs == 0 ? "" : String.format(Locale.ROOT, "; %,d context hops, %.0f events per hop", handoffs,
+                            (double) delivered / handoffs));
         }
     }
 
@@ -142,7 +144,7 @@ public final class AmiThroughputBenchmark {
             blastAndEnd(server, t, n);
             long stop = await(end, seen);
             conn.logoff();
-            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), n, (stop - start) / 1e9, drops.count());
+            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), n, (stop - start) / 1e9, drops.count(), 0);
         }
     }
 
@@ -156,6 +158,7 @@ public final class AmiThroughputBenchmark {
             AtomicLong seen = new AtomicLong();
             AtomicLong kept = new AtomicLong();
             AtomicLong delivered = new AtomicLong();
+            AtomicLong hops = new AtomicLong();
             CompletableFuture<Long> end = new CompletableFuture<>();
             CompletableFuture<Void> connected = new CompletableFuture<>();
             Object endMark = new Object();
@@ -176,6 +179,7 @@ public final class AmiThroughputBenchmark {
                 @Override
                 @SuppressWarnings("unchecked")
                 public void onEvents(List<Object> batch) {
+                    hops.incrementAndGet();
                     int size = batch.size();
                     if (batch.get(size - 1) == endMark) {
                         batch = batch.subList(0, size - 1);
@@ -212,12 +216,13 @@ public final class AmiThroughputBenchmark {
             seen.set(0); // the resync answers are not part of the blast
             kept.set(0);
             delivered.set(0);
+            hops.set(0);
             long start = System.nanoTime();
             blastAndEnd(server, t, n);
             long stop = await(end, delivered);
             client.stop().await();
             return new Result("B AmiClient, mapper+Vert.x", n, seen.get(), delivered.get(), kept.get(), (stop - start) / 1e9,
-                    drops.count());
+                    drops.count(), hops.get());
         }
     }
 

@@ -290,7 +290,7 @@ class AmiClientTest {
                 })
                 .compose(v -> until(vertx, "transcript on the new connection", 5000, () -> rec.count(HangupEvent.class) == 4))
                 .onComplete(tc.succeeding(v -> tc.verify(() -> {
-                    assertThat(rec.disconnectReasons).containsExactly("connection closed by the PBX");
+                    assertThat(rec.disconnectReasons).singleElement().asString().startsWith("connection closed by the PBX");
                     tc.completeNow();
                 })));
     }
