@@ -144,7 +144,7 @@ public final class AmiThroughputBenchmark {
             blastAndEnd(server, t, n);
             long stop = await(end, seen);
             conn.logoff();
-            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), n, (stop - start) / 1e9, drops.count(), 0);
+            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), seen.get(), (stop - start) / 1e9, drops.count(), 0);
         }
     }
 
