@@ -387,6 +387,41 @@ class AmiClientTest {
                 })));
     }
 
+    @Test
+    void eventsAsteriskJavaDropsWhenItsQueueOverflowsAreCounted(Vertx vertx, VertxTestContext tc) {
+        // a mapper that stalls Asterisk-Java's event thread until the pump has started dropping
+        AmiSettings slowPings = new AmiSettings("127.0.0.1", server.port(), USER, SECRET, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(400));
+        java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.Function<ManagerEvent, ManagerEvent> mapper = e -> {
+            if (stall.getAndSet(false)) {
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (dropped() == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+            return e;
+        };
+        client = new AmiClient<>(vertx, slowPings, mapper, rec, registry);
+        client.start()
+                .compose(v -> connected(vertx, 1, 1))
+                .compose(v -> {
+                    stall.set(true);
+                    server.blast(MISSED, 25_000);
+                    return until(vertx, "drops counted and the rest delivered", 20_000,
+                            () -> dropped() > 0 && rec.count(HangupEvent.class) + dropped() >= 25_000 / 80 * 4);
+                })
+                .onComplete(tc.succeeding(v -> tc.verify(() -> {
+                    assertThat(dropped()).isGreaterThan(0);
+                    assertThat(client.state()).isEqualTo(AmiState.CONNECTED);
+                    tc.completeNow();
+                })));
+    }
+
+    private double dropped() {
+        return registry.get("dozvon.ami.dropped.events").counter().count();
+    }
+
     /** AMI event name of an Asterisk-Java event: the class name without "Event", lower case. */
     private static String amiName(ManagerEvent e) {
         String n = e.getClass().getSimpleName();
