@@ -1,6 +1,7 @@
 package ru.dozvon;
 
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -23,6 +24,7 @@ import ru.dozvon.live.Meters;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
 import ru.dozvon.store.Database;
+import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.TokenStore;
 
@@ -41,6 +43,7 @@ public final class App {
   private PgCallRecorder callRecorder;
   private CallIntake callIntake;
   private LiveFeed feed;
+  private TelephonyService telephony;
 
   private final Clock clock;
 
@@ -75,15 +78,29 @@ public final class App {
     callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
+    telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
+        meters.registry());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
-              () -> cfg.ami().enabled() ? "CONNECTING" : "DISABLED",
+              telephony::state,
               List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
                   new LiveRoutes(feed)));
           return vertx.deployVerticle(http);
         })
+        // One event loop owns the AMI link and the call tracker.
+        .compose(x -> vertx.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            return telephony.start();
+          }
+
+          @Override
+          public Future<?> stop() {
+            return telephony.stop();
+          }
+        }))
         .mapEmpty();
   }
 
@@ -116,6 +133,10 @@ public final class App {
   /** Ended calls enter here: recorded, counted, and told to the live feed. */
   public CallIntake callIntake() {
     return callIntake;
+  }
+
+  public TelephonyService telephony() {
+    return telephony;
   }
 
   public LiveFeed feed() {

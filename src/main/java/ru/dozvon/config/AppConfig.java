@@ -7,6 +7,7 @@ import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
 
 /**
@@ -50,9 +51,13 @@ public record AppConfig(
     }
   }
 
-  /** The Asterisk manager interface. An empty host means no PBX: AMI is DISABLED. */
+  /**
+   * The Asterisk manager interface. An empty host means no PBX: AMI is DISABLED.
+   *
+   * @param link the connection settings with timings, or null when no PBX is configured
+   */
   public record Ami(String host, int port, String user, String secret,
-                    List<String> inboundContexts, String originateContext) {
+                    List<String> inboundContexts, String originateContext, AmiSettings link) {
     public boolean enabled() {
       return !host.isEmpty();
     }

@@ -20,6 +20,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
 
 /**
@@ -52,6 +53,8 @@ public final class ConfigLoader {
   /** Variables read elsewhere (logback) or by this loader itself. */
   private static final Set<String> OTHER_VARIABLES = Set.of("DOZVON_CONFIG", "DOZVON_LOG_LEVEL");
 
+  private static final Set<String> AMI_TIMINGS = Set.of("connectTimeout", "socketReadTimeout", "pingInterval",
+      "pingTimeout", "reconnectMin", "reconnectMax");
   private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url");
   private static final Pattern DB_URL = Pattern.compile(
       "(?:jdbc:)?postgres(?:ql)?://(?:([^:@/]+)(?::([^@/]*))?@)?([^:/?#]+)(?::(\\d{1,5}))?/([^/?#]+)");
@@ -106,16 +109,30 @@ public final class ConfigLoader {
     var database = new AppConfig.Database(dbUrl, Path.of(dataDir),
         s.integer("database.poolSize", 8, 1, 200, "a pool size"));
 
-    var ami = new AppConfig.Ami(
-        s.string("ami.host", ""),
-        s.integer("ami.port", 5038, 1, 65535, "a port number"),
-        s.string("ami.user", ""),
-        s.string("ami.secret", ""),
-        s.list("ami.inboundContexts", List.of("from-trunk", "from-pstn")),
-        s.string("ami.originateContext", "click-to-call"));
-    if (ami.enabled() && ami.user().isEmpty()) {
-      throw s.error("ami.user", "", "an AMI user name when DOZVON_AMI_HOST is set");
+    String amiHost = s.string("ami.host", "");
+    int amiPort = s.integer("ami.port", 5038, 1, 65535, "a port number");
+    String amiUser = s.string("ami.user", "");
+    String amiSecret = s.string("ami.secret", "");
+    AmiSettings link = null;
+    if (!amiHost.isEmpty()) {
+      if (amiUser.isEmpty()) {
+        throw s.error("ami.user", "", "an AMI user name when DOZVON_AMI_HOST is set");
+      }
+      Map<String, Object> timings = new LinkedHashMap<>();
+      s.section("ami").forEach((k, v) -> {
+        if (AMI_TIMINGS.contains(k)) {
+          timings.put(k, v);
+        }
+      });
+      timings.put("host", amiHost);
+      timings.put("port", amiPort);
+      timings.put("user", amiUser);
+      timings.put("secret", amiSecret);
+      link = feature(timings, s, AmiSettings::fromYaml);
     }
+    var ami = new AppConfig.Ami(amiHost, amiPort, amiUser, amiSecret,
+        s.list("ami.inboundContexts", List.of("from-trunk", "from-pstn")),
+        s.string("ami.originateContext", "click-to-call"), link);
     if (ami.inboundContexts().isEmpty()) {
       throw s.error("ami.inboundContexts", "", "a comma list of dialplan contexts, e.g. from-trunk,from-pstn");
     }
@@ -171,8 +188,13 @@ public final class ConfigLoader {
    * variable is named first.
    */
   private static <T> T feature(Settings s, String name, java.util.function.Function<Map<String, Object>, T> parser) {
+    return feature(s.section(name), s, parser);
+  }
+
+  private static <T> T feature(Map<String, Object> section, Settings s,
+                               java.util.function.Function<Map<String, Object>, T> parser) {
     try {
-      return parser.apply(s.section(name));
+      return parser.apply(section);
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       int colon = message.indexOf(':');

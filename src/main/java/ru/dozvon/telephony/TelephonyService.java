@@ -1,0 +1,195 @@
+package ru.dozvon.telephony;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import ru.dozvon.deals.CallFacts;
+
+/**
+ * The telephony feature put together: the AMI link ({@link AmiClient}) feeds mapped events to the
+ * {@link CallTracker} on one event loop; every call the tracker closes goes to the {@link EndedCalls}
+ * (recorded, and a missed one turned into a deal). A sink failure (the database away) keeps the
+ * call and retries it with backoff, oldest first, so no ended call is dropped while the process
+ * lives.
+ */
+public final class TelephonyService implements AmiListener<TelephonyEvent> {
+
+  /** Where ended calls go; completes once the call is durably recorded. */
+  @FunctionalInterface
+  public interface EndedCalls {
+    Future<?> accept(CallFacts call, Instant seenAt);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(TelephonyService.class);
+  private static final int MAX_PENDING = 200_000;
+  private static final long EXPIRE_EVERY_MS = 30_000;
+
+  private final Vertx vertx;
+  private final AmiSettings ami;
+  private final CallTracker tracker;
+  private final Clock clock;
+  private final EndedCalls sink;
+  private final MeterRegistry registry;
+  private final ArrayDeque<Pending> retries = new ArrayDeque<>();
+  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+  private AmiClient<TelephonyEvent> client;
+  private long expiryTimer = -1;
+  private long retryTimer = -1;
+  private int retryFailures;
+
+  private record Pending(CallFacts call, Instant seenAt) {
+  }
+
+  /**
+   * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
+   */
+  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
+                          MeterRegistry registry) {
+    this.vertx = vertx;
+    this.ami = ami;
+    this.tracker = new CallTracker(settings, clock);
+    this.clock = clock;
+    this.sink = sink;
+    this.registry = registry;
+    this.mapperMarker = settings.markerVariable();
+  }
+
+  private final String mapperMarker;
+
+  /** Starts listening (in the background: the PBX may be down); must be called on an event loop. */
+  public Future<Void> start() {
+    expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> deliver(tracker.expire()));
+    if (ami == null) {
+      LOG.info("No PBX configured (DOZVON_AMI_HOST unset): telephony is DISABLED");
+      return Future.succeededFuture();
+    }
+    AmiEventMapper mapper = new AmiEventMapper(mapperMarker);
+    client = new AmiClient<>(vertx, ami, mapper::map, this, registry);
+    return client.start();
+  }
+
+  public Future<Void> stop() {
+    vertx.cancelTimer(expiryTimer);
+    vertx.cancelTimer(retryTimer);
+    if (!retries.isEmpty()) {
+      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable)", retries.size());
+    }
+    return client == null ? Future.succeededFuture() : client.stop();
+  }
+
+  /** DISABLED, CONNECTING or CONNECTED, as /health shows it. */
+  public String state() {
+    return client == null ? AmiState.DISABLED.name() : client.state().name();
+  }
+
+  /** Why the last connection attempt failed, or null. */
+  public String lastError() {
+    return client == null ? null : client.lastError();
+  }
+
+  /** Calls in progress on the PBX, as far as we follow them. */
+  public int liveCalls() {
+    return tracker.liveCalls();
+  }
+
+  /** Ended calls waiting for the database to come back. */
+  public int pendingCalls() {
+    return retries.size();
+  }
+
+  /** The AMI link, for click-to-call (null when no PBX is configured). */
+  public AmiClient<TelephonyEvent> client() {
+    return client;
+  }
+
+  @Override
+  public void onEvents(List<TelephonyEvent> batch) {
+    for (TelephonyEvent e : batch) {
+      List<CallRecord> ended = tracker.accept(e);
+      if (!ended.isEmpty()) {
+        deliver(ended);
+      }
+    }
+  }
+
+  @Override
+  public void onConnected() {
+    tracker.markResyncStarted();
+  }
+
+  @Override
+  public void onResyncComplete() {
+    deliver(tracker.resyncDone());
+  }
+
+  @Override
+  public void onDisconnected(String reason) {
+    LOG.warn("AMI connection lost ({}); {} calls in progress are kept and resynced on reconnect",
+        reason, tracker.liveCalls());
+  }
+
+  /** Hands closed calls to the sink, each on its own; failures wait in the retry queue. */
+  void deliver(List<CallRecord> ended) {
+    Instant seenAt = clock.instant();
+    for (CallRecord r : ended) {
+      send(new Pending(toFacts(r), seenAt));
+    }
+  }
+
+  private void send(Pending p) {
+    sink.accept(p.call(), p.seenAt()).onFailure(err -> {
+      MDC.put("linkedid", p.call().pbxCallId() + " ");
+      LOG.warn("Call not recorded yet, will retry: {}", err.getMessage());
+      MDC.remove("linkedid");
+      if (retries.size() >= MAX_PENDING) {
+        Pending dropped = retries.pollFirst();
+        LOG.error("Retry queue full ({}): dropping the oldest unrecorded call {}", MAX_PENDING,
+            dropped.call().pbxCallId());
+      }
+      retries.addLast(p);
+      scheduleRetry();
+    });
+  }
+
+  private void scheduleRetry() {
+    if (retryTimer >= 0) {
+      return;
+    }
+    long delay = backoff.delay(retryFailures).toMillis();
+    retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+      retryTimer = -1;
+      Pending head = retries.pollFirst();
+      if (head == null) {
+        return;
+      }
+      sink.accept(head.call(), head.seenAt()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          retryFailures = 0;
+          // the database is back: send everything else now
+          ArrayDeque<Pending> rest = new ArrayDeque<>(retries);
+          retries.clear();
+          rest.forEach(this::send);
+        } else {
+          retryFailures++;
+          retries.addFirst(head);
+          scheduleRetry();
+        }
+      });
+    });
+  }
+
+  static CallFacts toFacts(CallRecord r) {
+    return new CallFacts(r.linkedid(), r.direction().name(), r.outcome().name(), r.missed(),
+        r.customerNumber(), r.callerRaw(), r.withheld(), r.companyNumber(), r.operatorExtension(), r.queue(),
+        r.startedAt(), r.answeredAt(), r.endedAt(), (int) Math.min(Integer.MAX_VALUE, r.ringSeconds() + r.waitSeconds()),
+        (int) Math.min(Integer.MAX_VALUE, r.talkSeconds()), r.expired());
+  }
+}

@@ -1,0 +1,35 @@
+package ru.dozvon.telephony.testami;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One AMI packet as the test server received it: header names lower-cased (Asterisk-Java sends them
+ * lower-case, Asterisk itself treats them case-insensitively), values exactly as sent.
+ */
+public record AmiMessage(Map<String, String> headers) {
+
+    public AmiMessage {
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** The value of a header, any case, or null. */
+    public String get(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String action() {
+        return get("action");
+    }
+
+    public String actionId() {
+        return get("actionid");
+    }
+
+    /** True when this is the named action (AMI action names are case-insensitive). */
+    public boolean is(String action) {
+        return action.equalsIgnoreCase(action());
+    }
+}
