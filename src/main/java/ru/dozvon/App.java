@@ -21,6 +21,7 @@ import ru.dozvon.deals.CallIntake;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
+import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
 import ru.dozvon.store.Database;
@@ -86,7 +87,8 @@ public final class App {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state,
               List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
-                  new LiveRoutes(feed)));
+                  new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
+                      telephony::liveCalls))));
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
