@@ -48,6 +48,9 @@ public final class ConfigLoader {
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"));
 
+  /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
+  static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
+
   /** Variables read elsewhere (logback) or by this loader itself. */
   private static final Set<String> OTHER_VARIABLES = Set.of("DOZVON_CONFIG", "DOZVON_LOG_LEVEL");
 
@@ -84,6 +87,10 @@ public final class ConfigLoader {
       String path = ENV.get(e.getKey());
       if (path != null) {
         s.override(path, e.getValue(), e.getKey());
+      } else if (e.getKey().startsWith(WEBHOOK_SECRET_PREFIX) && e.getKey().length() > WEBHOOK_SECRET_PREFIX.length()) {
+        // DOZVON_WEBHOOK_SECRET_WEB_FORM -> intake.webhooks.web_form.secret
+        String source = e.getKey().substring(WEBHOOK_SECRET_PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
+        s.override("intake.webhooks." + source + ".secret", e.getValue(), e.getKey());
       } else if (e.getKey().startsWith("DOZVON_") && !OTHER_VARIABLES.contains(e.getKey())) {
         LOG.warn("Unknown setting {} is ignored (known: {})", e.getKey(), ENV.keySet().stream().sorted().toList());
       }
@@ -130,6 +137,8 @@ public final class ConfigLoader {
     }
     var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token));
 
+    // Parsed here only so that a bad value refuses to start; App reads the section again.
+    feature(s, "intake", ru.dozvon.intake.IntakeConfig::fromMap);
     return new AppConfig(http, database, ami, auth,
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
