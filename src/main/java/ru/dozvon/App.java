@@ -18,6 +18,21 @@ import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.deals.CallIntake;
+import ru.dozvon.deals.Funnel;
+import ru.dozvon.deals.FunnelJobs;
+import ru.dozvon.deals.FunnelRoutes;
+import ru.dozvon.deals.PgDealWorkflow;
+import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.SpeedToLeadMeter;
+import ru.dozvon.deals.TaskRoutes;
+import ru.dozvon.intake.FormHookRoutes;
+import ru.dozvon.intake.IntakeConfig;
+import ru.dozvon.intake.LeadIntake;
+import ru.dozvon.intake.LeadRoutes;
+import ru.dozvon.intake.PgLeadIntake;
+import ru.dozvon.managers.ManagerFigures;
+import ru.dozvon.notify.ManagerNotifier;
+import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
@@ -45,6 +60,10 @@ public final class App {
   private CallIntake callIntake;
   private LiveFeed feed;
   private TelephonyService telephony;
+  private DealListeners dealListeners;
+  private PgDealWorkflow workflow;
+  private FunnelJobs funnelJobs;
+  private OutboxDrainer outbox;
 
   private final Clock clock;
 
@@ -74,21 +93,35 @@ public final class App {
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
-    // Follow-ups that commit with the deal change that caused them, in this order.
-    DealListeners dealListeners = new DealListeners(List.of());
+    var notifier = new ManagerNotifier();
+    // Follow-ups that commit with the deal change that caused them, in this order; the notifier
+    // and the speed-to-lead meter last, so they see the manager routing chose.
+    dealListeners = new DealListeners(List.of(notifier, new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
         meters.registry());
+    IntakeConfig intakeCfg = cfg.intake();
+    var dealQueries = new PgDealQueries(pool);
+    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
+    funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
+    outbox = new OutboxDrainer(vertx, pool, clock);
+    var leads = new LeadIntake(new PgLeadIntake(pool, dealListeners), feed, meters, clock);
+    funnelJobs.start(vertx, intakeCfg.jobsEvery());
+    outbox.start(vertx, intakeCfg.outboxEvery());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state,
-              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
+              List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock)), new DealRoutes(dealQueries),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
-                      telephony::liveCalls))));
+                      telephony::liveCalls)),
+                  new FunnelRoutes(workflow, dealQueries),
+                  new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
+                  new LeadRoutes(leads, dealQueries)),
+              List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
@@ -139,6 +172,26 @@ public final class App {
 
   public TelephonyService telephony() {
     return telephony;
+  }
+
+  /** Every deal change tells these, inside its transaction. */
+  public DealListeners dealListeners() {
+    return dealListeners;
+  }
+
+  /** Funnel changes to deals (stage, close, reopen, score). */
+  public PgDealWorkflow workflow() {
+    return workflow;
+  }
+
+  /** Overdue tasks and the 8-week auto-close; runs on a timer, tests call {@code tick()}. */
+  public FunnelJobs funnelJobs() {
+    return funnelJobs;
+  }
+
+  /** Delivers manager webhooks; runs on a timer, tests call {@code drain()}. */
+  public OutboxDrainer outbox() {
+    return outbox;
   }
 
   public LiveFeed feed() {

@@ -27,6 +27,7 @@ public final class Meters {
   private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
+  private final Timer speedToLead;
 
   public Meters() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -48,6 +49,10 @@ public final class Meters {
         .description("From the end of a missed call to its deal committed")
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    speedToLead = Timer.builder("dozvon_speed_to_lead_seconds")
+        .description("From a request's arrival to the first real contact (answered call or reply)")
+        .serviceLevelObjectives(ru.dozvon.deals.SpeedToLead.histogramEdges())
         .register(registry);
   }
 
@@ -74,6 +79,11 @@ public final class Meters {
 
   public void hangupToDeal(Duration d) {
     hangupToDeal.record(d);
+  }
+
+  /** A deal's first contact, once per deal (buckets at 5 min, 20 min, 3 h, 12 h). */
+  public void speedToLead(Duration sinceArrival) {
+    speedToLead.record(sinceArrival);
   }
 
   /** Prometheus text exposition. */

@@ -25,12 +25,28 @@ import ru.dozvon.web.RouteGroup;
 public final class ManagerRoutes implements RouteGroup {
 
   private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
-  private static final Set<String> PATCH_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "state");
+  private static final Set<String> PATCH_FIELDS =
+      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl");
 
   private final PgManagerRepository managers;
+  private final ManagerFigures figures;
 
   public ManagerRoutes(PgManagerRepository managers) {
+    this(managers, null);
+  }
+
+  /** @param figures speed-to-lead and webhook per manager; null leaves them out */
+  public ManagerRoutes(PgManagerRepository managers, ManagerFigures figures) {
     this.managers = managers;
+    this.figures = figures;
+  }
+
+  /** The manager's JSON with their figures (speed-to-lead, webhook) merged in. */
+  private Future<JsonObject> withFigures(JsonObject manager) {
+    if (figures == null) {
+      return Future.succeededFuture(manager);
+    }
+    return figures.all().map(all -> manager.mergeIn(all.getOrDefault(manager.getLong("id"), new JsonObject())));
   }
 
   @Override
@@ -60,19 +76,22 @@ public final class ManagerRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     Principal p = Api.principal(ctx);
-    Api.reply(ctx, 200, managers.list().map(all -> {
+    Future<java.util.Map<Long, JsonObject>> extra = figures == null
+        ? Future.succeededFuture(java.util.Map.of()) : figures.all();
+    Api.reply(ctx, 200, managers.list().compose(all -> extra.map(fig -> {
       JsonArray out = new JsonArray();
       all.stream().filter(m -> p.isStaff() || Long.valueOf(m.id()).equals(p.managerId()))
-          .forEach(m -> out.add(m.toJson()));
+          .forEach(m -> out.add(m.toJson().mergeIn(fig.getOrDefault(m.id(), new JsonObject()))));
       return out;
-    }));
+    })));
   }
 
   private void get(RoutingContext ctx) {
     long id = Api.idParam(ctx, "id");
     Principal p = Api.principal(ctx);
     p.requireSelfOrStaff(id);
-    Api.reply(ctx, 200, managers.find(id).map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+    Api.reply(ctx, 200, managers.find(id).map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson())
+        .compose(this::withFigures));
   }
 
   private void patch(RoutingContext ctx) {
@@ -94,8 +113,16 @@ public final class ManagerRoutes implements RouteGroup {
     });
     var change = new PgManagerRepository.Change(extension(b), Api.optionalInt(b, "maxActiveDeals", 0, 10000), state,
         Api.optionalString(b, "name", 200), timezone(b));
+    boolean setsWebhook = b.containsKey("webhookUrl");
+    Optional<String> webhookUrl = setsWebhook ? ManagerFigures.checkUrl(b.getValue("webhookUrl")) : Optional.empty();
+    if (setsWebhook && figures == null) {
+      throw new InvalidInput("webhookUrl", "webhooks are not available");
+    }
     Api.reply(ctx, 200, managers.update(id, change).recover(ManagerRoutes::duplicateExtension)
-        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson())
+        .compose(json -> !setsWebhook ? Future.succeededFuture(json)
+            : figures.setWebhook(id, webhookUrl).map(secret -> json.put("webhookSecret", secret.orElse(null))))
+        .compose(json -> withFigures(json)));
   }
 
   private static Optional<String> extension(JsonObject b) {
