@@ -6,7 +6,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,6 +26,8 @@ import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
+import ru.dozvon.routing.RoutingRoutes;
+import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.TokenStore;
@@ -41,6 +47,8 @@ public final class App {
   private PgCallRecorder callRecorder;
   private CallIntake callIntake;
   private LiveFeed feed;
+  private RoutingVerticle routing;
+  private DealListeners dealListeners;
 
   private final Clock clock;
 
@@ -70,21 +78,37 @@ public final class App {
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
-    // Follow-ups that commit with the deal change that caused them, in this order.
-    DealListeners dealListeners = new DealListeners(List.of());
-    callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
+    routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    // Follow-ups that commit with the deal change that caused them, in this order.
+    dealListeners = new DealListeners(List.of(routing.listener()));
+    callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
+        .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               () -> cfg.ami().enabled() ? "CONNECTING" : "DISABLED",
-              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
-                  new LiveRoutes(feed)));
+              List.of(new ManagerRoutes(managers, routingHooks()), new DealRoutes(new PgDealQueries(pool)),
+                  new LiveRoutes(feed), new RoutingRoutes(routing)));
           return vertx.deployVerticle(http);
         })
         .mapEmpty();
+  }
+
+  private ManagerRoutes.RoutingHooks routingHooks() {
+    return new ManagerRoutes.RoutingHooks() {
+      @Override
+      public Future<Map<Long, JsonObject>> ratings(Collection<Long> ids) {
+        return routing.ratings(ids);
+      }
+
+      @Override
+      public Future<?> capacityMayHaveGrown() {
+        return routing.assignWaiting();
+      }
+    };
   }
 
   private static void showGeneratedToken(Optional<String> generated) {
@@ -116,6 +140,11 @@ public final class App {
   /** Ended calls enter here: recorded, counted, and told to the live feed. */
   public CallIntake callIntake() {
     return callIntake;
+  }
+
+  /** Every deal listener in order: paths that change deals (and tests) tell them through this. */
+  public DealListeners dealListeners() {
+    return dealListeners;
   }
 
   public LiveFeed feed() {
