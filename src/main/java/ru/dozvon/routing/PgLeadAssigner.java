@@ -28,6 +28,9 @@ final class PgLeadAssigner {
   /** Deals routed per sweep transaction; a full batch is followed by another. */
   static final int SWEEP_BATCH = 200;
 
+  /** Waiting deals tried when one deal's worth of capacity was freed inside another transaction. */
+  static final int FREED_BATCH = 10;
+
   private final Pool pool;
   private final RoutingVerticle routing;
   private final Clock clock;
@@ -56,7 +59,23 @@ final class PgLeadAssigner {
 
   /** Assigns waiting deals, oldest first, while anyone can take them; returns how many got a manager. */
   Future<Integer> assignWaiting() {
-    return pool.withTransaction(tx -> PgRoutingRepository.lockWaiting(tx, SWEEP_BATCH).compose(leads -> {
+    return pool.withTransaction(tx -> assignWaiting(tx, SWEEP_BATCH)).compose(assigned -> {
+      published(assigned);
+      return assigned.size() == SWEEP_BATCH
+          ? assignWaiting().map(more -> assigned.size() + more) : Future.succeededFuture(assigned.size());
+    });
+  }
+
+  /**
+   * Inside the caller's transaction (a closure, a reassignment: capacity was freed), gives up to {@code limit}
+   * of the oldest waiting deals a manager. Waiting rows another transaction holds are skipped, and the routing
+   * lock is taken only when something waits, after the rows: the order every path keeps (rows, then lock), so
+   * no two transactions wait for each other.
+   *
+   * @return the deals assigned; tell the feed with {@link #published} once committed
+   */
+  Future<List<Routed>> assignWaiting(SqlConnection tx, int limit) {
+    return PgRoutingRepository.lockWaiting(tx, limit).compose(leads -> {
       if (leads.isEmpty()) {
         return Future.succeededFuture(List.<Routed>of());
       }
@@ -65,21 +84,23 @@ final class PgLeadAssigner {
           .compose(managers -> routing.decide(leads, managers, true))
           .map(routed -> routed.stream().filter(r -> r.result() instanceof Assignment).toList())
           .compose(assigned -> PgRoutingRepository.apply(tx, assigned, clock.instant()).map(assigned));
-    })).compose(assigned -> {
-      count(assigned);
-      Instant now = clock.instant();
-      for (Routed r : assigned) {
-        Assignment a = (Assignment) r.result();
-        feed.publish(new FeedEvent("deal.assigned", r.lead().dealId(), a.managerId(), now, new JsonObject()
-            .put("strategy", a.why().strategy().configName()).put("reason", a.why().reason()).put("byHand", false)));
-      }
-      return assigned.size() == SWEEP_BATCH
-          ? assignWaiting().map(more -> assigned.size() + more) : Future.succeededFuture(assigned.size());
     });
   }
 
+  /** Counts committed assignments from the queue and tells the live feed. */
+  void published(List<Routed> assigned) {
+    count(assigned);
+    Instant now = clock.instant();
+    for (Routed r : assigned) {
+      Assignment a = (Assignment) r.result();
+      feed.publish(new FeedEvent("deal.assigned", r.lead().dealId(), a.managerId(), now, new JsonObject()
+          .put("strategy", a.why().strategy().configName()).put("reason", a.why().reason()).put("byHand", false)));
+    }
+  }
+
   /** What a hand assignment did. */
-  record ByHand(long dealId, long managerId, Long previousManagerId, boolean aboveCap, JsonObject decision) {
+  record ByHand(long dealId, long managerId, Long previousManagerId, boolean aboveCap, JsonObject decision,
+                List<Routed> alsoAssigned) {
   }
 
   /**
@@ -130,16 +151,17 @@ final class PgLeadAssigner {
                 JsonObject history = new JsonObject().put("managerId", managerId).put("previousManagerId", previous)
                     .put("byHand", true).put("reason", why).put("forcedAboveCap", aboveCap);
                 return PgRoutingRepository.applyByHand(tx, dealId, managerId, decision, actor, history, now)
-                    .map(x -> new ByHand(dealId, managerId, previous, aboveCap, decision));
+                    // the previous owner has room again: a waiting deal may take it
+                    .compose(x -> previous == null ? Future.succeededFuture(List.<Routed>of())
+                        : assignWaiting(tx, FREED_BATCH))
+                    .map(also -> new ByHand(dealId, managerId, previous, aboveCap, decision, also));
               });
         }))
         .onSuccess(done -> {
           feed.publish(new FeedEvent("deal.assigned", dealId, managerId, now, new JsonObject()
               .put("strategy", "manual").put("reason", done.decision().getString("reason")).put("byHand", true)
               .put("previousManagerId", done.previousManagerId())));
-          if (done.previousManagerId() != null) {
-            routing.assignWaiting(); // the previous manager has room again
-          }
+          published(done.alsoAssigned());
         });
   }
 

@@ -55,11 +55,12 @@ final class PgRoutingRepository {
                  SELECT id, $2, $3, $4, $5, $6 FROM d RETURNING id)
       INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $6, 'owner', $7, $8 FROM d""";
 
-  /** Stores why a lead waits; the deal keeps no manager. */
+  /**
+   * Stores why a lead waits; the deal keeps no manager. No history row: the owner did not change, and the
+   * deal shows this decision as its latest assignment until a manager is found.
+   */
   private static final String WAIT = """
-      WITH a AS (INSERT INTO assignments (deal_id, manager_id, strategy, decision, created_at)
-                 VALUES ($1, NULL, $2, $3, $4) RETURNING deal_id)
-      INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT deal_id, $4, 'owner', 'system', $5 FROM a""";
+      INSERT INTO assignments (deal_id, manager_id, strategy, decision, created_at) VALUES ($1, NULL, $2, $3, $4)""";
 
   private PgRoutingRepository() {
   }
@@ -144,8 +145,7 @@ final class PgRoutingRepository {
       } else if (r.result() instanceof Unassigned u) {
         JsonObject decision = new JsonObject().put("strategy", u.strategy().configName()).put("assigned", false)
             .put("reason", u.reason());
-        waiting.add(Tuple.of(r.lead().dealId(), u.strategy().configName(), decision, ts(at),
-            new JsonObject().put("managerId", null).put("reason", "waiting in the unassigned queue: " + u.reason())));
+        waiting.add(Tuple.of(r.lead().dealId(), u.strategy().configName(), decision, ts(at)));
       }
     }
     Future<Void> done = Future.succeededFuture();

@@ -12,8 +12,9 @@ import ru.dozvon.deals.DealTxListener;
  * Routing's part in every deal change (wired first, so later listeners see the manager just chosen).
  *
  * <p>A new deal is routed inside the transaction that created it: it commits with its manager (or with the
- * reason it waits) or not at all. A closed deal updates the manager's rating and frees their capacity; both
- * happen only once the closing transaction has committed, so a rolled-back closure changes nothing in memory.
+ * reason it waits) or not at all. A closed deal frees its manager's capacity, so waiting deals are assigned
+ * in the closing transaction; the manager's rating is updated in memory once that transaction has committed,
+ * so a rolled-back closure changes nothing.
  */
 final class RoutingListener implements DealTxListener {
 
@@ -32,20 +33,24 @@ final class RoutingListener implements DealTxListener {
     if (event instanceof DealEvent.Created created) {
       return assigner.routeNew(tx, created.dealId()).mapEmpty();
     }
-    if (event instanceof DealEvent.Closed closed) {
-      afterCommit(tx, () -> closedCommitted(closed));
+    if (event instanceof DealEvent.Closed closed && closed.managerId() != null) {
+      // The manager has room again: waiting deals get it in this same transaction.
+      return assigner.assignWaiting(tx, PgLeadAssigner.FREED_BATCH).map(assigned -> {
+        afterCommit(tx, () -> {
+          recordRating(closed);
+          assigner.published(assigned);
+        });
+        return null;
+      });
     }
     return Future.succeededFuture();
   }
 
-  private void closedCommitted(DealEvent.Closed closed) {
+  private void recordRating(DealEvent.Closed closed) {
     boolean won = "WON".equals(closed.status());
-    if (closed.managerId() != null && (won || "LOST".equals(closed.status()))) {
+    if (won || "LOST".equals(closed.status())) {
       routing.recordClosed(closed.managerId(), won, closed.at())
           .onFailure(e -> LOG.warn("Routing: rating not updated for deal {}", closed.dealId(), e));
-    }
-    if (closed.managerId() != null) {
-      routing.assignWaiting(); // capacity was freed
     }
   }
 
