@@ -49,6 +49,8 @@ public final class RoutingVerticle extends VerticleBase {
   private final PgLeadAssigner assigner;
   private boolean sweeping;
   private Promise<Integer> sweepAgain;
+  private long sweepTimer = -1;
+  private long rebuildTimer = -1;
 
   /**
    * @param sweepEvery how often the unassigned queue is swept as a safety net (e.g. 5 s)
@@ -71,11 +73,18 @@ public final class RoutingVerticle extends VerticleBase {
     return rebuildRatings().compose(n -> {
       LOG.info("Routing: ratings rebuilt from {} decided deals in the last {} days, strategy {}", n,
           config.ratingWindowDays(), config.strategy().configName());
-      vertx.setPeriodic(sweepEvery.toMillis(), id -> assignWaiting());
-      vertx.setPeriodic(rebuildEvery.toMillis(), id -> rebuildRatings()
+      sweepTimer = vertx.setPeriodic(sweepEvery.toMillis(), id -> assignWaiting());
+      rebuildTimer = vertx.setPeriodic(rebuildEvery.toMillis(), id -> rebuildRatings()
           .onFailure(e -> LOG.warn("Routing: rating rebuild failed, keeping the incremental ratings", e)));
       return assignWaiting();
     });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(rebuildTimer);
+    return Future.succeededFuture();
   }
 
   /** The listener to wire first among the deal listeners. */
