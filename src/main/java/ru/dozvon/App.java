@@ -7,7 +7,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,6 +43,8 @@ import ru.dozvon.live.Meters;
 import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
+import ru.dozvon.routing.RoutingRoutes;
+import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.web.HttpVerticle;
@@ -60,6 +66,7 @@ public final class App {
   private CallIntake callIntake;
   private LiveFeed feed;
   private TelephonyService telephony;
+  private RoutingVerticle routing;
   private DealListeners dealListeners;
   private PgDealWorkflow workflow;
   private FunnelJobs funnelJobs;
@@ -94,11 +101,12 @@ public final class App {
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
     var notifier = new ManagerNotifier();
-    // Follow-ups that commit with the deal change that caused them, in this order; the notifier
-    // and the speed-to-lead meter last, so they see the manager routing chose.
-    dealListeners = new DealListeners(List.of(notifier, new SpeedToLeadMeter(meters)));
-    callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
+    routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    // Follow-ups that commit with the deal change that caused them, in this order: routing first
+    // (the others see the manager it chose), the notifier and the speed-to-lead meter last.
+    dealListeners = new DealListeners(List.of(routing.listener(), notifier, new SpeedToLeadMeter(meters)));
+    callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
         meters.registry());
@@ -112,10 +120,12 @@ public final class App {
     outbox.start(vertx, intakeCfg.outboxEvery());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
+        .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state,
-              List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock)), new DealRoutes(dealQueries),
+              List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock), routingHooks()),
+                  new DealRoutes(dealQueries), new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls)),
                   new FunnelRoutes(workflow, dealQueries),
@@ -137,6 +147,20 @@ public final class App {
           }
         }))
         .mapEmpty();
+  }
+
+  private ManagerRoutes.RoutingHooks routingHooks() {
+    return new ManagerRoutes.RoutingHooks() {
+      @Override
+      public Future<Map<Long, JsonObject>> ratings(Collection<Long> ids) {
+        return routing.ratings(ids);
+      }
+
+      @Override
+      public Future<?> capacityMayHaveGrown() {
+        return routing.assignWaiting();
+      }
+    };
   }
 
   private static void showGeneratedToken(Optional<String> generated) {

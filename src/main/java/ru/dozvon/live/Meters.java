@@ -25,6 +25,7 @@ public final class Meters {
   private final Counter missedCalls;
   private final ConcurrentMap<String, Counter> callsByOutcome = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> routingDecisions = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
   private final Timer speedToLead;
@@ -71,6 +72,14 @@ public final class Meters {
   public void attemptEnded(String outcome) {
     attemptsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("dozvon_attempts").tag("outcome", o)
         .description("Callback attempts ended, by outcome").register(registry)).increment();
+  }
+
+  /** One routing decision: a manager chosen (assigned) or the lead left waiting in the unassigned queue. */
+  public void routingDecision(String strategy, boolean assigned) {
+    String result = assigned ? "assigned" : "unassigned";
+    routingDecisions.computeIfAbsent(strategy + "/" + result, k -> Counter.builder("dozvon_routing_decisions")
+        .tag("strategy", strategy).tag("result", result)
+        .description("Routing decisions by strategy and result").register(registry)).increment();
   }
 
   public void dealCreated() {

@@ -63,6 +63,17 @@ public final class TestApp implements AutoCloseable {
     }
   }
 
+  /** Stops this app and starts a new one on the same database and settings: a restart. */
+  public TestApp restart(java.time.Clock clock) {
+    close();
+    try {
+      App again = App.start(config, Database.external(db), clock).await(60, TimeUnit.SECONDS);
+      return new TestApp(again, config, db);
+    } catch (Exception e) {
+      throw new IllegalStateException("app did not restart", e);
+    }
+  }
+
   public HttpRequest<Buffer> get(String path, String token) {
     return auth(http.get(path), token);
   }
