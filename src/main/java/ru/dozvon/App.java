@@ -17,6 +17,8 @@ import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.deals.CallIntake;
+import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
@@ -41,6 +43,7 @@ public final class App {
   private PgCallRecorder callRecorder;
   private CallIntake callIntake;
   private LiveFeed feed;
+  private DealListeners dealListeners;
 
   private final Clock clock;
 
@@ -70,10 +73,12 @@ public final class App {
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
-    // Follow-ups that commit with the deal change that caused them, in this order.
-    DealListeners dealListeners = new DealListeners(List.of());
-    callRecorder = new PgCallRecorder(pool, dealListeners);
     feed = new LiveFeed(vertx);
+    // Dialing closes exhausted deals and tells every listener (itself included), read lazily.
+    var dialing = new Dialing(cfg.retry(), cfg.funnel(), pool, clock, meters, feed, () -> dealListeners);
+    // Follow-ups that commit with the deal change that caused them, in this order.
+    dealListeners = new DealListeners(List.of(dialing.listener()));
+    callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
@@ -81,9 +86,10 @@ public final class App {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               () -> cfg.ami().enabled() ? "CONNECTING" : "DISABLED",
               List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
-                  new LiveRoutes(feed)));
+                  new LiveRoutes(feed), dialing.routes()));
           return vertx.deployVerticle(http);
         })
+        .compose(x -> vertx.deployVerticle(dialing.scheduler(DueAttemptHandler.NONE)))
         .mapEmpty();
   }
 

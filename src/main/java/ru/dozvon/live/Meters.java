@@ -27,6 +27,8 @@ public final class Meters {
   private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
+  private final Counter attemptsFired;
+  private final Timer firingLag;
 
   public Meters() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -49,6 +51,14 @@ public final class Meters {
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+    attemptsFired = Counter.builder("dozvon_attempts_fired")
+        .description("Callback attempts that came due and went to the manager (and the dialer seam)")
+        .register(registry);
+    firingLag = Timer.builder("dozvon_attempt_firing_lag_seconds")
+        .description("From an attempt's due time to its firing (downtime shows here as a long lag)")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -66,6 +76,12 @@ public final class Meters {
   public void attemptEnded(String outcome) {
     attemptsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("dozvon_attempts").tag("outcome", o)
         .description("Callback attempts ended, by outcome").register(registry)).increment();
+  }
+
+  /** An attempt fired {@code lag} after it came due. */
+  public void attemptFired(Duration lag) {
+    attemptsFired.increment();
+    firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
   }
 
   public void dealCreated() {
