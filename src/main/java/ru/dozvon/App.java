@@ -37,6 +37,8 @@ import ru.dozvon.intake.PgLeadIntake;
 import ru.dozvon.managers.ManagerFigures;
 import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
+import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
@@ -103,9 +105,13 @@ public final class App {
     var notifier = new ManagerNotifier();
     feed = new LiveFeed(vertx);
     routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    // Dialing closes exhausted deals and tells every listener (itself included), read lazily.
+    var dialing = new Dialing(cfg.retry(), cfg.funnel(), pool, clock, meters, feed, () -> dealListeners);
     // Follow-ups that commit with the deal change that caused them, in this order: routing first
-    // (the others see the manager it chose), the notifier and the speed-to-lead meter last.
-    dealListeners = new DealListeners(List.of(routing.listener(), notifier, new SpeedToLeadMeter(meters)));
+    // (the callback task lands on the manager it chose), then dialing, the notifier and the
+    // speed-to-lead meter last.
+    dealListeners = new DealListeners(List.of(routing.listener(), dialing.listener(), notifier,
+        new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
@@ -130,7 +136,7 @@ public final class App {
                       telephony::liveCalls)),
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
-                  new LeadRoutes(leads, dealQueries)),
+                  new LeadRoutes(leads, dealQueries), dialing.routes()),
               List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);
         })
@@ -146,6 +152,7 @@ public final class App {
             return telephony.stop();
           }
         }))
+        .compose(x -> vertx.deployVerticle(dialing.scheduler(DueAttemptHandler.NONE)))
         .mapEmpty();
   }
 

@@ -29,6 +29,8 @@ public final class Meters {
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
   private final Timer speedToLead;
+  private final Counter attemptsFired;
+  private final Timer firingLag;
 
   public Meters() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -55,6 +57,14 @@ public final class Meters {
         .description("From a request's arrival to the first real contact (answered call or reply)")
         .serviceLevelObjectives(ru.dozvon.deals.SpeedToLead.histogramEdges())
         .register(registry);
+    attemptsFired = Counter.builder("dozvon_attempts_fired")
+        .description("Callback attempts that came due and went to the manager (and the dialer seam)")
+        .register(registry);
+    firingLag = Timer.builder("dozvon_attempt_firing_lag_seconds")
+        .description("From an attempt's due time to its firing (downtime shows here as a long lag)")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -80,6 +90,12 @@ public final class Meters {
     routingDecisions.computeIfAbsent(strategy + "/" + result, k -> Counter.builder("dozvon_routing_decisions")
         .tag("strategy", strategy).tag("result", result)
         .description("Routing decisions by strategy and result").register(registry)).increment();
+  }
+
+  /** An attempt fired {@code lag} after it came due. */
+  public void attemptFired(Duration lag) {
+    attemptsFired.increment();
+    firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
   }
 
   public void dealCreated() {

@@ -231,8 +231,8 @@ class LeadIntakeTest {
     assertThat(again.bodyAsJsonObject().getLong("id")).isEqualTo(first.bodyAsJsonObject().getLong("id"));
     var other = await(f.t.post("/api/leads", ADMIN_TOKEN).putHeader("Idempotency-Key", key + "-2").sendJsonObject(body));
     assertThat(other.statusCode()).as("another key: attaches").isEqualTo(200);
-    assertThat(first.bodyAsJsonObject().getJsonArray("history").size()).isEqualTo(1);
-    assertThat(f.deal(first.bodyAsJsonObject().getLong("id")).getJsonArray("history").size()).isEqualTo(2);
+    assertThat(intakeRows(first.bodyAsJsonObject().getJsonArray("history"))).isEqualTo(1);
+    assertThat(intakeRows(f.deal(first.bodyAsJsonObject().getLong("id")).getJsonArray("history"))).isEqualTo(2);
   }
 
   /** 50 identical posts at once give one deal: one 201, the rest 200 (or 201 again for the same key). */
@@ -260,6 +260,12 @@ class LeadIntakeTest {
     assertThat(deals).hasSize(1);
     assertThat(created).isEqualTo(withKey ? 50 : 1);
     long id = deals.iterator().next();
-    assertThat(f.deal(id).getJsonArray("history").size()).isEqualTo(withKey ? 1 : 50);
+    assertThat(intakeRows(f.deal(id).getJsonArray("history"))).isEqualTo(withKey ? 1 : 50);
+  }
+
+  /** History rows written by intake itself (routing and dialing add their own: owner, attempt_scheduled, task). */
+  private static long intakeRows(io.vertx.core.json.JsonArray history) {
+    return history.stream().map(JsonObject.class::cast).map(r -> r.getString("kind"))
+        .filter(k -> k.equals("created") || k.equals("lead")).count();
   }
 }
