@@ -35,7 +35,7 @@ public final class Dialing {
     Funnel funnel = new Funnel(funnelConfig);
     RetryPolicy policy = RetryPolicy.from(retry);
     PgExhaustion exhaustion = new PgExhaustion(funnel, retry.policy().lossReason(), allListeners);
-    this.chain = new PgRetryChain(policy, funnel, exhaustion, meters);
+    this.chain = new PgRetryChain(policy, funnel, exhaustion, meters, allListeners);
     this.listener = new DialingListener(chain, new PgEmailRequests(new EmailOnlyPolicy(retry.emailOnly(), retry.window())),
         clock);
   }

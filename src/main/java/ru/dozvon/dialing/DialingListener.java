@@ -44,6 +44,9 @@ public final class DialingListener implements DealTxListener {
     } else if (event instanceof DealEvent.MissedAgain m) {
       return chain.missedAgain(tx, m.dealId(), m.at(), now);
     } else if (event instanceof DealEvent.ContactMade c) {
+      if (DealEvent.ContactMade.CALLBACK.equals(c.channel())) {
+        return Future.succeededFuture(); // told by our own outcome path, which already decided the chain
+      }
       return chain.contactMade(tx, c.dealId(), channel(c.channel()), c.at(), now)
           .compose(x -> email.stop(tx, c.dealId(), "the lead made contact (" + c.channel() + ")", now));
     } else if (event instanceof DealEvent.OutboundCallEnded o) {

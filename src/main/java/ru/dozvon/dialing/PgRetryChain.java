@@ -26,12 +26,17 @@ final class PgRetryChain {
   private final PgExhaustion exhaustion;
   private final Meters meters;
 
-  PgRetryChain(RetryPolicy policy, Funnel funnel, PgExhaustion exhaustion, Meters meters) {
+  PgRetryChain(RetryPolicy policy, Funnel funnel, PgExhaustion exhaustion, Meters meters,
+               java.util.function.Supplier<ru.dozvon.deals.DealTxListener> listeners) {
     this.policy = policy;
     this.funnel = funnel;
     this.exhaustion = exhaustion;
     this.meters = meters;
+    this.listeners = listeners;
   }
+
+  /** Every deal listener (dialing's own included, which ignores its own callback contacts). */
+  private final java.util.function.Supplier<ru.dozvon.deals.DealTxListener> listeners;
 
   /** A new deal with a phone: attempt 1, measured from the lead's arrival. */
   Future<Void> start(SqlConnection tx, long dealId, PhoneNumber phone, Instant arrivedAt, Instant now) {
@@ -103,7 +108,10 @@ final class PgRetryChain {
       }
       Future<Void> steps = ended.compose(x -> PgDealStore.history(tx, deal.id(), now, "attempt_outcome", actor, details));
       if (outcome.isContact()) {
-        steps = steps.compose(x -> PgDealStore.contactMade(tx, deal.id(), now));
+        // The others (speed-to-lead, notifications) learn of the contact; dialing itself already acts here.
+        steps = steps.compose(x -> PgDealStore.contactMade(tx, deal.id(), now))
+            .compose(x -> listeners.get().on(tx, new ru.dozvon.deals.DealEvent.ContactMade(deal.id(),
+                ru.dozvon.deals.DealEvent.ContactMade.CALLBACK, now)));
       }
       if (outcome == AttemptOutcome.REACHED) {
         steps = steps.compose(x -> intoWork(tx, deal, now, actor))

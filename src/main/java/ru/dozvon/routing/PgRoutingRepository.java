@@ -48,9 +48,14 @@ final class PgRoutingRepository {
       (SELECT p.manager_id FROM deals p WHERE p.contact_id = d.contact_id AND p.id < d.id
           AND p.manager_id IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS previous_manager""";
 
-  /** Sets the owner, stores the decision and the history row in one round trip. */
+  /**
+   * Sets the owner, hands the deal's open manager tasks (its callback, its stage task) to them,
+   * stores the decision and the history row, in one round trip.
+   */
   private static final String ASSIGN = """
       WITH d AS (UPDATE deals SET manager_id = $2, updated_at = now() WHERE id = $1 RETURNING id),
+           t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
+                 RETURNING id),
            a AS (INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
                  SELECT id, $2, $3, $4, $5, $6 FROM d RETURNING id)
       INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $6, 'owner', $7, $8 FROM d""";
