@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
@@ -19,7 +20,7 @@ public final class FunnelFixture implements AutoCloseable {
 
   private static final AtomicInteger PHONES = new AtomicInteger(1000000);
 
-  public final SettableClock clock = new SettableClock(Instant.parse("2026-03-02T09:00:00Z"));
+  public final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T09:00:00Z"));
   public final TestApp t;
 
   public FunnelFixture(Map<String, String> env) {

@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
@@ -33,7 +34,7 @@ import ru.dozvon.support.TestApp;
 class RoutingApiTest {
 
   static final AtomicInteger IDS = new AtomicInteger();
-  final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   TestApp t;
 
   TestApp start(String strategy) throws Exception {

@@ -12,6 +12,11 @@ public final class MovableClock extends Clock {
   private volatile Instant now;
   private final ZoneId zone;
 
+  /** Starts at {@code start}, in UTC. */
+  public MovableClock(Instant start) {
+    this(start, ZoneId.of("UTC"));
+  }
+
   public MovableClock(Instant start, ZoneId zone) {
     this.now = start;
     this.zone = zone;
