@@ -3,9 +3,9 @@ package ru.dozvon.deals;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import ru.dozvon.time.Durations;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +16,6 @@ final class ConfigValues {
 
   static final String DURATION_FORM = "expected e.g. 90s, 30m, 4h, 1d, 3w";
   private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhdw])");
 
   private ConfigValues() {
   }
@@ -116,18 +115,15 @@ final class ConfigValues {
 
   static Duration duration(Map<String, Object> map, String key, String path, boolean positive) {
     Object value = required(map, key, path, DURATION_FORM);
-    Matcher m = value instanceof String s ? DURATION.matcher(s.strip()) : null;
-    if (m == null || !m.matches()) {
+    Duration d;
+    try {
+      d = value instanceof String s ? Durations.parse(s) : null;
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null) {
       throw bad(path + "." + key, value, "is not a duration", DURATION_FORM);
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofDays(7 * n);
-    };
     if (positive && d.isZero()) {
       throw bad(path + "." + key, value, "is zero", "expected a positive duration, e.g. 30m");
     }

@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

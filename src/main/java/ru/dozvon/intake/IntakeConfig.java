@@ -3,9 +3,8 @@ package ru.dozvon.intake;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ru.dozvon.time.Durations;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Intake settings (the {@code intake} section): per-source secrets of the signed form webhooks, the
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
 public record IntakeConfig(Map<String, String> webhookSecrets, Duration maxSkew, int webhookMaxBodyBytes,
                            Duration jobsEvery, Duration outboxEvery) {
 
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
 
   public IntakeConfig {
     webhookSecrets = Map.copyOf(webhookSecrets);
@@ -86,17 +84,16 @@ public record IntakeConfig(Map<String, String> webhookSecrets, Duration maxSkew,
     if (v == null) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(String.valueOf(v).strip());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+    Duration d;
+    try {
+      d = Durations.parse(String.valueOf(v));
+    } catch (IllegalArgumentException e) {
+      d = Duration.ZERO;
+    }
+    if (d.isZero()) {
       throw new IllegalArgumentException("intake." + key + ": '" + v + "' is not a duration (expected e.g. 500ms, 30s, 5m, 1h)");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    return d;
   }
 
   private static int bytes(Map<String, Object> section, String key, int fallback) {

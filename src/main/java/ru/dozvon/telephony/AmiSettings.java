@@ -2,10 +2,9 @@ package ru.dozvon.telephony;
 
 import java.time.Duration;
 import java.util.Map;
+import ru.dozvon.time.Durations;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How to reach the PBX's Asterisk Manager Interface and how hard to hold on to it.
@@ -31,7 +30,6 @@ public record AmiSettings(
         Duration reconnectMin,
         Duration reconnectMax) {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Set<String> KEYS = Set.of("host", "port", "user", "secret", "connectTimeout",
             "socketReadTimeout", "pingInterval", "pingTimeout", "reconnectMin", "reconnectMax");
 
@@ -87,17 +85,14 @@ public record AmiSettings(
 
     /** Parses {@code 200ms}, {@code 5s}, {@code 1m}, {@code 1h}. */
     static Duration parseDuration(String path, Object value) {
-        Matcher m = value instanceof String s ? DURATION.matcher(s.trim()) : null;
-        if (m == null || !m.matches()) {
-            throw new IllegalArgumentException(path + ": '" + value + "' is not a duration (expected e.g. 200ms, 5s, 1m, 1h)");
+        try {
+            if (value instanceof String s) {
+                return Durations.parse(s);
+            }
+        } catch (IllegalArgumentException e) {
+            // named below, with this section's form
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        throw new IllegalArgumentException(path + ": '" + value + "' is not a duration (expected e.g. 200ms, 5s, 1m, 1h)");
     }
 
     /** Never prints the secret. */

@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import ru.dozvon.time.Durations;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,6 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
     Set<String> outboundContexts, String markerVariable, Duration idleTimeout,
     int recentEndedMemory) {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public TrackerSettings {
@@ -103,19 +101,14 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
         return Duration.ofSeconds(seconds);
       }
     } else if (value instanceof String s) {
-      Matcher m = DURATION.matcher(s.strip().toLowerCase(Locale.ROOT));
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        Duration result = switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-        if (!result.isZero()) {
-          return result;
-        }
+      Duration result;
+      try {
+        result = Durations.parse(s);
+      } catch (IllegalArgumentException e) {
+        result = Duration.ZERO;
+      }
+      if (!result.isZero()) {
+        return result;
       }
     }
     throw new IllegalArgumentException(path + ": '" + value

@@ -117,7 +117,7 @@ class FunnelConfigTest {
       closing.reopen_stage             | launched      | funnel.closing.reopen_stage: 'launched' is not an open stage
       closing.reopen_stage             | nowhere       | funnel.closing.reopen_stage: 'nowhere' is not an open stage
       closing.auto_close_after         | '8 weeks'     | funnel.closing.auto_close_after: '8 weeks' is not a duration
-      closing.reopen_within            | 30d6h         | funnel.closing.reopen_within: '30d6h' is not a duration
+      closing.reopen_within            | 30dd          | funnel.closing.reopen_within: '30dd' is not a duration
       closing.control_task.title       | <remove>      | funnel.closing.control_task.title: missing
       closing.notify_customer_on_loss  | 1             | funnel.closing.notify_customer_on_loss: 1 is not a boolean
       closing                          | <remove>      | funnel.closing: missing

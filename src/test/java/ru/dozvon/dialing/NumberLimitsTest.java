@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.time.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static ru.dozvon.dialing.Fixtures.MOSCOW;

@@ -61,7 +61,7 @@ class AmiSettingsTest {
             "connectTimeout    | -1s   | ami.connectTimeout: '-1s' is not a duration",
             "connectTimeout    | 0s    | ami.connectTimeout: 'PT0S' is not a positive duration",
             "socketReadTimeout | s     | ami.socketReadTimeout: 's' is not a duration",
-            "reconnectMin      | 1d    | ami.reconnectMin: '1d' is not a duration",
+            "reconnectMin      | 1y    | ami.reconnectMin: '1y' is not a duration",
             "port              | 0     | ami.port: '0' is not a TCP port",
             "port              | 70000 | ami.port: '70000' is not a TCP port",
             "port              | abc   | ami.port: 'abc' is not a TCP port",

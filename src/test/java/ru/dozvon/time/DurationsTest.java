@@ -1,4 +1,4 @@
-package ru.dozvon.dialing;
+package ru.dozvon.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ class DurationsTest {
 
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({
-      "1h, PT1H", "30m, PT30M", "1d, PT24H", "2d, PT48H", "1h30m, PT1H30M", "1d2h, PT26H", "45s, PT45S",
+      "1h, PT1H", "30m, PT30M", "1d, PT24H", "2d, PT48H", "1h30m, PT1H30M", "1d2h, PT26H", "45s, PT45S", "3w, PT504H", "500ms, PT0.5S", "1m30s, PT1M30S", "2s250ms, PT2.25S",
       "0, PT0S", "0m, PT0S", "' 1H ', PT1H", "1h 30m, PT1H30M", "PT1H, PT1H", "pt15m, PT15M", "P1D, PT24H",
       "P1DT2H, PT26H",
   })

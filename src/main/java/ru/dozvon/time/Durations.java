@@ -1,4 +1,4 @@
-package ru.dozvon.dialing;
+package ru.dozvon.time;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -9,15 +9,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in config: {@code 1h}, {@code 30m}, {@code 1d}, {@code 1h30m},
- * {@code 45s}, {@code 0}, or ISO-8601 ({@code PT1H}, {@code P1D}).
+ * Durations as people write them in config, the one parser every settings section uses:
+ * {@code 1h}, {@code 30m}, {@code 1d}, {@code 3w}, {@code 1h30m}, {@code 45s}, {@code 500ms},
+ * {@code 0}, or ISO-8601 ({@code PT1H}, {@code P1D}).
  */
 public final class Durations {
 
   /** The expected form, for error messages. */
   public static final String EXPECTED = "expected e.g. 1h, 30m, 1d or PT1H";
 
-  private static final Pattern SHORT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+  private static final Pattern SHORT =
+      Pattern.compile("(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
   private Durations() {
   }
@@ -44,8 +46,8 @@ public final class Durations {
         throw notADuration(text);
       }
       try {
-        d = Duration.ofDays(number(m.group(1))).plusHours(number(m.group(2)))
-            .plusMinutes(number(m.group(3))).plusSeconds(number(m.group(4)));
+        d = Duration.ofDays(7 * number(m.group(1)) + number(m.group(2))).plusHours(number(m.group(3)))
+            .plusMinutes(number(m.group(4))).plusSeconds(number(m.group(5))).plusMillis(number(m.group(6)));
       } catch (ArithmeticException | NumberFormatException e) {
         throw notADuration(text);
       }
