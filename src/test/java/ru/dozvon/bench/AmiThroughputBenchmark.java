@@ -21,7 +21,13 @@ import org.asteriskjava.manager.event.DialEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ShutdownEvent;
 import org.slf4j.LoggerFactory;
+import java.time.Clock;
 import ru.dozvon.telephony.AmiClient;
+import ru.dozvon.telephony.AmiEventMapper;
+import ru.dozvon.telephony.CallRecord;
+import ru.dozvon.telephony.CallTracker;
+import ru.dozvon.telephony.TelephonyEvent;
+import ru.dozvon.telephony.TrackerSettings;
 import ru.dozvon.telephony.AmiListener;
 import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.testami.TestAmiServer;
@@ -34,10 +40,11 @@ import ru.dozvon.telephony.testami.Transcript;
  * handler that counts. Prints events/s, B/A, and drops (Asterisk-Java's "queue is full" ERRORs, and
  * delivered vs sent).
  *
- * <p>{@code bench/run.sh AmiThroughputBenchmark [events=2000000] [transcript=ami/missed.ami] [rounds=2]}
+ * Run C: the real pipeline, the real {@link AmiEventMapper} and a real {@link CallTracker} fed every
+ * event on the event loop, counting the calls it closes. Every cycle of the transcript is rewritten
+ * into a new call ({@link CallCycles}), in all three runs, so C must close exactly one call a cycle.
  *
- * <p>To measure the real pipeline, call {@link #runThroughClient} with the real mapper and a handler
- * that feeds the CallTracker.
+ * <p>{@code bench/run.sh AmiThroughputBenchmark [events=2000000] [transcript=ami/missed.ami] [rounds=2]}
  */
 public final class AmiThroughputBenchmark {
 
@@ -75,35 +82,96 @@ public final class AmiThroughputBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Transcript t = Transcript.load(resource);
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.asteriskjava").setLevel(Level.ERROR);
+        // Every cycle a new call (fresh Linkedid/Uniqueids), whole cycles only, for all three runs alike.
+        CallCycles calls = new CallCycles(t, 0);
+        long cycles = n / t.size();
+        n = cycles * t.size();
+        final long events = n;
+        Blast blast = server -> calls.blast(server, cycles);
 
-        System.out.printf(Locale.ROOT, "AMI throughput: %,d events cycled from %s (%d events/cycle), %d rounds%n",
-                n, resource, t.size(), rounds);
-        System.out.printf(Locale.ROOT, "JVM %s, %d processors%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "AMI throughput: %,d events = %,d calls cycled from %s (%d events/cycle, ids rewritten per cycle), %d rounds%n",
+                n, cycles, resource, t.size(), rounds);
+        System.out.printf(Locale.ROOT, "JVM %s, %d processors, load average %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), loadAverage());
         Vertx vertx = Vertx.vertx();
         try {
-            long warm = Math.min(n, 300_000);
+            long warmCycles = Math.min(cycles, 300_000 / t.size());
+            Blast warmBlast = server -> calls.blast(server, warmCycles);
+            long warm = warmCycles * t.size();
             System.out.println("warm-up:");
-            System.out.println("  " + runAsteriskJavaAlone(t, warm));
-            System.out.println("  " + runThroughClient(vertx, t, warm, KEEP_CALL_EVENTS, batch -> { }));
-            double bestA = 0;
-            double bestB = 0;
+            System.out.println("  " + runAsteriskJavaAlone(warmBlast, warm));
+            System.out.println("  " + runThroughClient(vertx, warmBlast, warm, "B AmiClient, counting", KEEP_CALL_EVENTS, batch -> { }));
+            System.out.println("  " + runTracker(vertx, warmBlast, warm, warmCycles));
+            List<String> table = new java.util.ArrayList<>();
             long lost = 0;
             long drops = 0;
+            boolean allClosed = true;
             for (int r = 1; r <= rounds; r++) {
-                System.out.println("round " + r + ":");
-                Result a = runAsteriskJavaAlone(t, n);
+                System.out.println("round " + r + " (load average " + loadAverage() + "):");
+                Result a = runAsteriskJavaAlone(blast, events);
                 System.out.println("  " + a);
-                Result b = runThroughClient(vertx, t, n, KEEP_CALL_EVENTS, batch -> { });
+                Result b = runThroughClient(vertx, blast, events, "B AmiClient, counting", KEEP_CALL_EVENTS, batch -> { });
                 System.out.println("  " + b);
-                bestA = Math.max(bestA, a.eventsPerSecond());
-                bestB = Math.max(bestB, b.eventsPerSecond());
-                lost += a.lost() + b.lost();
-                drops += a.pumpDrops() + b.pumpDrops();
+                TrackerResult c = runTracker(vertx, blast, events, cycles);
+                System.out.println("  " + c);
+                lost += a.lost() + b.lost() + c.run().lost();
+                drops += a.pumpDrops() + b.pumpDrops() + c.run().pumpDrops();
+                allClosed &= c.closed() == cycles;
+                table.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.0f%% | %.0f%% | %d/%d/%d | %d/%d/%d | %,d of %,d | %,.0f | %s |",
+                        r, a.eventsPerSecond(), b.eventsPerSecond(), c.run().eventsPerSecond(),
+                        100 * b.eventsPerSecond() / a.eventsPerSecond(), 100 * c.run().eventsPerSecond() / a.eventsPerSecond(),
+                        a.pumpDrops(), b.pumpDrops(), c.run().pumpDrops(), a.lost(), b.lost(), c.run().lost(),
+                        c.closed(), cycles, c.closed() / c.run().seconds(), loadAverage()));
             }
-            System.out.printf(Locale.ROOT, "best A %,.0f events/s, best B %,.0f events/s, B/A = %.1f%%, lost %d, pump drops %d%n",
-                    bestA, bestB, 100 * bestB / bestA, lost, drops);
+            System.out.println("| round | A events/s | B events/s | C events/s | B/A | C/A | pump drops A/B/C | lost A/B/C | C calls closed | C calls/s | load avg after |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            table.forEach(System.out::println);
+            System.out.printf(Locale.ROOT, "lost %d, pump drops %d, every C run closed every call: %s%n", lost, drops, allClosed);
         } finally {
             vertx.close().await();
+        }
+    }
+
+    /** What run C measured: the client run, and what the tracker made of it. */
+    public record TrackerResult(Result run, long closed, long missed, long ignored, long malformed) {
+        @Override
+        public String toString() {
+            return run + String.format(Locale.ROOT, "%n    tracker: %,d calls closed (%,d missed), %,.0f calls/s; %,d events ignored; %,d malformed",
+                    closed, missed, closed / run.seconds(), ignored, malformed);
+        }
+    }
+
+    /**
+     * Run C: the real pipeline. The real {@link AmiEventMapper} on Asterisk-Java's thread, and on the
+     * event loop a real {@link CallTracker} fed every event; counts the calls it closes.
+     */
+    public static TrackerResult runTracker(Vertx vertx, Blast blast, long n, long expectedCalls) throws Exception {
+        TrackerSettings settings = TrackerSettings.defaults();
+        AmiEventMapper mapper = new AmiEventMapper(settings.markerVariable());
+        CallTracker tracker = new CallTracker(settings, Clock.systemUTC());
+        long[] closed = new long[2];
+        Result run = runThroughClient(vertx, blast, n, "C AmiClient+mapper+tracker", mapper::map,
+                (List<TelephonyEvent> batch) -> {
+                    for (int i = 0, size = batch.size(); i < size; i++) {
+                        List<CallRecord> ended = tracker.accept(batch.get(i));
+                        for (int j = 0; j < ended.size(); j++) {
+                            closed[0]++;
+                            if (ended.get(j).missed()) {
+                                closed[1]++;
+                            }
+                        }
+                    }
+                });
+        // the handler ran on the event loop; its end mark's completion makes these writes visible here
+        return new TrackerResult(run, closed[0], closed[1], tracker.ignoredEvents(), mapper.malformed());
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -126,6 +194,11 @@ public final class AmiThroughputBenchmark {
 
     /** Run A: Asterisk-Java's own connection and a listener that only counts. */
     public static Result runAsteriskJavaAlone(Transcript t, long n) throws Exception {
+        return runAsteriskJavaAlone(server -> server.blast(t, n), n);
+    }
+
+    /** Run A with a blast of its own ({@code n} events in all). */
+    public static Result runAsteriskJavaAlone(Blast blast, long n) throws Exception {
         try (TestAmiServer server = TestAmiServer.start(USER, SECRET); DropCounter drops = DropCounter.attach()) {
             ManagerConnection conn = new ManagerConnectionFactory("127.0.0.1", server.port(), USER, SECRET)
                     .createManagerConnection();
@@ -141,7 +214,7 @@ public final class AmiThroughputBenchmark {
             conn.login();
             seen.set(0); // the login's own events (ConnectEvent, FullyBooted) are not part of the blast
             long start = System.nanoTime();
-            blastAndEnd(server, t, n);
+            blastAndEnd(server, blast);
             long stop = await(end, seen);
             conn.logoff();
             return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), seen.get(), (stop - start) / 1e9, drops.count(), 0);
@@ -153,6 +226,13 @@ public final class AmiThroughputBenchmark {
      * the batches on a Vert.x event loop.
      */
     public static <E> Result runThroughClient(Vertx vertx, Transcript t, long n, Function<ManagerEvent, ? extends E> mapper,
+                                              Consumer<List<E>> handler) throws Exception {
+        return runThroughClient(vertx, server -> server.blast(t, n), n, "B AmiClient, mapper+Vert.x", mapper, handler);
+    }
+
+    /** The same with a blast of its own ({@code n} events in all) and a name for the printout. */
+    public static <E> Result runThroughClient(Vertx vertx, Blast blast, long n, String name,
+                                              Function<ManagerEvent, ? extends E> mapper,
                                               Consumer<List<E>> handler) throws Exception {
         try (TestAmiServer server = TestAmiServer.start(USER, SECRET); DropCounter drops = DropCounter.attach()) {
             AtomicLong seen = new AtomicLong();
@@ -218,16 +298,22 @@ public final class AmiThroughputBenchmark {
             delivered.set(0);
             hops.set(0);
             long start = System.nanoTime();
-            blastAndEnd(server, t, n);
+            blastAndEnd(server, blast);
             long stop = await(end, delivered);
             client.stop().await();
-            return new Result("B AmiClient, mapper+Vert.x", n, seen.get(), delivered.get(), kept.get(), (stop - start) / 1e9,
+            return new Result(name, n, seen.get(), delivered.get(), kept.get(), (stop - start) / 1e9,
                     drops.count(), hops.get());
         }
     }
 
-    private static void blastAndEnd(TestAmiServer server, Transcript t, long n) throws InterruptedException {
-        Thread blaster = server.blast(t, n);
+    /** Starts sending the events to the logged-in client; returns the sending thread. */
+    @FunctionalInterface
+    public interface Blast {
+        Thread start(TestAmiServer server);
+    }
+
+    private static void blastAndEnd(TestAmiServer server, Blast blast) throws InterruptedException {
+        Thread blaster = blast.start(server);
         blaster.join();
         server.sendRaw(SENTINEL);
     }
