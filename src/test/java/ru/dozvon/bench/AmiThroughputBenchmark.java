@@ -44,7 +44,8 @@ import ru.dozvon.telephony.testami.Transcript;
  * event on the event loop, counting the calls it closes. Every cycle of the transcript is rewritten
  * into a new call ({@link CallCycles}), in all three runs, so C must close exactly one call a cycle.
  *
- * <p>{@code bench/run.sh AmiThroughputBenchmark [events=2000000] [transcript=ami/missed.ami] [rounds=2]}
+ * <p>{@code bench/run.sh AmiThroughputBenchmark [events=2000000] [transcript=ami/missed.ami] [rounds=2] [noB|onlyC]}
+ * (noB: runs A and C only; onlyC: C alone, round after round, for a profiler).
  */
 public final class AmiThroughputBenchmark {
 
@@ -58,9 +59,14 @@ public final class AmiThroughputBenchmark {
 
     /** What one run measured. */
     public record Result(String name, long sent, long seen, long delivered, long expectedDelivered, double seconds,
-                         long pumpDrops, long handoffs) {
+                         long pumpDrops, long handoffs, double cpuSeconds) {
         double eventsPerSecond() {
             return sent / seconds;
+        }
+
+        /** Process CPU time per event (all threads: the test server's blaster too), in microseconds. */
+        double cpuMicrosPerEvent() {
+            return cpuSeconds * 1e6 / sent;
         }
 
         long lost() {
@@ -69,8 +75,8 @@ public final class AmiThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-28s %,12d events in %6.2f s = %,10.0f events/s  (handler got %,d of %,d; pump drops %d; lost %d%s)",
-                    name, sent, seconds, eventsPerSecond(), delivered, expectedDelivered, pumpDrops, lost(),
+            return String.format(Locale.ROOT, "%-28s %,12d events in %6.2f s = %,10.0f events/s, CPU %.2f us/event  (handler got %,d of %,d; pump drops %d; lost %d%s)",
+                    name, sent, seconds, eventsPerSecond(), cpuMicrosPerEvent(), delivered, expectedDelivered, pumpDrops, lost(),
                     handoffs == 0 ? "" : String.format(Locale.ROOT, "; %,d context hops, %.0f events per hop", handoffs,
                             (double) delivered / handoffs));
         }
@@ -80,16 +86,18 @@ public final class AmiThroughputBenchmark {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
         String resource = args.length > 1 ? args[1] : "ami/missed.ami";
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        boolean withB = args.length <= 3 || !args[3].equals("noB");
+        boolean onlyC = args.length > 3 && args[3].equals("onlyC");
         Transcript t = Transcript.load(resource);
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.asteriskjava").setLevel(Level.ERROR);
         // Every cycle a new call (fresh Linkedid/Uniqueids), whole cycles only, for all three runs alike.
-        CallCycles calls = new CallCycles(t, 0);
+        CallCycles calls = new CallCycles(t, 10_000_000); // and a new caller number per call
         long cycles = n / t.size();
         n = cycles * t.size();
         final long events = n;
         Blast blast = server -> calls.blast(server, cycles);
 
-        System.out.printf(Locale.ROOT, "AMI throughput: %,d events = %,d calls cycled from %s (%d events/cycle, ids rewritten per cycle), %d rounds%n",
+        System.out.printf(Locale.ROOT, "AMI throughput: %,d events = %,d calls cycled from %s (%d events/cycle, ids and caller rewritten per cycle), %d rounds%n",
                 n, cycles, resource, t.size(), rounds);
         System.out.printf(Locale.ROOT, "JVM %s, %d processors, load average %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadAverage());
@@ -98,6 +106,12 @@ public final class AmiThroughputBenchmark {
             long warmCycles = Math.min(cycles, 300_000 / t.size());
             Blast warmBlast = server -> calls.blast(server, warmCycles);
             long warm = warmCycles * t.size();
+            if (onlyC) { // for a profiler: the real pipeline alone, round after round
+                for (int r = 1; r <= rounds; r++) {
+                    System.out.println("  " + runTracker(vertx, blast, events, cycles));
+                }
+                return;
+            }
             System.out.println("warm-up:");
             System.out.println("  " + runAsteriskJavaAlone(warmBlast, warm));
             System.out.println("  " + runThroughClient(vertx, warmBlast, warm, "B AmiClient, counting", KEEP_CALL_EVENTS, batch -> { }));
@@ -110,21 +124,28 @@ public final class AmiThroughputBenchmark {
                 System.out.println("round " + r + " (load average " + loadAverage() + "):");
                 Result a = runAsteriskJavaAlone(blast, events);
                 System.out.println("  " + a);
-                Result b = runThroughClient(vertx, blast, events, "B AmiClient, counting", KEEP_CALL_EVENTS, batch -> { });
-                System.out.println("  " + b);
+                Result b = null;
+                if (withB) {
+                    b = runThroughClient(vertx, blast, events, "B AmiClient, counting", KEEP_CALL_EVENTS, batch -> { });
+                    System.out.println("  " + b);
+                }
                 TrackerResult c = runTracker(vertx, blast, events, cycles);
                 System.out.println("  " + c);
-                lost += a.lost() + b.lost() + c.run().lost();
-                drops += a.pumpDrops() + b.pumpDrops() + c.run().pumpDrops();
+                lost += a.lost() + (b == null ? 0 : b.lost()) + c.run().lost();
+                drops += a.pumpDrops() + (b == null ? 0 : b.pumpDrops()) + c.run().pumpDrops();
                 allClosed &= c.closed() == cycles;
-                table.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.0f%% | %.0f%% | %d/%d/%d | %d/%d/%d | %,d of %,d | %,.0f | %s |",
-                        r, a.eventsPerSecond(), b.eventsPerSecond(), c.run().eventsPerSecond(),
-                        100 * b.eventsPerSecond() / a.eventsPerSecond(), 100 * c.run().eventsPerSecond() / a.eventsPerSecond(),
-                        a.pumpDrops(), b.pumpDrops(), c.run().pumpDrops(), a.lost(), b.lost(), c.run().lost(),
+                table.add(String.format(Locale.ROOT, "| %d | %,.0f | %s | %,.0f | %s | **%.0f%%** | %.2f / %.2f | %d/%s/%d | %d/%s/%d | %,d of %,d | %,.0f | %s |",
+                        r, a.eventsPerSecond(), b == null ? "-" : String.format(Locale.ROOT, "%,.0f", b.eventsPerSecond()),
+                        c.run().eventsPerSecond(),
+                        b == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * b.eventsPerSecond() / a.eventsPerSecond()),
+                        100 * c.run().eventsPerSecond() / a.eventsPerSecond(),
+                        a.cpuMicrosPerEvent(), c.run().cpuMicrosPerEvent(),
+                        a.pumpDrops(), b == null ? "-" : Long.toString(b.pumpDrops()), c.run().pumpDrops(),
+                        a.lost(), b == null ? "-" : Long.toString(b.lost()), c.run().lost(),
                         c.closed(), cycles, c.closed() / c.run().seconds(), loadAverage()));
             }
-            System.out.println("| round | A events/s | B events/s | C events/s | B/A | C/A | pump drops A/B/C | lost A/B/C | C calls closed | C calls/s | load avg after |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| round | A events/s | B events/s | C events/s | B/A | C/A | CPU us/event A / C | pump drops A/B/C | lost A/B/C | C calls closed | C calls/s | load avg after |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
             table.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "lost %d, pump drops %d, every C run closed every call: %s%n", lost, drops, allClosed);
         } finally {
@@ -164,6 +185,11 @@ public final class AmiThroughputBenchmark {
                 });
         // the handler ran on the event loop; its end mark's completion makes these writes visible here
         return new TrackerResult(run, closed[0], closed[1], tracker.ignoredEvents(), mapper.malformed());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static String loadAverage() {
@@ -213,11 +239,14 @@ public final class AmiThroughputBenchmark {
             });
             conn.login();
             seen.set(0); // the login's own events (ConnectEvent, FullyBooted) are not part of the blast
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             blastAndEnd(server, blast);
             long stop = await(end, seen);
+            cpu = processCpuNanos() - cpu;
             conn.logoff();
-            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), seen.get(), (stop - start) / 1e9, drops.count(), 0);
+            return new Result("A Asterisk-Java alone", n, seen.get(), seen.get(), seen.get(), (stop - start) / 1e9, drops.count(), 0,
+                    cpu / 1e9);
         }
     }
 
@@ -297,12 +326,14 @@ public final class AmiThroughputBenchmark {
             kept.set(0);
             delivered.set(0);
             hops.set(0);
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             blastAndEnd(server, blast);
             long stop = await(end, delivered);
+            cpu = processCpuNanos() - cpu;
             client.stop().await();
             return new Result(name, n, seen.get(), delivered.get(), kept.get(), (stop - start) / 1e9,
-                    drops.count(), hops.get());
+                    drops.count(), hops.get(), cpu / 1e9);
         }
     }
 
@@ -347,6 +378,7 @@ public final class AmiThroughputBenchmark {
             c.start();
             c.logger = ctx.getLogger("org.asteriskjava.manager.internal.AsyncEventPump");
             c.logger.addAppender(c);
+            c.logger.setAdditive(false); // counted here; thousands of full event dumps on the console help nobody
             return c;
         }
 
@@ -364,6 +396,7 @@ public final class AmiThroughputBenchmark {
         @Override
         public void close() {
             logger.detachAppender(this);
+            logger.setAdditive(true);
             stop();
         }
     }
