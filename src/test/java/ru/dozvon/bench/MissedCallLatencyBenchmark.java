@@ -34,7 +34,7 @@ import ru.dozvon.store.Database;
  * from hiding latency (no coordinated omission).
  *
  * <p>Numbers: distinct per call, except every 10th call repeats the number of the call a second
- * earlier (its deal is open: the call is attached) and every 100th the number of the call just
+ * earlier (a fresh number then: its deal is open and the call is attached) and every 100th the number of the call just
  * before (two missed calls from one number at once: one contact row lock decides).
  *
  * <p>{@code bench/run.sh MissedCallLatencyBenchmark [rates=500,1000] [seconds=20] [poolSize=config]}
@@ -154,7 +154,7 @@ public final class MissedCallLatencyBenchmark {
         if (i % 100 == 51) {
             who = i - 1; // at once with the previous call
         } else if (i % 10 == 9 && i >= rate) {
-            who = i - rate; // a second later: the deal is open
+            who = i - rate + 1; // a fresh number of a second ago: its deal is open
         }
         String digits = String.format(Locale.ROOT, "%d%06d", runNo, who);
         PhoneNumber phone = PhoneNumbers.parse("+7916" + digits);
