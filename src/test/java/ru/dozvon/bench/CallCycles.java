@@ -111,6 +111,11 @@ final class CallCycles {
      * open-loop end-to-end run. Returns the thread.
      */
     Thread pacedBlast(TestAmiServer server, long cycles, double perSecond) {
+        return pacedBlast(server, 0, cycles, perSecond);
+    }
+
+    /** The same for cycles {@code from..from+cycles-1}. */
+    Thread pacedBlast(TestAmiServer server, long from, long cycles, double perSecond) {
         Thread t = new Thread(() -> {
             ByteArrayOutputStream chunk = new ByteArrayOutputStream(64 * 1024);
             long start = System.nanoTime();
@@ -118,7 +123,7 @@ final class CallCycles {
             while (k < cycles) {
                 long due = Math.min(cycles, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
                 for (; k < due; k++) {
-                    write(k, chunk);
+                    write(from + k, chunk);
                 }
                 if (chunk.size() > 0) {
                     server.sendRaw(chunk.toByteArray());
