@@ -7,7 +7,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,11 +22,31 @@ import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.deals.CallIntake;
+import ru.dozvon.deals.Funnel;
+import ru.dozvon.deals.FunnelJobs;
+import ru.dozvon.deals.FunnelRoutes;
+import ru.dozvon.deals.PgDealWorkflow;
+import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.SpeedToLeadMeter;
+import ru.dozvon.deals.TaskRoutes;
+import ru.dozvon.intake.FormHookRoutes;
+import ru.dozvon.intake.IntakeConfig;
+import ru.dozvon.intake.LeadIntake;
+import ru.dozvon.intake.LeadRoutes;
+import ru.dozvon.intake.PgLeadIntake;
+import ru.dozvon.managers.ManagerFigures;
+import ru.dozvon.notify.ManagerNotifier;
+import ru.dozvon.notify.OutboxDrainer;
+import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.live.Meters;
+import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
+import ru.dozvon.routing.RoutingRoutes;
+import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.web.HttpVerticle;
@@ -44,6 +68,11 @@ public final class App {
   private CallIntake callIntake;
   private LiveFeed feed;
   private TelephonyService telephony;
+  private RoutingVerticle routing;
+  private DealListeners dealListeners;
+  private PgDealWorkflow workflow;
+  private FunnelJobs funnelJobs;
+  private OutboxDrainer outbox;
 
   private final Clock clock;
 
@@ -73,20 +102,42 @@ public final class App {
 
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
-    // Follow-ups that commit with the deal change that caused them, in this order.
-    DealListeners dealListeners = new DealListeners(List.of());
-    callRecorder = new PgCallRecorder(pool, dealListeners);
+    var notifier = new ManagerNotifier();
     feed = new LiveFeed(vertx);
+    routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    // Dialing closes exhausted deals and tells every listener (itself included), read lazily.
+    var dialing = new Dialing(cfg.retry(), cfg.funnel(), pool, clock, meters, feed, () -> dealListeners);
+    // Follow-ups that commit with the deal change that caused them, in this order: routing first
+    // (the callback task lands on the manager it chose), then dialing, the notifier and the
+    // speed-to-lead meter last.
+    dealListeners = new DealListeners(List.of(routing.listener(), dialing.listener(), notifier,
+        new SpeedToLeadMeter(meters)));
+    callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
         meters.registry());
+    IntakeConfig intakeCfg = cfg.intake();
+    var dealQueries = new PgDealQueries(pool);
+    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
+    funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
+    outbox = new OutboxDrainer(vertx, pool, clock);
+    var leads = new LeadIntake(new PgLeadIntake(pool, dealListeners), feed, meters, clock);
+    funnelJobs.start(vertx, intakeCfg.jobsEvery());
+    outbox.start(vertx, intakeCfg.outboxEvery());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
+        .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state,
-              List.of(new ManagerRoutes(managers), new DealRoutes(new PgDealQueries(pool)),
-                  new LiveRoutes(feed)));
+              List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock), routingHooks()),
+                  new DealRoutes(dealQueries), new RoutingRoutes(routing),
+                  new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
+                      telephony::liveCalls)),
+                  new FunnelRoutes(workflow, dealQueries),
+                  new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
+                  new LeadRoutes(leads, dealQueries), dialing.routes()),
+              List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
@@ -101,7 +152,22 @@ public final class App {
             return telephony.stop();
           }
         }))
+        .compose(x -> vertx.deployVerticle(dialing.scheduler(DueAttemptHandler.NONE)))
         .mapEmpty();
+  }
+
+  private ManagerRoutes.RoutingHooks routingHooks() {
+    return new ManagerRoutes.RoutingHooks() {
+      @Override
+      public Future<Map<Long, JsonObject>> ratings(Collection<Long> ids) {
+        return routing.ratings(ids);
+      }
+
+      @Override
+      public Future<?> capacityMayHaveGrown() {
+        return routing.assignWaiting();
+      }
+    };
   }
 
   private static void showGeneratedToken(Optional<String> generated) {
@@ -137,6 +203,26 @@ public final class App {
 
   public TelephonyService telephony() {
     return telephony;
+  }
+
+  /** Every deal change tells these, inside its transaction. */
+  public DealListeners dealListeners() {
+    return dealListeners;
+  }
+
+  /** Funnel changes to deals (stage, close, reopen, score). */
+  public PgDealWorkflow workflow() {
+    return workflow;
+  }
+
+  /** Overdue tasks and the 8-week auto-close; runs on a timer, tests call {@code tick()}. */
+  public FunnelJobs funnelJobs() {
+    return funnelJobs;
+  }
+
+  /** Delivers manager webhooks; runs on a timer, tests call {@code drain()}. */
+  public OutboxDrainer outbox() {
+    return outbox;
   }
 
   public LiveFeed feed() {

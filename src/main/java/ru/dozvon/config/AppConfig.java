@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
+import ru.dozvon.intake.IntakeConfig;
 import ru.dozvon.routing.RoutingConfig;
 import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
@@ -18,11 +19,12 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param retry the callback ladder, calling window (company time zone) and per-number limits
  * @param funnel stages, reasons, qualification criteria
  * @param routing the lead routing strategy and conversion rating settings
+ * @param intake webhook secrets per source and intake limits
  * @param sections the raw YAML sections of the features that parse their own settings
  *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
  */
 public record AppConfig(
-    Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing,
+    Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake,
     Map<String, Map<String, Object>> sections) {
 
   /** HTTP server settings. */

@@ -19,6 +19,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
+import ru.dozvon.intake.IntakeConfig;
 import ru.dozvon.routing.RoutingConfig;
 import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
@@ -49,6 +50,9 @@ public final class ConfigLoader {
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"));
+
+  /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
+  static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
 
   /** Variables read elsewhere (logback) or by this loader itself. */
   private static final Set<String> OTHER_VARIABLES = Set.of("DOZVON_CONFIG", "DOZVON_LOG_LEVEL");
@@ -88,6 +92,10 @@ public final class ConfigLoader {
       String path = ENV.get(e.getKey());
       if (path != null) {
         s.override(path, e.getValue(), e.getKey());
+      } else if (e.getKey().startsWith(WEBHOOK_SECRET_PREFIX) && e.getKey().length() > WEBHOOK_SECRET_PREFIX.length()) {
+        // DOZVON_WEBHOOK_SECRET_WEB_FORM -> intake.webhooks.web_form.secret
+        String source = e.getKey().substring(WEBHOOK_SECRET_PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
+        s.override("intake.webhooks." + source + ".secret", e.getValue(), e.getKey());
       } else if (e.getKey().startsWith("DOZVON_") && !OTHER_VARIABLES.contains(e.getKey())) {
         LOG.warn("Unknown setting {} is ignored (known: {})", e.getKey(), ENV.keySet().stream().sorted().toList());
       }
@@ -157,6 +165,7 @@ public final class ConfigLoader {
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
         feature(s, "routing", RoutingConfig::fromMap),
+        feature(s, "intake", IntakeConfig::fromMap),
         sections(s));
   }
 

@@ -22,8 +22,12 @@ public sealed interface DealEvent {
   record MissedAgain(long dealId, String pbxCallId, Instant at) implements DealEvent {
   }
 
-  /** The lead was reached or got in touch (answered call, reply by any channel): the chain stops. */
+  /**
+   * The lead was reached or got in touch (answered call, reply by any channel): the chain stops.
+   * Channel {@value #CALLBACK} is a callback attempt that reached the lead, told by dialing itself.
+   */
   record ContactMade(long dealId, String channel, Instant at) implements DealEvent {
+    public static final String CALLBACK = "callback";
   }
 
   /**

@@ -6,10 +6,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
 import ru.dozvon.web.Api;
 import ru.dozvon.web.Principal;
+import ru.dozvon.web.Role;
 import ru.dozvon.web.RouteGroup;
 
 /**
- * {@code GET /api/live/stream}: the live feed as Server-Sent Events. Each event is
+ * {@code GET /api/live}: the supervisor snapshot of the floor ({@link PgLiveSnapshot}).
+ * {@code GET /api/live/stream}: the live feed as Server-Sent Events; staff also get an
+ * {@code event: snapshot} at once and every 5 s. Each event is
  * {@code event: <type>} with one JSON line of data; a comment line every 15 s keeps proxies from
  * closing an idle stream. Operators get only the events of their own deals.
  */
@@ -17,15 +20,33 @@ public final class LiveRoutes implements RouteGroup {
 
   private static final long HEARTBEAT_MS = 15_000;
 
-  private final LiveFeed feed;
+  private static final long SNAPSHOT_MS = 5_000;
 
-  public LiveRoutes(LiveFeed feed) {
+  private final LiveFeed feed;
+  private final PgLiveSnapshot snapshots;
+
+  public LiveRoutes(LiveFeed feed, PgLiveSnapshot snapshots) {
     this.feed = feed;
+    this.snapshots = snapshots;
   }
 
   @Override
   public void mount(Router api) {
+    api.get("/live").handler(this::snapshot);
     api.get("/live/stream").handler(this::stream);
+  }
+
+  private void snapshot(RoutingContext ctx) {
+    Api.principal(ctx).require(Role.ADMIN, Role.SUPERVISOR);
+    Api.reply(ctx, 200, snapshots.snapshot());
+  }
+
+  private void sendSnapshot(HttpServerResponse res) {
+    snapshots.snapshot().onSuccess(s -> {
+      if (!res.closed()) {
+        res.write("event: snapshot\ndata: " + s.encode() + "\n\n");
+      }
+    });
   }
 
   private void stream(RoutingContext ctx) {
@@ -42,9 +63,17 @@ public final class LiveRoutes implements RouteGroup {
       }
     });
     long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> res.write(": keep-alive\n\n"));
+    // Staff also get the whole floor: at once, then every few seconds.
+    long snapshotTimer = -1;
+    if (p.isStaff()) {
+      sendSnapshot(res);
+      snapshotTimer = ctx.vertx().setPeriodic(SNAPSHOT_MS, id -> sendSnapshot(res));
+    }
+    long snapshotTimerId = snapshotTimer;
     res.closeHandler(v -> {
       consumer.unregister();
       ctx.vertx().cancelTimer(timer);
+      ctx.vertx().cancelTimer(snapshotTimerId);
     });
   }
 }

@@ -25,8 +25,12 @@ public final class Meters {
   private final Counter missedCalls;
   private final ConcurrentMap<String, Counter> callsByOutcome = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> routingDecisions = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
+  private final Timer speedToLead;
+  private final Counter attemptsFired;
+  private final Timer firingLag;
 
   public Meters() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -49,6 +53,18 @@ public final class Meters {
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+    speedToLead = Timer.builder("dozvon_speed_to_lead_seconds")
+        .description("From a request's arrival to the first real contact (answered call or reply)")
+        .serviceLevelObjectives(ru.dozvon.deals.SpeedToLead.histogramEdges())
+        .register(registry);
+    attemptsFired = Counter.builder("dozvon_attempts_fired")
+        .description("Callback attempts that came due and went to the manager (and the dialer seam)")
+        .register(registry);
+    firingLag = Timer.builder("dozvon_attempt_firing_lag_seconds")
+        .description("From an attempt's due time to its firing (downtime shows here as a long lag)")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -68,12 +84,31 @@ public final class Meters {
         .description("Callback attempts ended, by outcome").register(registry)).increment();
   }
 
+  /** One routing decision: a manager chosen (assigned) or the lead left waiting in the unassigned queue. */
+  public void routingDecision(String strategy, boolean assigned) {
+    String result = assigned ? "assigned" : "unassigned";
+    routingDecisions.computeIfAbsent(strategy + "/" + result, k -> Counter.builder("dozvon_routing_decisions")
+        .tag("strategy", strategy).tag("result", result)
+        .description("Routing decisions by strategy and result").register(registry)).increment();
+  }
+
+  /** An attempt fired {@code lag} after it came due. */
+  public void attemptFired(Duration lag) {
+    attemptsFired.increment();
+    firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+  }
+
   public void dealCreated() {
     dealsCreated.increment();
   }
 
   public void hangupToDeal(Duration d) {
     hangupToDeal.record(d);
+  }
+
+  /** A deal's first contact, once per deal (buckets at 5 min, 20 min, 3 h, 12 h). */
+  public void speedToLead(Duration sinceArrival) {
+    speedToLead.record(sinceArrival);
   }
 
   /** Prometheus text exposition. */

@@ -8,6 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import ru.dozvon.errors.InvalidInput;
@@ -25,12 +28,49 @@ import ru.dozvon.web.RouteGroup;
 public final class ManagerRoutes implements RouteGroup {
 
   private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
-  private static final Set<String> PATCH_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "state");
+  private static final Set<String> PATCH_FIELDS =
+      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl");
+
+  /**
+   * What routing adds to managers, passed in so that this package does not depend on routing: the smoothed
+   * conversion rating shown with each manager, and a nudge when a manager may have become able to take leads.
+   */
+  public interface RoutingHooks {
+    /** The rating of each of these managers as JSON (value, won, lost, teamAverage, ...). */
+    Future<Map<Long, JsonObject>> ratings(Collection<Long> managerIds);
+
+    /** A manager went on shift or got a higher cap: assign waiting deals now. */
+    Future<?> capacityMayHaveGrown();
+
+    RoutingHooks NONE = new RoutingHooks() {
+      @Override
+      public Future<Map<Long, JsonObject>> ratings(Collection<Long> managerIds) {
+        return Future.succeededFuture(Map.of());
+      }
+
+      @Override
+      public Future<?> capacityMayHaveGrown() {
+        return Future.succeededFuture();
+      }
+    };
+  }
 
   private final PgManagerRepository managers;
+  private final ManagerFigures figures;
+  private final RoutingHooks routing;
 
   public ManagerRoutes(PgManagerRepository managers) {
+    this(managers, null, RoutingHooks.NONE);
+  }
+
+  /**
+   * @param figures speed-to-lead and webhook per manager; null leaves them out
+   * @param routing ratings to show, and the hook that assigns waiting deals when capacity grows
+   */
+  public ManagerRoutes(PgManagerRepository managers, ManagerFigures figures, RoutingHooks routing) {
     this.managers = managers;
+    this.figures = figures;
+    this.routing = routing;
   }
 
   @Override
@@ -60,11 +100,17 @@ public final class ManagerRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     Principal p = Api.principal(ctx);
-    Api.reply(ctx, 200, managers.list().map(all -> {
-      JsonArray out = new JsonArray();
-      all.stream().filter(m -> p.isStaff() || Long.valueOf(m.id()).equals(p.managerId()))
-          .forEach(m -> out.add(m.toJson()));
-      return out;
+    Future<Map<Long, JsonObject>> extra = figures == null ? Future.succeededFuture(Map.of()) : figures.all();
+    Api.reply(ctx, 200, managers.list().compose(all -> {
+      List<Manager> visible = all.stream().filter(m -> p.isStaff() || Long.valueOf(m.id()).equals(p.managerId()))
+          .toList();
+      return Future.all(extra, routing.ratings(visible.stream().map(Manager::id).toList())).map(both -> {
+        Map<Long, JsonObject> fig = both.resultAt(0);
+        Map<Long, JsonObject> ratings = both.resultAt(1);
+        JsonArray out = new JsonArray();
+        visible.forEach(m -> out.add(withRating(m, ratings).mergeIn(fig.getOrDefault(m.id(), new JsonObject()))));
+        return out;
+      });
     }));
   }
 
@@ -72,7 +118,9 @@ public final class ManagerRoutes implements RouteGroup {
     long id = Api.idParam(ctx, "id");
     Principal p = Api.principal(ctx);
     p.requireSelfOrStaff(id);
-    Api.reply(ctx, 200, managers.find(id).map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+    Api.reply(ctx, 200, managers.find(id)
+        .compose(m -> withRating(m.orElseThrow(() -> new NotFound("manager " + id))))
+        .compose(this::withFigures));
   }
 
   private void patch(RoutingContext ctx) {
@@ -94,8 +142,47 @@ public final class ManagerRoutes implements RouteGroup {
     });
     var change = new PgManagerRepository.Change(extension(b), Api.optionalInt(b, "maxActiveDeals", 0, 10000), state,
         Api.optionalString(b, "name", 200), timezone(b));
+    boolean setsWebhook = b.containsKey("webhookUrl");
+    Optional<String> webhookUrl = setsWebhook ? ManagerFigures.checkUrl(b.getValue("webhookUrl")) : Optional.empty();
+    if (setsWebhook && figures == null) {
+      throw new InvalidInput("webhookUrl", "webhooks are not available");
+    }
     Api.reply(ctx, 200, managers.update(id, change).recover(ManagerRoutes::duplicateExtension)
-        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)).toJson()));
+        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)))
+        .compose(m -> {
+          boolean mayTakeMore = m.state() == ManagerState.ON_SHIFT
+              && (state.isPresent() || change.maxActiveDeals().isPresent());
+          if (!mayTakeMore) {
+            return withRating(m);
+          }
+          // Reply once waiting deals went to whoever can take them now, with the load that results.
+          return routing.capacityMayHaveGrown().transform(x -> managers.find(id))
+              .compose(again -> withRating(again.orElse(m)));
+        })
+        .compose(json -> !setsWebhook ? Future.succeededFuture(json)
+            : figures.setWebhook(id, webhookUrl).map(secret -> json.put("webhookSecret", secret.orElse(null))))
+        .compose(this::withFigures));
+  }
+
+  /** The manager's JSON with their figures (speed-to-lead, webhook) merged in. */
+  private Future<JsonObject> withFigures(JsonObject manager) {
+    if (figures == null) {
+      return Future.succeededFuture(manager);
+    }
+    return figures.all().map(all -> manager.mergeIn(all.getOrDefault(manager.getLong("id"), new JsonObject())));
+  }
+
+  private Future<JsonObject> withRating(Manager m) {
+    return routing.ratings(List.of(m.id())).map(ratings -> withRating(m, ratings));
+  }
+
+  private static JsonObject withRating(Manager m, Map<Long, JsonObject> ratings) {
+    JsonObject json = m.toJson();
+    JsonObject rating = ratings.get(m.id());
+    if (rating != null) {
+      json.put("rating", rating);
+    }
+    return json;
   }
 
   private static Optional<String> extension(JsonObject b) {

@@ -115,6 +115,17 @@ public final class ConversionRating {
     return teamWon + teamLost;
   }
 
+  /**
+   * Forgets every recorded deal, so that the window can be replayed from the database (the periodic
+   * rebuild that brings instances back in line with each other).
+   */
+  public void clear() {
+    buckets.clear();
+    totals.clear();
+    teamWon = 0;
+    teamLost = 0;
+  }
+
   public int windowDays() {
     return windowDays;
   }

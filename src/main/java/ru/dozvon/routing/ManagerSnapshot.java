@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.managers.ManagerState;
 import java.util.Objects;
 
 /**

@@ -44,8 +44,12 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private long expiryTimer = -1;
   private long retryTimer = -1;
   private int retryFailures;
+  private int unconfirmed;
+  // Read by /health, /api/live and tests from other threads; written on the owning event loop.
+  private volatile int liveCallsSeen;
+  private volatile int pendingSeen;
 
-  private record Pending(CallFacts call, Instant seenAt) {
+  private record Pending(CallFacts call, Instant seenAt, boolean retried) {
   }
 
   /**
@@ -97,12 +101,12 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   /** Calls in progress on the PBX, as far as we follow them. */
   public int liveCalls() {
-    return tracker.liveCalls();
+    return liveCallsSeen;
   }
 
-  /** Ended calls waiting for the database to come back. */
+  /** Ended calls that failed to record and are not yet recorded (the database is away). */
   public int pendingCalls() {
-    return retries.size();
+    return pendingSeen;
   }
 
   /** The AMI link, for click-to-call (null when no PBX is configured). */
@@ -118,6 +122,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
         deliver(ended);
       }
     }
+    liveCallsSeen = tracker.liveCalls();
   }
 
   @Override
@@ -138,42 +143,61 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   /** Hands closed calls to the sink, each on its own; failures wait in the retry queue. */
   void deliver(List<CallRecord> ended) {
+    liveCallsSeen = tracker.liveCalls();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
-      send(new Pending(toFacts(r), seenAt));
+      send(new Pending(toFacts(r), seenAt, false));
     }
   }
 
   private void send(Pending p) {
-    sink.accept(p.call(), p.seenAt()).onFailure(err -> {
-      MDC.put("linkedid", p.call().pbxCallId() + " ");
-      LOG.warn("Call not recorded yet, will retry: {}", err.getMessage());
-      MDC.remove("linkedid");
-      if (retries.size() >= MAX_PENDING) {
-        Pending dropped = retries.pollFirst();
-        LOG.error("Retry queue full ({}): dropping the oldest unrecorded call {}", MAX_PENDING,
-            dropped.call().pbxCallId());
+    sink.accept(p.call(), p.seenAt()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        confirmed(p);
+      } else {
+        failed(p, ar.cause());
+        scheduleRetry();
       }
-      retries.addLast(p);
-      scheduleRetry();
     });
   }
 
+  private void confirmed(Pending p) {
+    if (p.retried()) {
+      unconfirmed--;
+      pendingSeen = unconfirmed;
+    }
+  }
+
+  private void failed(Pending p, Throwable err) {
+    MDC.put("linkedid", p.call().pbxCallId() + " ");
+    LOG.warn("Call not recorded yet, will retry: {}", err.getMessage());
+    MDC.remove("linkedid");
+    if (retries.size() >= MAX_PENDING) {
+      Pending dropped = retries.pollFirst();
+      unconfirmed--;
+      LOG.error("Retry queue full ({}): dropping the oldest unrecorded call {}", MAX_PENDING,
+          dropped.call().pbxCallId());
+    }
+    if (!p.retried()) {
+      unconfirmed++;
+    }
+    retries.addLast(new Pending(p.call(), p.seenAt(), true));
+    pendingSeen = unconfirmed;
+  }
+
+  /** One call at a time while the database is away; all the rest at once when it is back. */
   private void scheduleRetry() {
-    if (retryTimer >= 0) {
+    if (retryTimer >= 0 || retries.isEmpty()) {
       return;
     }
     long delay = backoff.delay(retryFailures).toMillis();
     retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
-      retryTimer = -1;
       Pending head = retries.pollFirst();
-      if (head == null) {
-        return;
-      }
       sink.accept(head.call(), head.seenAt()).onComplete(ar -> {
+        retryTimer = -1;
         if (ar.succeeded()) {
           retryFailures = 0;
-          // the database is back: send everything else now
+          confirmed(head);
           ArrayDeque<Pending> rest = new ArrayDeque<>(retries);
           retries.clear();
           rest.forEach(this::send);

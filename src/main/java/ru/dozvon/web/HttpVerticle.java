@@ -28,10 +28,21 @@ public final class HttpVerticle extends VerticleBase {
   private final Meters meters;
   private final Supplier<String> amiState;
   private final List<RouteGroup> groups;
+  private final List<RouteGroup> rootGroups;
   private HttpServer server;
 
   public HttpVerticle(int port, long maxBodyBytes, Pool pool, Meters meters, Supplier<String> amiState,
                       List<RouteGroup> groups) {
+    this(port, maxBodyBytes, pool, meters, amiState, groups, List.of());
+  }
+
+  /**
+   * @param rootGroups routes outside {@code /api} and its bearer auth (signed webhooks): each mounts
+   *     on the root router and brings its own body handler and limit
+   */
+  public HttpVerticle(int port, long maxBodyBytes, Pool pool, Meters meters, Supplier<String> amiState,
+                      List<RouteGroup> groups, List<RouteGroup> rootGroups) {
+    this.rootGroups = List.copyOf(rootGroups);
     this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.pool = pool;
@@ -44,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     new OpsRoutes(pool, meters, amiState).mount(router);
+    rootGroups.forEach(g -> g.mount(router));
 
     Router api = Router.router(vertx);
     api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));

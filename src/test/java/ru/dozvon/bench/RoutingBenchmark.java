@@ -14,7 +14,7 @@ import ru.dozvon.routing.Assignment;
 import ru.dozvon.routing.ConversionRating;
 import ru.dozvon.routing.LeadToRoute;
 import ru.dozvon.routing.ManagerSnapshot;
-import ru.dozvon.routing.ManagerState;
+import ru.dozvon.managers.ManagerState;
 import ru.dozvon.routing.Router;
 import ru.dozvon.routing.RoutingConfig;
 import ru.dozvon.routing.RoutingResult;

@@ -73,4 +73,24 @@ class LiveStreamTest {
     assertThat(event.getLong("dealId")).isPositive();
     client.close();
   }
+
+  @Test
+  void theSnapshotCountsTheFloorAndIsForStaffOnly() throws Exception {
+    Instant now = Instant.now();
+    var facts = new CallFacts("live.2", "INBOUND", "NO_ANSWER", true, PhoneNumbers.parse("+79161112244"),
+        "+79161112244", false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0, false);
+    t.app.callIntake().accept(facts, now).await(10, TimeUnit.SECONDS);
+    JsonObject op = t.createManager("Petr", "241", 3);
+    var snap = TestApp.await(t.get("/api/live", TestApp.ADMIN_TOKEN).send());
+    assertThat(snap.statusCode()).isEqualTo(200);
+    JsonObject s = snap.bodyAsJsonObject();
+    assertThat(s.getLong("missedToday")).isGreaterThanOrEqualTo(1);
+    assertThat(s.getLong("unassignedDeals")).isGreaterThanOrEqualTo(0);
+    assertThat(s.getJsonObject("funnel").getLong("new")).isGreaterThanOrEqualTo(1);
+    assertThat(s.getJsonArray("managers").stream().map(m -> ((JsonObject) m).getString("name"))).contains("Petr");
+    assertThat(s.getInteger("callsInProgress")).isZero();
+    assertThat(s.getJsonObject("callbackBacklog").containsKey("oldestDueAt")).isTrue();
+    var denied = TestApp.await(t.get("/api/live", op.getString("token")).send());
+    assertThat(denied.statusCode()).isEqualTo(403);
+  }
 }

@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -33,7 +34,7 @@ class ConversionRatingTest {
       "0, 0, 0, 0, 10, 0.0",           // nobody decided anything yet
   })
   void smoothsTowardTheTeamAverage(int won, int lost, int otherWon, int otherLost, double k, double expected) {
-    MutableClock clock = new MutableClock(DAY0_NOON);
+    MovableClock clock = new MovableClock(DAY0_NOON);
     ConversionRating r = new ConversionRating(clock, 90, k);
     record(r, 1, won, lost, DAY0_NOON);
     record(r, 2, otherWon, otherLost, DAY0_NOON);
@@ -64,7 +65,7 @@ class ConversionRatingTest {
       "7, 2025-01-08T00:00:01Z, false",
   })
   void eventsLeaveTheWindowAsTheClockMoves(int windowDays, String clockAt, boolean counted) {
-    MutableClock clock = new MutableClock(DAY0_NOON);
+    MovableClock clock = new MovableClock(DAY0_NOON);
     ConversionRating r = new ConversionRating(clock, windowDays, 0);
     r.recordWin(7, DAY0_NOON);
     r.recordLoss(8, DAY0_NOON);
@@ -80,7 +81,7 @@ class ConversionRatingTest {
   @ParameterizedTest(name = "event {0} days before now is counted: {1}")
   @CsvSource({"0, true", "1, true", "89, true", "90, false", "400, false"})
   void eventsOlderThanTheWindowAreIgnored(int daysAgo, boolean counted) {
-    MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
+    MovableClock clock = new MovableClock(Instant.parse("2025-06-01T10:00:00Z"));
     ConversionRating r = new ConversionRating(clock, 90, 5);
 
     boolean accepted = r.recordWin(1, clock.instant().minus(Duration.ofDays(daysAgo)));
@@ -94,7 +95,7 @@ class ConversionRatingTest {
   @ValueSource(longs = {1, 2, 3, 42, 2025})
   void incrementalTotalsMatchARecount(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    MutableClock clock = new MutableClock(DAY0_NOON);
+    MovableClock clock = new MovableClock(DAY0_NOON);
     int window = 1 + random.nextInt(30);
     ConversionRating r = new ConversionRating(clock, window, 8);
     List<Object[]> log = new ArrayList<>(); // {managerId, instant, won}
@@ -138,7 +139,7 @@ class ConversionRatingTest {
 
   @Test
   void aNewManagerWithTwoDealsStaysNearTheTeamAverage() {
-    MutableClock clock = new MutableClock(DAY0_NOON);
+    MovableClock clock = new MovableClock(DAY0_NOON);
     ConversionRating r = new ConversionRating(clock, 90, 50);
     record(r, 1, 60, 140, DAY0_NOON); // team at 0.30
     record(r, 2, 2, 0, DAY0_NOON);
@@ -151,7 +152,7 @@ class ConversionRatingTest {
   @ParameterizedTest
   @CsvSource({"0, 1", "-1, 1", "90, -0.5", "90, NaN", "90, Infinity"})
   void refusesNonsenseSettings(int window, double k) {
-    assertThatThrownBy(() -> new ConversionRating(new MutableClock(DAY0_NOON), window, k))
+    assertThatThrownBy(() -> new ConversionRating(new MovableClock(DAY0_NOON), window, k))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

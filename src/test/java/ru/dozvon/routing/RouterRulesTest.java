@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.managers.ManagerState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumMap;

@@ -1,5 +1,7 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.support.MovableClock;
+import ru.dozvon.managers.ManagerState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ final class Team {
 
   static final Instant NOW = Instant.parse("2025-03-10T12:00:00Z");
 
-  final MutableClock clock = new MutableClock(NOW);
+  final MovableClock clock = new MovableClock(NOW);
   final ConversionRating ratings;
   final List<ManagerSnapshot> managers = new ArrayList<>();
 

@@ -48,7 +48,11 @@ public final class TestApp implements AutoCloseable {
 
   /** The same, with a clock the test moves (time-based rules are never tested by sleeping). */
   public static TestApp start(Map<String, String> extraEnv, java.time.Clock clock) {
-    AppConfig.DbUrl db = TestDatabase.fresh();
+    return startOn(TestDatabase.fresh(), extraEnv, clock);
+  }
+
+  /** Another instance on an existing database (a restart, or a second instance beside the first). */
+  public static TestApp startOn(AppConfig.DbUrl db, Map<String, String> extraEnv, java.time.Clock clock) {
     Map<String, String> env = new HashMap<>();
     env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
     env.put("DOZVON_HTTP_PORT", "0");
@@ -60,6 +64,17 @@ public final class TestApp implements AutoCloseable {
       return new TestApp(app, cfg, db);
     } catch (Exception e) {
       throw new IllegalStateException("app did not start", e);
+    }
+  }
+
+  /** Stops this app and starts a new one on the same database and settings: a restart. */
+  public TestApp restart(java.time.Clock clock) {
+    close();
+    try {
+      App again = App.start(config, Database.external(db), clock).await(60, TimeUnit.SECONDS);
+      return new TestApp(again, config, db);
+    } catch (Exception e) {
+      throw new IllegalStateException("app did not restart", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 

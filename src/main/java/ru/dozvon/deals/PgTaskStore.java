@@ -1,0 +1,157 @@
+package ru.dozvon.deals;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import ru.dozvon.errors.Forbidden;
+import ru.dozvon.errors.NotFound;
+
+/** Tasks in PostgreSQL: created from the funnel's {@link TaskSpec}s, listed most urgent first, done, flagged overdue. */
+public final class PgTaskStore {
+
+  /** Which open tasks to list. {@code managerId} empty: every manager's; {@code dueBefore} empty: any due time. */
+  public record Filter(Optional<Long> managerId, boolean withSupervisorTasks, Optional<Instant> dueBefore) {
+  }
+
+  /** A task that just went overdue. */
+  public record Overdue(long id, Long dealId, Long managerId, String role, String title, Instant dueAt) {
+  }
+
+  private final Pool pool;
+
+  public PgTaskStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Stores a task some rule asked for: a manager's task goes to {@code managerId} (the deal's owner;
+   * null while unassigned), a supervisor's task to nobody in particular (any supervisor takes it).
+   */
+  public static Future<Long> create(SqlConnection tx, long dealId, Long managerId, TaskSpec spec) {
+    boolean forSupervisor = spec.assignee() == AssigneeRole.SUPERVISOR;
+    return tx.preparedQuery("""
+            INSERT INTO tasks (deal_id, manager_id, for_role, kind, title, due_at)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
+        .execute(Tuple.of(dealId, forSupervisor ? null : managerId, spec.assignee().name(), spec.kind().name(),
+            spec.title(), PgDealStore.ts(spec.dueAt())))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Marks the deal's open manager tasks done (the deal was closed: nothing is left to do on them). */
+  static Future<Void> closeManagerTasks(SqlConnection tx, long dealId, Instant at) {
+    return tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'")
+        .execute(Tuple.of(dealId, PgDealStore.ts(at))).mapEmpty();
+  }
+
+  /** Open tasks, most urgent first ({@link Tasks#MOST_URGENT}), at most 500. */
+  public Future<JsonArray> list(Filter f, Instant now) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = new StringBuilder("t.done_at IS NULL");
+    if (f.managerId().isPresent()) {
+      args.add(f.managerId().get());
+      where.append(" AND (t.manager_id = $1").append(f.withSupervisorTasks() ? " OR t.for_role = 'SUPERVISOR')" : ")");
+    } else if (!f.withSupervisorTasks()) {
+      where.append(" AND t.for_role = 'MANAGER'");
+    }
+    f.dueBefore().ifPresent(before -> {
+      args.add(PgDealStore.ts(before));
+      where.append(" AND t.due_at < $").append(args.size());
+    });
+    String sql = "SELECT t.*, d.priority AS deal_priority, d.source FROM tasks t LEFT JOIN deals d ON d.id = t.deal_id WHERE "
+        + where + " ORDER BY t.due_at, t.id LIMIT 500";
+    return pool.preparedQuery(sql).execute(Tuple.wrap(args)).map(rows -> {
+      List<Row> all = new ArrayList<>();
+      rows.forEach(all::add);
+      Comparator<Row> urgent = Comparator.comparing(PgTaskStore::spec, Tasks.MOST_URGENT);
+      all.sort(urgent.thenComparing(r -> r.getLong("id")));
+      JsonArray out = new JsonArray();
+      all.forEach(r -> out.add(json(r, now)));
+      return out;
+    });
+  }
+
+  /**
+   * Marks a task done. An operator may finish their own tasks only; supervisor tasks need staff.
+   *
+   * @param callerManagerId the operator's id, or null for staff
+   */
+  public Future<JsonObject> done(long taskId, Long callerManagerId, String actor, Instant now) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM tasks WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(taskId)).compose(rows -> {
+          if (rows.size() == 0) {
+            throw new NotFound("task " + taskId);
+          }
+          Row t = rows.iterator().next();
+          if (callerManagerId != null && !callerManagerId.equals(t.getLong("manager_id"))) {
+            throw new Forbidden("an operator may finish their own tasks only");
+          }
+          if (t.getOffsetDateTime("done_at") != null) {
+            return Future.succeededFuture();
+          }
+          Future<Void> done = tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE id = $1")
+              .execute(Tuple.of(taskId, PgDealStore.ts(now))).mapEmpty();
+          Long dealId = t.getLong("deal_id");
+          return dealId == null ? done : done.compose(x -> PgDealStore.history(tx, dealId, now, "task_done", actor,
+              new JsonObject().put("taskId", taskId).put("title", t.getString("title"))));
+        })
+        .compose(x -> tx.preparedQuery("SELECT t.*, NULL::text AS deal_priority, NULL::text AS source FROM tasks t WHERE id = $1")
+            .execute(Tuple.of(taskId)))
+        .map(rows -> json(rows.iterator().next(), now)));
+  }
+
+  /** Flags every open task past its deadline as overdue, once; returns those flagged now. */
+  public static Future<List<Overdue>> flagOverdue(SqlClient tx, Instant now) {
+    return tx.preparedQuery("""
+            UPDATE tasks SET overdue_at = $1
+            WHERE done_at IS NULL AND overdue_at IS NULL AND due_at < $1
+            RETURNING id, deal_id, manager_id, for_role, title, due_at""")
+        .execute(Tuple.of(PgDealStore.ts(now)))
+        .map(rows -> {
+          List<Overdue> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Overdue(r.getLong("id"), r.getLong("deal_id"), r.getLong("manager_id"),
+              r.getString("for_role"), r.getString("title"), r.getOffsetDateTime("due_at").toInstant())));
+          return out;
+        });
+  }
+
+  private static TaskSpec spec(Row r) {
+    TaskKind kind;
+    try {
+      kind = TaskKind.valueOf(r.getString("kind"));
+    } catch (IllegalArgumentException e) {
+      kind = TaskKind.MANUAL; // tasks written by other features with their own kind names
+    }
+    return new TaskSpec(kind, r.getString("title"), r.getOffsetDateTime("due_at").toInstant(),
+        AssigneeRole.valueOf(r.getString("for_role")));
+  }
+
+  static JsonObject json(Row r, Instant now) {
+    Instant due = r.getOffsetDateTime("due_at").toInstant();
+    Instant doneAt = r.getOffsetDateTime("done_at") == null ? null : r.getOffsetDateTime("done_at").toInstant();
+    String priority = r.getString("priority") != null ? r.getString("priority") : r.getString("deal_priority");
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("dealId", r.getLong("deal_id"))
+        .put("managerId", r.getLong("manager_id"))
+        .put("forRole", r.getString("for_role"))
+        .put("kind", r.getString("kind"))
+        .put("title", r.getString("title"))
+        .put("priority", priority)
+        .put("source", r.getString("source"))
+        .put("dueAt", due.toString())
+        .put("overdue", Tasks.isOverdue(due, doneAt, now))
+        .put("overdueAt", PgDealQueries.iso(r, "overdue_at"))
+        .put("doneAt", doneAt == null ? null : doneAt.toString())
+        .put("createdAt", PgDealQueries.iso(r, "created_at"));
+  }
+}

@@ -1,0 +1,49 @@
+package ru.dozvon.deals;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import ru.dozvon.live.Meters;
+
+/**
+ * Records a deal's speed-to-lead (arrival to first contact) in {@code dozvon_speed_to_lead_seconds}
+ * once per deal, whichever path made the contact (an answered call, a reply by chat or email, a
+ * reached callback): it follows {@link DealEvent.ContactMade}, marks the deal metered in the same
+ * transaction, and records only after the commit.
+ */
+public final class SpeedToLeadMeter implements DealTxListener {
+
+  private final Meters meters;
+
+  public SpeedToLeadMeter(Meters meters) {
+    this.meters = meters;
+  }
+
+  @Override
+  public Future<Void> on(SqlConnection tx, DealEvent event) {
+    if (!(event instanceof DealEvent.ContactMade)) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("""
+            UPDATE deals SET first_contact_metered = true
+            WHERE id = $1 AND first_contact_at IS NOT NULL AND NOT first_contact_metered
+            RETURNING arrived_at, first_contact_at""")
+        .execute(Tuple.of(event.dealId()))
+        .map(rows -> {
+          if (rows.size() == 1) {
+            var r = rows.iterator().next();
+            Duration d = SpeedToLead.between(r.getOffsetDateTime("arrived_at").toInstant(),
+                r.getOffsetDateTime("first_contact_at").toInstant());
+            Transaction t = tx.transaction();
+            if (t == null) {
+              meters.speedToLead(d);
+            } else {
+              t.completion().onSuccess(x -> meters.speedToLead(d));
+            }
+          }
+          return null;
+        });
+  }
+}

@@ -1,0 +1,97 @@
+package ru.dozvon.managers;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.SpeedToLead;
+import ru.dozvon.errors.InvalidInput;
+import ru.dozvon.web.TokenStore;
+
+/**
+ * What {@code /api/managers} shows beyond the manager row: speed-to-lead over the last 90 days
+ * (median first-contact time, and the share of deals first reached within 20 min among those
+ * reached or already older than 20 min), and the manager's outgoing webhook, which is set here too.
+ */
+public final class ManagerFigures {
+
+  private static final Duration WINDOW = Duration.ofDays(90);
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public ManagerFigures(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Per manager id: {@code {"webhookUrl", "speedToLead": {"medianSeconds", "withinIdealShare", "reached", "deals"}}}. */
+  public Future<Map<Long, JsonObject>> all() {
+    var now = clock.instant();
+    return pool.preparedQuery("""
+            SELECT m.id, m.webhook_url,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.first_contact_at - d.arrived_at))
+                     FILTER (WHERE d.first_contact_at IS NOT NULL) AS median_s,
+                   count(d.id) FILTER (WHERE d.first_contact_at IS NOT NULL) AS reached,
+                   count(d.id) FILTER (WHERE d.first_contact_at IS NOT NULL OR d.arrived_at <= $2) AS counted,
+                   count(d.id) FILTER (WHERE d.first_contact_at IS NOT NULL
+                                         AND d.first_contact_at - d.arrived_at <= make_interval(secs => $3)) AS ideal
+            FROM managers m LEFT JOIN deals d ON d.manager_id = m.id AND d.arrived_at > $1
+            GROUP BY m.id""")
+        .execute(Tuple.of(PgDealStore.ts(now.minus(WINDOW)), PgDealStore.ts(now.minus(SpeedToLead.IDEAL_MAX)),
+            (double) SpeedToLead.IDEAL_MAX.toSeconds()))
+        .map(rows -> {
+          Map<Long, JsonObject> out = new HashMap<>();
+          rows.forEach(r -> {
+            long counted = r.getLong("counted");
+            Double median = r.getDouble("median_s");
+            out.put(r.getLong("id"), new JsonObject().put("webhookUrl", r.getString("webhook_url"))
+                .put("speedToLead", new JsonObject()
+                    .put("medianSeconds", median == null ? null : Math.round(median))
+                    .put("withinIdealShare", counted == 0 ? null : (double) r.getLong("ideal") / counted)
+                    .put("reached", r.getLong("reached"))
+                    .put("counted", counted)));
+          });
+          return out;
+        });
+  }
+
+  /** Checks a {@code webhookUrl} value: an http(s) URL, or null/blank to remove the webhook. */
+  public static Optional<String> checkUrl(Object raw) {
+    if (raw == null || raw instanceof String s && s.isBlank()) {
+      return Optional.empty();
+    }
+    if (!(raw instanceof String s) || s.length() > 500) {
+      throw new InvalidInput("webhookUrl", "must be an http(s) URL of at most 500 characters");
+    }
+    try {
+      URI uri = new URI(s.strip());
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new InvalidInput("webhookUrl", "must be an http(s) URL such as https://bot.example.ru/dozvon");
+      }
+      return Optional.of(uri.toString());
+    } catch (URISyntaxException e) {
+      throw new InvalidInput("webhookUrl", "is not a valid URL");
+    }
+  }
+
+  /**
+   * Sets or removes the webhook. A new URL gets a new signing secret, returned once (like a token).
+   *
+   * @return the new secret, empty when the webhook was removed
+   */
+  public Future<Optional<String>> setWebhook(long managerId, Optional<String> url) {
+    Optional<String> secret = url.map(u -> "whs_" + TokenStore.newToken().substring(3));
+    return pool.preparedQuery("UPDATE managers SET webhook_url = $2, webhook_secret = $3, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(managerId, url.orElse(null), secret.orElse(null)))
+        .map(secret);
+  }
+}

@@ -1,0 +1,33 @@
+package ru.dozvon.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import ru.dozvon.deals.PgDealStore;
+
+/**
+ * Outgoing notifications written in the transaction of the change they tell about, so a message
+ * exists if and only if the change committed; {@link OutboxDrainer} delivers them at least once.
+ */
+public final class Outbox {
+
+  private Outbox() {
+  }
+
+  /**
+   * Queues a message for the manager's webhook, if they have one (else nothing is queued).
+   *
+   * @return whether a message was queued
+   */
+  public static Future<Boolean> toManager(SqlConnection tx, long managerId, String topic, JsonObject data, Instant now) {
+    JsonObject payload = new JsonObject().put("topic", topic).put("managerId", managerId).put("at", now.toString())
+        .put("data", data);
+    return tx.preparedQuery("""
+            INSERT INTO outbox (topic, target_url, payload, next_try_at, created_at, manager_id)
+            SELECT $2, m.webhook_url, $3, $4, $4, m.id FROM managers m WHERE m.id = $1 AND m.webhook_url IS NOT NULL""")
+        .execute(Tuple.of(managerId, topic, payload, PgDealStore.ts(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+}

@@ -1,0 +1,208 @@
+package ru.dozvon.routing;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import ru.dozvon.managers.ManagerState;
+
+/**
+ * The SQL of routing, each statement run inside the caller's transaction.
+ *
+ * <p>Caps hold across transactions and instances because every path that assigns deals by rule or by hand
+ * first takes {@link #lock} (one transaction-scoped advisory lock for the whole company) and only then counts
+ * the managers' loads: the count therefore sees every assignment committed before it, and nobody else can
+ * assign until this transaction ends. See docs/ROUTING.md for the cost.
+ */
+final class PgRoutingRepository {
+
+  /** The advisory lock key of routing: an arbitrary constant, unique among Dozvon's locks (pg_locks.objid). */
+  static final long LOCK_KEY = 500_000_005L;
+
+  /** How many candidates a stored decision keeps (plus the chosen one when it is not among them). */
+  static final int STORED_CANDIDATES = 10;
+
+  /**
+   * Managers as the router needs them, with their open deals counted. Only operators take leads (supervisors
+   * watch the floor). Loads are counted for managers who could take a lead; for the others the number would
+   * not change the decision, and skipping it keeps the locked section short.
+   */
+  private static final String SNAPSHOTS = """
+      SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals,
+             CASE WHEN m.state = 'ON_SHIFT' AND NOT m.pbx_paused
+                  THEN (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN')
+                  ELSE 0 END AS active_deals
+      FROM managers m WHERE m.role = 'operator' ORDER BY m.id""";
+
+  /** A lead's score and its previous manager: the owner of the contact's most recent earlier deal that had one. */
+  private static final String LEAD_COLUMNS = """
+      d.id, d.source, COALESCE(d.score, 0) AS score,
+      (SELECT p.manager_id FROM deals p WHERE p.contact_id = d.contact_id AND p.id < d.id
+          AND p.manager_id IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS previous_manager""";
+
+  /**
+   * Sets the owner, hands the deal's open manager tasks (its callback, its stage task) to them,
+   * stores the decision and the history row, in one round trip.
+   */
+  private static final String ASSIGN = """
+      WITH d AS (UPDATE deals SET manager_id = $2, updated_at = now() WHERE id = $1 RETURNING id),
+           t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
+                 RETURNING id),
+           a AS (INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
+                 SELECT id, $2, $3, $4, $5, $6 FROM d RETURNING id)
+      INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $6, 'owner', $7, $8 FROM d""";
+
+  /**
+   * Stores why a lead waits; the deal keeps no manager. No history row: the owner did not change, and the
+   * deal shows this decision as its latest assignment until a manager is found.
+   */
+  private static final String WAIT = """
+      INSERT INTO assignments (deal_id, manager_id, strategy, decision, created_at) VALUES ($1, NULL, $2, $3, $4)""";
+
+  private PgRoutingRepository() {
+  }
+
+  /** Takes the routing lock until the transaction ends; waits while another transaction holds it. */
+  static Future<Void> lock(SqlConnection tx) {
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY)).mapEmpty();
+  }
+
+  static Future<List<ManagerSnapshot>> snapshots(SqlClient tx) {
+    return tx.query(SNAPSHOTS).execute().map(rows -> {
+      List<ManagerSnapshot> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new ManagerSnapshot(r.getLong("id"), r.getString("name"), ManagerState.valueOf(r.getString("state")),
+            r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals")));
+      }
+      return out;
+    });
+  }
+
+  /** One deal as a lead to route. */
+  static Future<LeadToRoute> lead(SqlConnection tx, long dealId) {
+    return tx.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM deals d WHERE d.id = $1").execute(Tuple.of(dealId))
+        .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  /**
+   * The oldest deals waiting for a manager, locked for this transaction; rows another transaction holds are
+   * skipped (never waited for, so the queue cannot deadlock with a deal being closed or reassigned).
+   */
+  static Future<List<LeadToRoute>> lockWaiting(SqlConnection tx, int limit) {
+    return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
+             FROM deals d WHERE d.status = 'OPEN' AND d.manager_id IS NULL
+            ORDER BY d.created_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<LeadToRoute> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(toLead(r)));
+          return out;
+        });
+  }
+
+  /** Deals closed won or lost by one manager on one UTC day. */
+  record ClosedDay(long managerId, boolean won, Instant day, int count) {
+  }
+
+  /** The window's decided deals, counted per manager, outcome and UTC day: one query at start-up. */
+  static Future<List<ClosedDay>> closedSince(SqlClient db, Instant from) {
+    return db.preparedQuery("""
+            SELECT manager_id, status = 'WON' AS won, date_trunc('day', closed_at AT TIME ZONE 'UTC') AS day,
+                   count(*) AS n
+            FROM deals WHERE status IN ('WON', 'LOST') AND manager_id IS NOT NULL AND closed_at >= $1
+            GROUP BY 1, 2, 3""")
+        .execute(Tuple.of(ts(from)))
+        .map(rows -> {
+          List<ClosedDay> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new ClosedDay(r.getLong("manager_id"), r.getBoolean("won"),
+              r.getLocalDateTime("day").toInstant(ZoneOffset.UTC), r.getLong("n").intValue())));
+          return out;
+        });
+  }
+
+  private static LeadToRoute toLead(Row r) {
+    return new LeadToRoute(r.getLong("id"), r.getString("source"), r.getInteger("score"), r.getLong("previous_manager"));
+  }
+
+  /** A routed lead: what the router decided and the team average it weighed against. */
+  record Routed(LeadToRoute lead, RoutingResult result, double teamAverage) {
+  }
+
+  /** Applies routing decisions in one batch: owners set, decisions and history stored. */
+  static Future<Void> apply(SqlConnection tx, List<Routed> routed, Instant at) {
+    List<Tuple> assigned = new ArrayList<>();
+    List<Tuple> waiting = new ArrayList<>();
+    for (Routed r : routed) {
+      if (r.result() instanceof Assignment a) {
+        JsonObject decision = decisionJson(a, r.teamAverage());
+        assigned.add(Tuple.wrap(java.util.Arrays.asList(r.lead().dealId(), a.managerId(),
+            a.why().strategy().configName(), decision, false, ts(at), "system",
+            new JsonObject().put("managerId", a.managerId()).put("strategy", a.why().strategy().configName())
+                .put("reason", a.why().reason()))));
+      } else if (r.result() instanceof Unassigned u) {
+        JsonObject decision = new JsonObject().put("strategy", u.strategy().configName()).put("assigned", false)
+            .put("reason", u.reason());
+        waiting.add(Tuple.of(r.lead().dealId(), u.strategy().configName(), decision, ts(at)));
+      }
+    }
+    Future<Void> done = Future.succeededFuture();
+    if (!assigned.isEmpty()) {
+      done = done.compose(x -> tx.preparedQuery(ASSIGN).executeBatch(assigned).mapEmpty());
+    }
+    if (!waiting.isEmpty()) {
+      done = done.compose(x -> tx.preparedQuery(WAIT).executeBatch(waiting).mapEmpty());
+    }
+    return done;
+  }
+
+  /** Stores a hand-made assignment: by_hand, with the actor in the history. */
+  static Future<Void> applyByHand(SqlConnection tx, long dealId, long managerId, JsonObject decision, String actor,
+                                  JsonObject history, Instant at) {
+    return tx.preparedQuery(ASSIGN)
+        .execute(Tuple.wrap(java.util.Arrays.asList(dealId, managerId, "manual", decision, true, ts(at), actor, history)))
+        .mapEmpty();
+  }
+
+  /**
+   * The decision as stored: strategy, reason, the team average, how many candidates there were and the
+   * strongest ones (by rating) plus the chosen one, so that a decision among 500 managers stays small.
+   */
+  static JsonObject decisionJson(Assignment a, double teamAverage) {
+    Decision d = a.why();
+    List<Candidate> shown = new ArrayList<>(d.candidates());
+    shown.sort((x, y) -> Double.compare(y.rating(), x.rating()));
+    if (shown.size() > STORED_CANDIDATES) {
+      List<Candidate> top = new ArrayList<>(shown.subList(0, STORED_CANDIDATES));
+      shown.stream().filter(c -> c.managerId() == a.managerId()).findFirst()
+          .filter(c -> !top.contains(c)).ifPresent(top::add);
+      shown = top;
+    }
+    JsonArray candidates = new JsonArray();
+    for (Candidate c : shown) {
+      candidates.add(new JsonObject().put("managerId", c.managerId()).put("name", c.name())
+          .put("rating", round(c.rating())).put("won", c.won()).put("lost", c.lost())
+          .put("activeDeals", c.activeDeals()).put("maxActiveDeals", c.maxActiveDeals())
+          .put("chosen", c.managerId() == a.managerId()));
+    }
+    return new JsonObject().put("strategy", d.strategy().configName()).put("assigned", true)
+        .put("managerId", a.managerId()).put("returningCustomer", d.returningCustomer()).put("reason", d.reason())
+        .put("teamAverage", round(teamAverage)).put("candidateCount", d.candidates().size())
+        .put("candidatesShown", shown.size()).put("candidates", candidates);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
+  }
+
+  static OffsetDateTime ts(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,65 @@
+package ru.dozvon.routing;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.dozvon.deals.DealEvent;
+import ru.dozvon.deals.DealTxListener;
+
+/**
+ * Routing's part in every deal change (wired first, so later listeners see the manager just chosen).
+ *
+ * <p>A new deal is routed inside the transaction that created it: it commits with its manager (or with the
+ * reason it waits) or not at all. A closed deal frees its manager's capacity, so waiting deals are assigned
+ * in the closing transaction; the manager's rating is updated in memory once that transaction has committed,
+ * so a rolled-back closure changes nothing.
+ */
+final class RoutingListener implements DealTxListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoutingListener.class);
+
+  private final RoutingVerticle routing;
+  private final PgLeadAssigner assigner;
+
+  RoutingListener(RoutingVerticle routing, PgLeadAssigner assigner) {
+    this.routing = routing;
+    this.assigner = assigner;
+  }
+
+  @Override
+  public Future<Void> on(SqlConnection tx, DealEvent event) {
+    if (event instanceof DealEvent.Created created) {
+      return assigner.routeNew(tx, created.dealId()).mapEmpty();
+    }
+    if (event instanceof DealEvent.Closed closed && closed.managerId() != null) {
+      // The manager has room again: waiting deals get it in this same transaction.
+      return assigner.assignWaiting(tx, PgLeadAssigner.FREED_BATCH).map(assigned -> {
+        afterCommit(tx, () -> {
+          recordRating(closed);
+          assigner.published(assigned);
+        });
+        return null;
+      });
+    }
+    return Future.succeededFuture();
+  }
+
+  private void recordRating(DealEvent.Closed closed) {
+    boolean won = "WON".equals(closed.status());
+    if (won || "LOST".equals(closed.status())) {
+      routing.recordClosed(closed.managerId(), won, closed.at())
+          .onFailure(e -> LOG.warn("Routing: rating not updated for deal {}", closed.dealId(), e));
+    }
+  }
+
+  private static void afterCommit(SqlConnection tx, Runnable action) {
+    Transaction t = tx.transaction();
+    if (t == null) {
+      action.run(); // not in an explicit transaction: the statement already committed
+    } else {
+      t.completion().onSuccess(x -> action.run());
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package ru.dozvon.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ru.dozvon.App;
+import ru.dozvon.config.ConfigLoader;
+import ru.dozvon.store.Database;
+import ru.dozvon.telephony.testami.TestAmiServer;
+import ru.dozvon.telephony.testami.Transcript;
+
+/**
+ * The database goes away while calls keep ending on the PBX: nothing is lost, and every call is
+ * recorded once the database is back.
+ */
+class DatabaseOutageTest {
+
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void missedCallsDuringAnOutageAreRecordedWhenTheDatabaseReturns() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Database db = Database.embedded(dataDir, port);
+    db.migrate();
+    TestAmiServer pbx = TestAmiServer.start("crm", "outage-secret");
+    var cfg = ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
+        "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
+        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2"), Path.of(""));
+    App app = App.start(cfg, db).await(60, TimeUnit.SECONDS);
+    try {
+      eventually(app, "AMI connected", () -> "CONNECTED".equals(app.telephony().state()));
+      db.close();
+
+      pbx.sendRaw(Transcript.load("ami/missed.ami").bytes());
+      pbx.sendRaw(Transcript.load("ami/queue_abandon.ami").bytes());
+      eventually(app, "both calls waiting for the database", () -> app.telephony().pendingCalls() == 2);
+
+      db = Database.embedded(dataDir, port);
+      eventually(app, "recorded after the database returned", () -> app.telephony().pendingCalls() == 0);
+      try (Connection c = DriverManager.getConnection(db.url().jdbcUrl(), db.url().user(), db.url().password())) {
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT pbx_call_id, deal_id FROM calls ORDER BY pbx_call_id");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("1795551887.0");
+        assertThat(rs.getObject(2)).isNotNull();
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("1795551900.8");
+        assertThat(rs.getObject(2)).isNotNull();
+        assertThat(rs.next()).isFalse();
+        ResultSet deals = c.createStatement().executeQuery("SELECT count(*) FROM deals WHERE source = 'missed_call'");
+        deals.next();
+        assertThat(deals.getInt(1)).isEqualTo(2);
+      }
+    } finally {
+      app.stop().await(30, TimeUnit.SECONDS);
+      db.close();
+      pbx.close();
+    }
+  }
+
+  private static void eventually(App app, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      app.vertx().timer(20).await();
+    }
+  }
+}
