@@ -3,6 +3,7 @@ package ru.dozvon.deals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -34,6 +35,10 @@ public final class PgCallRecorder {
   }
 
   public Future<Recorded> record(CallFacts c) {
+    PhoneNumber customer = c.customer();
+    if (customer != null && c.missed() && (c.inbound() || "OUTBOUND".equals(c.direction()))) {
+      return pool.withTransaction(tx -> missedCall(tx, c, customer).compose(r -> withManager(tx, r)));
+    }
     return pool.withTransaction(tx -> insertCall(tx, c).compose(callId -> {
       if (callId == null) {
         return existing(tx, c.pbxCallId());
@@ -42,11 +47,75 @@ public final class PgCallRecorder {
       if (phone == null || !c.inbound() && !"OUTBOUND".equals(c.direction())) {
         return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
       }
-      if (c.missed()) {
-        return missed(tx, callId, c, phone);
-      }
-      return linkToOpenDeal(tx, callId, c, phone);
+      return linkToOpenDeal(tx, callId, c, phone); // missed calls took missedCall() above
     }).compose(r -> withManager(tx, r)));
+  }
+
+  /**
+   * The hot path (every missed call), in two statements where the general path takes six: (1) store
+   * the call and, only if it is new, upsert and lock the contact; (2) with the lock held, find or
+   * create the open deal, attach the call and write the history. They cannot be one statement: the
+   * second must run after the lock wait, so that its snapshot sees a deal a concurrent transaction
+   * for the same number committed meanwhile; that lock is what keeps one open deal per contact.
+   */
+  private Future<Recorded> missedCall(SqlConnection tx, CallFacts c, PhoneNumber phone) {
+    List<Object> args = new java.util.ArrayList<>(callColumns(c));
+    args.add(phone.e164());
+    args.add(phone.kind().name());
+    return tx.preparedQuery("""
+            WITH c AS (
+              INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
+                                 company_number, operator_ext, queue, started_at, answered_at, ended_at,
+                                 ring_seconds, talk_seconds, expired)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+              ON CONFLICT (pbx_call_id) DO NOTHING
+              RETURNING id),
+            k AS (
+              INSERT INTO contacts (phone, phone_kind) SELECT $17, $18 WHERE EXISTS (SELECT 1 FROM c)
+              ON CONFLICT (phone) DO UPDATE SET phone_kind = EXCLUDED.phone_kind
+              RETURNING id)
+            SELECT (SELECT id FROM c) AS call_id, (SELECT id FROM k) AS contact_id""")
+        .execute(Tuple.wrap(args))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          Long callId = r.getLong(0);
+          if (callId == null) {
+            return existing(tx, c.pbxCallId());
+          }
+          return attachToOpenDeal(tx, callId, r.getLong(1), c, phone);
+        });
+  }
+
+  /** Statement (2) of {@link #missedCall}; the contact is locked. */
+  private Future<Recorded> attachToOpenDeal(SqlConnection tx, long callId, long contactId, CallFacts c,
+                                            PhoneNumber phone) {
+    JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
+        .put("queue", c.queue()).put("outcome", c.outcome());
+    return tx.preparedQuery("""
+            WITH ins AS (
+              INSERT INTO deals (contact_id, source, fields, arrived_at) VALUES ($1, 'missed_call', $2, $3)
+              ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
+              RETURNING id),
+            d AS (
+              SELECT id, true AS created FROM ins
+              UNION ALL
+              SELECT id, false FROM deals
+              WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)),
+            att AS (UPDATE calls SET deal_id = (SELECT id FROM d) WHERE id = $4),
+            h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
+                  SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $5 FROM d)
+            SELECT id, created FROM d""")
+        .execute(Tuple.of(contactId, fields, PgDealStore.ts(c.endedAt()), callId,
+            callDetails(c).put("source", "missed_call")))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          long dealId = r.getLong(0);
+          boolean created = r.getBoolean(1);
+          return notify(tx, created
+              ? new DealEvent.Created(dealId, contactId, "missed_call", phone, c.endedAt())
+              : new DealEvent.MissedAgain(dealId, c.pbxCallId(), c.endedAt()))
+              .map(x -> new Recorded(callId, dealId, created ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED));
+        });
   }
 
   /** Reads the deal's manager as the listeners (routing) left it, for the live feed. */
@@ -56,20 +125,6 @@ public final class PgCallRecorder {
     }
     return tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(r.dealId()))
         .map(rows -> new Recorded(r.callId(), r.dealId(), rows.iterator().next().getLong(0), r.effect()));
-  }
-
-  private Future<Recorded> missed(SqlConnection tx, long callId, CallFacts c, PhoneNumber phone) {
-    JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
-        .put("queue", c.queue()).put("outcome", c.outcome());
-    return PgDealStore.lockContactByPhone(tx, phone)
-        .compose(contactId -> PgDealStore.findOrCreateOpenDeal(tx, contactId, "missed_call", fields, c.endedAt()))
-        .compose(deal -> attach(tx, callId, deal.dealId())
-            .compose(x -> PgDealStore.history(tx, deal.dealId(), c.endedAt(), deal.created() ? "created" : "call", "pbx",
-                callDetails(c).put("source", "missed_call")))
-            .compose(x -> notify(tx, deal.created()
-                ? new DealEvent.Created(deal.dealId(), deal.contactId(), "missed_call", phone, c.endedAt())
-                : new DealEvent.MissedAgain(deal.dealId(), c.pbxCallId(), c.endedAt())))
-            .map(x -> new Recorded(callId, deal.dealId(), deal.created() ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED)));
   }
 
   /** An answered inbound call or an outbound call: lands on the caller's open deal, if any. */
@@ -110,11 +165,16 @@ public final class PgCallRecorder {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (pbx_call_id) DO NOTHING
             RETURNING id""")
-        .execute(Tuple.wrap(java.util.Arrays.asList(c.pbxCallId(), c.direction(), c.outcome(), c.missed(),
-            c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
-            c.operatorExtension(), c.queue(), PgDealStore.ts(c.startedAt()), PgDealStore.ts(c.answeredAt()),
-            PgDealStore.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired())))
+        .execute(Tuple.wrap(callColumns(c)))
         .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /** $1..$16 of the calls row. */
+  private static List<Object> callColumns(CallFacts c) {
+    return java.util.Arrays.asList(c.pbxCallId(), c.direction(), c.outcome(), c.missed(),
+        c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
+        c.operatorExtension(), c.queue(), PgDealStore.ts(c.startedAt()), PgDealStore.ts(c.answeredAt()),
+        PgDealStore.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired());
   }
 
   private static Future<Recorded> existing(SqlConnection tx, String pbxCallId) {

@@ -24,6 +24,9 @@ public final class PhoneNumbers {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
   private static final String DEFAULT_REGION = "RU";
   private static final int MAX_INPUT_LENGTH = 64;
+  // Compiled once: String.matches/replaceAll compile the pattern on every call (a hot path for AMI).
+  private static final java.util.regex.Pattern ALLOWED = java.util.regex.Pattern.compile("[0-9+()\\-. \\u00a0]+");
+  private static final java.util.regex.Pattern NON_DIGITS = java.util.regex.Pattern.compile("[^0-9]");
 
   private PhoneNumbers() {
   }
@@ -41,10 +44,10 @@ public final class PhoneNumbers {
     if (text.length() > MAX_INPUT_LENGTH) {
       throw new InvalidPhoneNumberException(raw, "is longer than " + MAX_INPUT_LENGTH + " characters");
     }
-    if (!text.matches("[0-9+()\\-. \\u00a0]+")) {
+    if (!ALLOWED.matcher(text).matches()) {
       throw new InvalidPhoneNumberException(raw, "may hold only digits, spaces, '+', '(', ')', '-' and '.'");
     }
-    String digits = text.replaceAll("[^0-9]", "");
+    String digits = NON_DIGITS.matcher(text).replaceAll("");
     // Russian carriers and PBXs often send 7XXXXXXXXXX without the plus: 11 digits starting with 7.
     if (!text.startsWith("+") && digits.length() == 11 && digits.startsWith("7")) {
       text = "+" + digits;

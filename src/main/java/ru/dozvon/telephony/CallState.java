@@ -84,7 +84,7 @@ final class CallState {
 
   /** Records where a channel is in the dialplan, as any channel event reports it. */
   void seen(Chan c, String name, String context, String exten, String callerIdNum,
-      TrackerSettings settings) {
+      TrackerSettings settings, NumberCache numbers) {
     if (name != null && c.name == null) {
       c.name = name;
     }
@@ -111,7 +111,7 @@ final class CallState {
       // 8916... and the normalised +7916... that may follow are the same number).
       if (!PhoneNumbers.isWithheld(callerIdNum)) {
         c.callerRaw = callerIdNum;
-        c.callerValid = PhoneNumbers.tryParse(callerIdNum).isPresent();
+        c.callerValid = numbers.isValid(callerIdNum);
       } else if (c.callerRaw == null) {
         c.callerRaw = callerIdNum;
       }

@@ -51,6 +51,7 @@ public final class CallTracker {
   private final Map<String, CallState> live = new HashMap<>();
   private final Map<String, CallState> byUniqueid = new HashMap<>();
   private final Map<String, Boolean> recentlyEnded;
+  private final NumberCache numbers = new NumberCache(4096);
   private long epoch;
   private long ignoredEvents;
 
@@ -221,7 +222,7 @@ public final class CallTracker {
       byUniqueid.putIfAbsent(uniqueid, s);
     }
     c.seenEpoch = epoch;
-    s.seen(c, name, context, exten, callerIdNum, settings);
+    s.seen(c, name, context, exten, callerIdNum, settings, numbers);
     return c;
   }
 
@@ -304,7 +305,7 @@ public final class CallTracker {
       byUniqueid.remove(uniqueid, s);
     }
     recentlyEnded.put(s.linkedid, Boolean.TRUE);
-    return CallVerdict.decide(s, settings, endedAt, expired);
+    return CallVerdict.decide(s, settings, numbers, endedAt, expired);
   }
 
   private static String uniqueidOf(TelephonyEvent e) {

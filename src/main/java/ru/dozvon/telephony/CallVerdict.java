@@ -17,7 +17,8 @@ final class CallVerdict {
   private CallVerdict() {
   }
 
-  static CallRecord decide(CallState s, TrackerSettings settings, Instant endedAt, boolean expired) {
+  static CallRecord decide(CallState s, TrackerSettings settings, NumberCache numbers, Instant endedAt,
+      boolean expired) {
     Chan caller = inboundCaller(s);
     boolean outboundContext = s.channels.values().stream().anyMatch(c -> c.inOutbound);
     CallDirection direction;
@@ -26,13 +27,13 @@ final class CallVerdict {
       direction = CallDirection.INBOUND;
       customerRaw = caller.callerRaw;
     } else {
-      customerRaw = outboundNumber(s, settings);
+      customerRaw = outboundNumber(s, numbers);
       Chan root = s.root();
       boolean originated = root != null && root.originated;
       direction = customerRaw != null || outboundContext || originated ? CallDirection.OUTBOUND
           : CallDirection.INTERNAL;
     }
-    PhoneNumber number = customerRaw == null ? null : PhoneNumbers.tryParse(customerRaw).orElse(null);
+    PhoneNumber number = numbers.parse(customerRaw);
     // Only a caller can withhold a number; an outbound call without one simply never dialled.
     boolean withheld = direction == CallDirection.INBOUND && number == null
         && PhoneNumbers.isWithheld(customerRaw);
@@ -198,7 +199,7 @@ final class CallVerdict {
   }
 
   /** The number an outbound call dialled: click-to-call Exten, a dialled Exten, or the caller's Exten. */
-  private static String outboundNumber(CallState s, TrackerSettings settings) {
+  private static String outboundNumber(CallState s, NumberCache numbers) {
     for (Chan c : s.channels.values()) {
       if (c.outboundExten != null) {
         return c.outboundExten;
@@ -206,7 +207,7 @@ final class CallVerdict {
     }
     for (Leg leg : s.legs.values()) {
       if (leg.sourceUniqueid != null && leg.destExten != null
-          && PhoneNumbers.tryParse(leg.destExten).isPresent()) {
+          && numbers.isValid(leg.destExten)) {
         return leg.destExten;
       }
     }

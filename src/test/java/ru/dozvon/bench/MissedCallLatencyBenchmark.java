@@ -1,0 +1,198 @@
+package ru.dozvon.bench;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import ru.dozvon.App;
+import ru.dozvon.config.AppConfig;
+import ru.dozvon.config.ConfigLoader;
+import ru.dozvon.deals.CallFacts;
+import ru.dozvon.deals.PgCallRecorder;
+import ru.dozvon.phone.PhoneNumber;
+import ru.dozvon.phone.PhoneNumbers;
+import ru.dozvon.store.Database;
+
+/**
+ * Missed call hangup to deal committed, on the real App over an embedded PostgreSQL with
+ * durability on (fsync, synchronous_commit). Open loop: call {@code i} is due at
+ * {@code start + i/rate}; a 1 ms Vert.x periodic timer hands every due call to
+ * {@code app.callIntake().accept(facts, seenAt)} without waiting for earlier ones, and the latency is
+ * from the call's due moment (its hangup, {@code seenAt} and {@code endedAt}) to the future's
+ * completion (the commit). Measuring from the due moment, not from the send, keeps a stalled sender
+ * from hiding latency (no coordinated omission).
+ *
+ * <p>Numbers: distinct per call, except every 10th call repeats the number of the call a second
+ * earlier (a fresh number then: its deal is open and the call is attached) and every 100th the number of the call just
+ * before (two missed calls from one number at once: one contact row lock decides).
+ *
+ * <p>{@code bench/run.sh MissedCallLatencyBenchmark [rates=500,1000] [seconds=20] [poolSize=config]}
+ */
+public final class MissedCallLatencyBenchmark {
+
+    private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
+
+    private MissedCallLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] rates = Arrays.stream((args.length > 0 ? args[0] : "500,1000").split(",")).mapToInt(Integer::parseInt).toArray();
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Map<String, String> env = new HashMap<>();
+        env.put("DOZVON_HTTP_PORT", "0");
+        env.put("DOZVON_ADMIN_TOKEN", ADMIN_TOKEN);
+        if (args.length > 2) {
+            env.put("DOZVON_DB_POOL_SIZE", args[2]);
+        }
+        AppConfig cfg = ConfigLoader.load(env, Path.of(""));
+        Path dir = Files.createTempDirectory("dozvon-bench-pg");
+        System.out.printf(Locale.ROOT, "Missed call -> deal latency: rates %s/s, %d s each (after 5 s warm-up), pool %d, JVM %s, %d processors%n",
+                Arrays.toString(rates), seconds, cfg.database().poolSize(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        try (Database db = Database.embedded(dir, 0)) {
+            db.migrate();
+            App app = App.start(cfg, db, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+            try {
+                showSettings(app);
+                run(app, "warm-up", 0, Math.min(rates[0], 500), 5);
+                for (int i = 0; i < rates.length; i++) {
+                    run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds);
+                }
+                check(app);
+                Timer meter = app.meters().registry().get("dozvon_hangup_to_deal_seconds").timer();
+                var snap = meter.takeSnapshot();
+                StringBuilder pcts = new StringBuilder();
+                for (ValueAtPercentile v : snap.percentileValues()) {
+                    pcts.append(String.format(Locale.ROOT, " p%.0f=%.1f ms", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
+                }
+                System.out.printf(Locale.ROOT, "meter dozvon_hangup_to_deal_seconds (all runs, deals created only): count %d, mean %.1f ms, max %.1f ms,%s%n",
+                        snap.count(), snap.mean(TimeUnit.MILLISECONDS), snap.max(TimeUnit.MILLISECONDS), pcts);
+            } finally {
+                app.stop().await(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void showSettings(App app) {
+        var rows = app.pool().query("SELECT name, setting FROM pg_settings WHERE name IN "
+                + "('fsync','synchronous_commit','full_page_writes','wal_sync_method','commit_delay','max_connections') ORDER BY name")
+                .execute().await();
+        StringBuilder sb = new StringBuilder("PostgreSQL:");
+        for (Row r : rows) {
+            sb.append(' ').append(r.getString(0)).append('=').append(r.getString(1));
+        }
+        System.out.println(sb);
+    }
+
+    /** One open-loop run of {@code rate} missed calls a second for {@code seconds}. */
+    static void run(App app, String name, int runNo, int rate, int seconds) throws Exception {
+        Vertx vertx = app.vertx();
+        int total = rate * seconds;
+        long[] latencyNanos = new long[total];
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong lastDone = new AtomicLong();
+        AtomicLong lastOk = new AtomicLong();
+        AtomicLong ok = new AtomicLong();
+        Map<PgCallRecorder.Effect, AtomicLong> effects = new java.util.concurrent.ConcurrentHashMap<>();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        long[] sent = {0};
+        long maxLagNanos[] = {0};
+        String load = AmiThroughputBenchmark.loadAverage();
+        Timer meter = app.meters().registry().get("dozvon_hangup_to_deal_seconds").timer();
+        var before = meter.takeSnapshot();
+        Instant wallStart = Instant.now().plusMillis(20);
+        long start = System.nanoTime() + 20_000_000L;
+        vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            long due = Math.min(total, Math.max(0, (now - start) * rate / 1_000_000_000L + 1));
+            for (; sent[0] < due; sent[0]++) {
+                int i = (int) sent[0];
+                long dueNanos = start + i * 1_000_000_000L / rate;
+                maxLagNanos[0] = Math.max(maxLagNanos[0], now - dueNanos);
+                Instant seenAt = wallStart.plusNanos(dueNanos - start);
+                app.callIntake().accept(missed(runNo, i, rate, seenAt), seenAt).onComplete(ar -> {
+                    long t = System.nanoTime();
+                    latencyNanos[i] = t - dueNanos;
+                    if (ar.succeeded()) {
+                        ok.incrementAndGet();
+                        lastOk.accumulateAndGet(t, Math::max);
+                        effects.computeIfAbsent(ar.result().effect(), e -> new AtomicLong()).incrementAndGet();
+                    } else if (failed.incrementAndGet() <= 5) {
+                        System.out.println("  failed: " + ar.cause());
+                    }
+                    lastDone.accumulateAndGet(t, Math::max);
+                    if (done.incrementAndGet() == total) {
+                        all.complete(null);
+                    }
+                });
+            }
+            if (sent[0] == total) {
+                vertx.cancelTimer(id);
+            }
+        });
+        all.get(seconds + 120L, TimeUnit.SECONDS);
+        long[] sorted = latencyNanos.clone();
+        Arrays.sort(sorted);
+        double elapsed = (lastOk.get() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%-14s %,7d calls sent, %,7d committed in %5.2f s = %,6.0f calls/s; latency p50 %6.1f  p95 %6.1f  p99 %6.1f  p99.9 %6.1f  max %6.1f ms;"
+                        + " sender lag max %.1f ms; failed %d; %s; load avg before %s%n",
+                name, total, ok.get(), elapsed, ok.get() / elapsed, ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 0.999),
+                sorted[sorted.length - 1] / 1e6, maxLagNanos[0] / 1e6, failed.get(), effects, load);
+        System.out.println("  meter dozvon_hangup_to_deal_seconds, this run (deals created; bucket upper bounds): "
+                + AmiEndToEndBenchmark.bucketPercentiles(before, meter.takeSnapshot()));
+    }
+
+    /** Missed call {@code i} of run {@code runNo}: a fresh number, or a repeat (see class comment). */
+    static CallFacts missed(int runNo, int i, int rate, Instant endedAt) {
+        int who = i;
+        if (i % 100 == 51) {
+            who = i - 1; // at once with the previous call
+        } else if (i % 10 == 9 && i >= rate) {
+            who = i - rate + 1; // a fresh number of a second ago: its deal is open
+        }
+        String digits = String.format(Locale.ROOT, "%d%06d", runNo, who);
+        PhoneNumber phone = PhoneNumbers.parse("+7916" + digits);
+        return new CallFacts("bench." + runNo + "." + i, "INBOUND", "NO_ANSWER", true, phone, phone.e164(), false,
+                "74951234567", null, null, endedAt.minusSeconds(30), null, endedAt, 30, 0, false);
+    }
+
+    /** Every call stored once; no contact with two open deals. */
+    private static void check(App app) {
+        Row r = app.pool().query("""
+                SELECT (SELECT count(*) FROM calls),
+                       (SELECT count(*) FROM calls WHERE deal_id IS NULL),
+                       (SELECT count(*) FROM deals WHERE status = 'OPEN'),
+                       (SELECT count(*) FROM (SELECT contact_id FROM deals WHERE status = 'OPEN'
+                                              GROUP BY contact_id HAVING count(*) > 1) x),
+                       (SELECT count(*) FROM contacts)""").execute().await().iterator().next();
+        System.out.printf(Locale.ROOT, "check: %,d calls stored (%d without a deal), %,d open deals for %,d contacts, contacts with 2+ open deals: %d%n",
+                r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(4), r.getLong(3));
+    }
+
+    private static double ms(long[] sorted, double p) {
+        int idx = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, idx)] / 1e6;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.out.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}
