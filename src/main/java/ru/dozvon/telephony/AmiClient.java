@@ -54,460 +54,460 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmiClient<E> {
 
-    private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
-    private static final Object RESYNC_PART = new Object();
+  private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
+  private static final Object RESYNC_PART = new Object();
 
-    private final Vertx vertx;
-    private final AmiSettings settings;
-    private final Function<ManagerEvent, ? extends E> mapper;
-    private final AmiListener<E> listener;
-    private final AmiMetrics metrics;
-    private final Backoff backoff;
-    private final Map<String, Promise<OriginateResult>> originates = new ConcurrentHashMap<>();
-    private final AtomicLong actionSeq = new AtomicLong();
+  private final Vertx vertx;
+  private final AmiSettings settings;
+  private final Function<ManagerEvent, ? extends E> mapper;
+  private final AmiListener<E> listener;
+  private final AmiMetrics metrics;
+  private final Backoff backoff;
+  private final Map<String, Promise<OriginateResult>> originates = new ConcurrentHashMap<>();
+  private final AtomicLong actionSeq = new AtomicLong();
 
-    private volatile AmiState state = AmiState.DISABLED;
-    private volatile String lastError;
+  private volatile AmiState state = AmiState.DISABLED;
+  private volatile String lastError;
 
-    // confined to the context
-    private Context context;
-    private WorkerExecutor io;
-    private AutoCloseable dropWatch;
-    private boolean running;
-    private Session current;
-    private long sessionSeq;
-    private int failures;
-    private long retryTimer = -1;
-    private boolean everConnected;
-    private String loggedError;
+  // confined to the context
+  private Context context;
+  private WorkerExecutor io;
+  private AutoCloseable dropWatch;
+  private boolean running;
+  private Session current;
+  private long sessionSeq;
+  private int failures;
+  private long retryTimer = -1;
+  private boolean everConnected;
+  private String loggedError;
 
-    public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper,
-                     AmiListener<E> listener, MeterRegistry registry) {
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.mapper = Objects.requireNonNull(mapper, "mapper");
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.metrics = new AmiMetrics(Objects.requireNonNull(registry, "registry"));
-        this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
+  public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper,
+           AmiListener<E> listener, MeterRegistry registry) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.metrics = new AmiMetrics(Objects.requireNonNull(registry, "registry"));
+    this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
+  }
+
+  /** Without meters (a registry that records nothing). */
+  public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper, AmiListener<E> listener) {
+    this(vertx, settings, mapper, listener, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Starts connecting in the background and completes at once: the PBX may be down, and the client
+   * keeps trying. Listener calls happen on the context current at this call.
+   */
+  public Future<Void> start() {
+    if (context != null) {
+      return Future.failedFuture(new IllegalStateException("AMI client already started"));
     }
+    context = vertx.getOrCreateContext();
+    io = vertx.createSharedWorkerExecutor("dozvon-ami-io", 4, 2 * settings.connectTimeout().toMillis() + 60_000,
+        TimeUnit.MILLISECONDS);
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> {
+      running = true;
+      state = AmiState.CONNECTING;
+      dropWatch = metrics.watchPumpDrops();
+      log.info("AMI: connecting to {}:{} as '{}'", settings.host(), settings.port(), settings.user());
+      attempt();
+      started.complete();
+    });
+    return started.future();
+  }
 
-    /** Without meters (a registry that records nothing). */
-    public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper, AmiListener<E> listener) {
-        this(vertx, settings, mapper, listener, new CompositeMeterRegistry());
+  /** Logs off, stops reconnecting, fails pending originates; the state becomes DISABLED. */
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
     }
-
-    /**
-     * Starts connecting in the background and completes at once: the PBX may be down, and the client
-     * keeps trying. Listener calls happen on the context current at this call.
-     */
-    public Future<Void> start() {
-        if (context != null) {
-            return Future.failedFuture(new IllegalStateException("AMI client already started"));
-        }
-        context = vertx.getOrCreateContext();
-        io = vertx.createSharedWorkerExecutor("dozvon-ami-io", 4, 2 * settings.connectTimeout().toMillis() + 60_000,
-                TimeUnit.MILLISECONDS);
-        Promise<Void> started = Promise.promise();
-        context.runOnContext(v -> {
-            running = true;
-            state = AmiState.CONNECTING;
-            dropWatch = metrics.watchPumpDrops();
-            log.info("AMI: connecting to {}:{} as '{}'", settings.host(), settings.port(), settings.user());
-            attempt();
-            started.complete();
-        });
-        return started.future();
-    }
-
-    /** Logs off, stops reconnecting, fails pending originates; the state becomes DISABLED. */
-    public Future<Void> stop() {
-        if (context == null) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> stopped = Promise.promise();
-        context.runOnContext(v -> {
-            if (!running) {
-                stopped.complete();
-                return;
-            }
-            running = false;
-            cancel(retryTimer);
-            state = AmiState.DISABLED;
-            metrics.connected(false);
-            Session s = current;
-            current = null;
-            Future<Void> closing = Future.succeededFuture();
-            if (s != null) {
-                s.retire();
-                cancel(s.pingTimer);
-                deliver(s, s.handoff.takeAll(), true);
-                closing = close(s, true);
-                safely(() -> listener.onDisconnected("stopped"));
-            }
-            originates.forEach((id, p) -> p.tryFail(new AmiException("AMI client stopped before OriginateResponse for " + id)));
-            originates.clear();
-            closing.eventually(() -> io.close()).onComplete(ar -> {
-                closeQuietly(dropWatch);
-                log.info("AMI: stopped");
-                stopped.complete();
-            });
-        });
-        return stopped.future();
-    }
-
-    public AmiState state() {
-        return state;
-    }
-
-    /** Why the last connect or the last connection failed (never contains the secret), or null. */
-    public String lastError() {
-        return lastError;
-    }
-
-    /**
-     * Sends an async Originate with our own ActionID and completes with the OriginateResponse that
-     * carries it. Fails with {@link AmiException} when not connected, when the PBX refuses the action,
-     * or when no OriginateResponse comes within {@link OriginateRequest#responseTimeout()}.
-     */
-    public Future<OriginateResult> originate(OriginateRequest request) {
-        Promise<OriginateResult> result = Promise.promise();
-        if (context == null) {
-            result.fail(new AmiException("AMI client not started"));
-            return result.future();
-        }
-        context.runOnContext(v -> startOriginate(request, result));
-        return result.future();
-    }
-
-    // ---- connecting
-
-    private void attempt() {
-        retryTimer = -1;
-        if (!running) {
-            return;
-        }
-        Session s = new Session(++sessionSeq);
-        io.<Void>executeBlocking(() -> {
-            s.conn.login();
-            return null;
-        }, false).onComplete(ar -> context.runOnContext(v -> {
-            if (ar.succeeded()) {
-                connected(s);
-            } else {
-                loginFailed(s, ar.cause());
-            }
-        }));
-    }
-
-    private void connected(Session s) {
-        if (!running) {
-            s.retire();
-            close(s, true);
-            return;
-        }
-        current = s;
-        state = AmiState.CONNECTED;
-        metrics.connected(true);
-        if (everConnected) {
-            metrics.reconnected();
-        }
-        everConnected = true;
-        failures = 0;
-        lastError = null;
-        loggedError = null;
-        log.info("AMI: connected to {}:{} as '{}' ({})", settings.host(), settings.port(), settings.user(),
-                s.conn.getVersion());
-        safely(listener::onConnected);
-        s.handoff.open();
-        if (s != current) {
-            return; // the connection died while its first events were delivered
-        }
-        s.resyncPending = 2;
-        CoreShowChannelsAction channels = new CoreShowChannelsAction();
-        channels.setActionId(s.channelsActionId);
-        QueueStatusAction queues = new QueueStatusAction();
-        queues.setActionId(s.queuesActionId);
-        send(s, channels, resp -> resyncRefused(s, resp));
-        send(s, queues, resp -> resyncRefused(s, resp));
-        schedulePing(s);
-    }
-
-    private void loginFailed(Session s, Throwable cause) {
-        s.retire();
-        close(s, false);
-        if (!running) {
-            return;
-        }
-        state = AmiState.CONNECTING;
-        failures++;
-        error(describe(cause));
-        scheduleRetry();
-    }
-
-    private void lost(Session s, String reason) {
-        if (s != current) {
-            return;
-        }
-        current = null;
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> {
+      if (!running) {
+        stopped.complete();
+        return;
+      }
+      running = false;
+      cancel(retryTimer);
+      state = AmiState.DISABLED;
+      metrics.connected(false);
+      Session s = current;
+      current = null;
+      Future<Void> closing = Future.succeededFuture();
+      if (s != null) {
         s.retire();
         cancel(s.pingTimer);
         deliver(s, s.handoff.takeAll(), true);
-        state = AmiState.CONNECTING;
-        metrics.connected(false);
-        close(s, false);
-        safely(() -> listener.onDisconnected(reason));
-        error("connection to " + settings.host() + ":" + settings.port() + " lost: " + reason);
-        scheduleRetry();
+        closing = close(s, true);
+        safely(() -> listener.onDisconnected("stopped"));
+      }
+      originates.forEach((id, p) -> p.tryFail(new AmiException("AMI client stopped before OriginateResponse for " + id)));
+      originates.clear();
+      closing.eventually(() -> io.close()).onComplete(ar -> {
+        closeQuietly(dropWatch);
+        log.info("AMI: stopped");
+        stopped.complete();
+      });
+    });
+    return stopped.future();
+  }
+
+  public AmiState state() {
+    return state;
+  }
+
+  /** Why the last connect or the last connection failed (never contains the secret), or null. */
+  public String lastError() {
+    return lastError;
+  }
+
+  /**
+   * Sends an async Originate with our own ActionID and completes with the OriginateResponse that
+   * carries it. Fails with {@link AmiException} when not connected, when the PBX refuses the action,
+   * or when no OriginateResponse comes within {@link OriginateRequest#responseTimeout()}.
+   */
+  public Future<OriginateResult> originate(OriginateRequest request) {
+    Promise<OriginateResult> result = Promise.promise();
+    if (context == null) {
+      result.fail(new AmiException("AMI client not started"));
+      return result.future();
     }
+    context.runOnContext(v -> startOriginate(request, result));
+    return result.future();
+  }
 
-    /**
-     * Closes a connection on Vert.x's worker pool (not on our executor, which may already be closed
-     * when a login finishes after stop()). Polite = Logoff first, which waits for the Goodbye.
-     */
-    private Future<Void> close(Session s, boolean polite) {
-        return vertx.executeBlocking(() -> {
-            s.conn.shutdown(polite);
-            return null;
-        }, false);
+  // ---- connecting
+
+  private void attempt() {
+    retryTimer = -1;
+    if (!running) {
+      return;
     }
+    Session s = new Session(++sessionSeq);
+    io.<Void>executeBlocking(() -> {
+      s.conn.login();
+      return null;
+    }, false).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) {
+        connected(s);
+      } else {
+        loginFailed(s, ar.cause());
+      }
+    }));
+  }
 
-    private void scheduleRetry() {
-        if (running && retryTimer < 0) {
-            long delay = backoff.delay(failures).toMillis();
-            retryTimer = vertx.setTimer(delay, t -> context.runOnContext(v -> attempt()));
-        }
+  private void connected(Session s) {
+    if (!running) {
+      s.retire();
+      close(s, true);
+      return;
     }
-
-    /** Logs an error once per change, not on every retry. */
-    private void error(String message) {
-        lastError = message;
-        if (!message.equals(loggedError)) {
-            loggedError = message;
-            log.error("AMI: {}; retrying with backoff up to {} s", message, settings.reconnectMax().toSeconds());
-        } else {
-            log.debug("AMI: still failing: {}", message);
-        }
+    current = s;
+    state = AmiState.CONNECTED;
+    metrics.connected(true);
+    if (everConnected) {
+      metrics.reconnected();
     }
-
-    private String describe(Throwable e) {
-        String where = settings.host() + ":" + settings.port();
-        if (e instanceof AuthenticationFailedException) {
-            return "authentication failed for user '" + settings.user() + "' at " + where + " (" + e.getMessage() + ")";
-        }
-        if (e instanceof TimeoutException) {
-            return "no answer from " + where + " within " + settings.connectTimeout().toMillis() + " ms (" + e.getMessage() + ")";
-        }
-        if (e instanceof IOException) {
-            return "cannot connect to " + where + ": " + e.getMessage();
-        }
-        return "login to " + where + " failed: " + e;
+    everConnected = true;
+    failures = 0;
+    lastError = null;
+    loggedError = null;
+    log.info("AMI: connected to {}:{} as '{}' ({})", settings.host(), settings.port(), settings.user(),
+        s.conn.getVersion());
+    safely(listener::onConnected);
+    s.handoff.open();
+    if (s != current) {
+      return; // the connection died while its first events were delivered
     }
+    s.resyncPending = 2;
+    CoreShowChannelsAction channels = new CoreShowChannelsAction();
+    channels.setActionId(s.channelsActionId);
+    QueueStatusAction queues = new QueueStatusAction();
+    queues.setActionId(s.queuesActionId);
+    send(s, channels, resp -> resyncRefused(s, resp));
+    send(s, queues, resp -> resyncRefused(s, resp));
+    schedulePing(s);
+  }
 
-    // ---- keep-alive
-
-    private void schedulePing(Session s) {
-        s.pingTimer = vertx.setTimer(settings.pingInterval().toMillis(), t -> context.runOnContext(v -> ping(s)));
+  private void loginFailed(Session s, Throwable cause) {
+    s.retire();
+    close(s, false);
+    if (!running) {
+      return;
     }
+    state = AmiState.CONNECTING;
+    failures++;
+    error(describe(cause));
+    scheduleRetry();
+  }
 
-    private void ping(Session s) {
-        if (s != current) {
-            return;
-        }
-        long timeoutMs = settings.pingTimeout().toMillis();
-        long timeout = vertx.setTimer(timeoutMs, t -> context.runOnContext(v ->
-                lost(s, "no answer to Ping within " + timeoutMs + " ms")));
-        s.pingTimer = timeout;
-        send(s, new PingAction(), resp -> context.runOnContext(v -> {
-            // any answer proves the link is alive; an error from a closing connection is handled by its DisconnectEvent
-            if (s == current && s.pingTimer == timeout) {
-                cancel(timeout);
-                schedulePing(s);
-            }
-        }));
+  private void lost(Session s, String reason) {
+    if (s != current) {
+      return;
     }
+    current = null;
+    s.retire();
+    cancel(s.pingTimer);
+    deliver(s, s.handoff.takeAll(), true);
+    state = AmiState.CONNECTING;
+    metrics.connected(false);
+    close(s, false);
+    safely(() -> listener.onDisconnected(reason));
+    error("connection to " + settings.host() + ":" + settings.port() + " lost: " + reason);
+    scheduleRetry();
+  }
 
-    // ---- actions
+  /**
+   * Closes a connection on Vert.x's worker pool (not on our executor, which may already be closed
+   * when a login finishes after stop()). Polite = Logoff first, which waits for the Goodbye.
+   */
+  private Future<Void> close(Session s, boolean polite) {
+    return vertx.executeBlocking(() -> {
+      s.conn.shutdown(polite);
+      return null;
+    }, false);
+  }
 
-    private void send(Session s, ManagerAction action, SendActionCallback callback) {
-        io.executeBlocking(() -> {
-            s.conn.sendAction(action, callback);
-            return null;
-        }, false).onFailure(e -> context.runOnContext(v ->
-                lost(s, "cannot send " + action.getAction() + ": " + e.getMessage())));
+  private void scheduleRetry() {
+    if (running && retryTimer < 0) {
+      long delay = backoff.delay(failures).toMillis();
+      retryTimer = vertx.setTimer(delay, t -> context.runOnContext(v -> attempt()));
     }
+  }
 
-    private void resyncRefused(Session s, Object response) {
-        if (response instanceof ManagerError err) {
-            context.runOnContext(v -> {
-                log.warn("AMI: resync action refused: {}", err.getMessage());
-                resyncPart(s);
-            });
-        }
+  /** Logs an error once per change, not on every retry. */
+  private void error(String message) {
+    lastError = message;
+    if (!message.equals(loggedError)) {
+      loggedError = message;
+      log.error("AMI: {}; retrying with backoff up to {} s", message, settings.reconnectMax().toSeconds());
+    } else {
+      log.debug("AMI: still failing: {}", message);
     }
+  }
 
-    private void resyncPart(Session s) {
-        if (s == current && s.resyncPending > 0 && --s.resyncPending == 0) {
-            safely(listener::onResyncComplete);
-        }
+  private String describe(Throwable e) {
+    String where = settings.host() + ":" + settings.port();
+    if (e instanceof AuthenticationFailedException) {
+      return "authentication failed for user '" + settings.user() + "' at " + where + " (" + e.getMessage() + ")";
     }
+    if (e instanceof TimeoutException) {
+      return "no answer from " + where + " within " + settings.connectTimeout().toMillis() + " ms (" + e.getMessage() + ")";
+    }
+    if (e instanceof IOException) {
+      return "cannot connect to " + where + ": " + e.getMessage();
+    }
+    return "login to " + where + " failed: " + e;
+  }
 
-    private void startOriginate(OriginateRequest r, Promise<OriginateResult> result) {
-        Session s = current;
-        if (s == null) {
-            result.fail(new AmiException("AMI not connected (" + state + (lastError == null ? "" : ": " + lastError) + ")"));
-            return;
-        }
-        String id = "dozvon-originate-" + actionSeq.incrementAndGet();
-        OriginateAction a = Originates.action(r, id);
-        originates.put(id, result);
-        long responseMs = r.responseTimeout().toMillis();
-        long timer = vertx.setTimer(responseMs, t -> context.runOnContext(v -> {
-            if (originates.remove(id) != null) {
-                result.tryFail(new AmiException("no OriginateResponse for " + id + " within " + responseMs + " ms"));
-            }
-        }));
-        result.future().onComplete(ar -> vertx.cancelTimer(timer));
-        send(s, a, resp -> {
-            if (resp instanceof ManagerError err) {
-                context.runOnContext(v -> {
-                    if (originates.remove(id) != null) {
-                        result.tryFail(new AmiException("Originate " + id + " refused: " + err.getMessage()));
-                    }
-                });
-            }
+  // ---- keep-alive
+
+  private void schedulePing(Session s) {
+    s.pingTimer = vertx.setTimer(settings.pingInterval().toMillis(), t -> context.runOnContext(v -> ping(s)));
+  }
+
+  private void ping(Session s) {
+    if (s != current) {
+      return;
+    }
+    long timeoutMs = settings.pingTimeout().toMillis();
+    long timeout = vertx.setTimer(timeoutMs, t -> context.runOnContext(v ->
+        lost(s, "no answer to Ping within " + timeoutMs + " ms")));
+    s.pingTimer = timeout;
+    send(s, new PingAction(), resp -> context.runOnContext(v -> {
+      // any answer proves the link is alive; an error from a closing connection is handled by its DisconnectEvent
+      if (s == current && s.pingTimer == timeout) {
+        cancel(timeout);
+        schedulePing(s);
+      }
+    }));
+  }
+
+  // ---- actions
+
+  private void send(Session s, ManagerAction action, SendActionCallback callback) {
+    io.executeBlocking(() -> {
+      s.conn.sendAction(action, callback);
+      return null;
+    }, false).onFailure(e -> context.runOnContext(v ->
+        lost(s, "cannot send " + action.getAction() + ": " + e.getMessage())));
+  }
+
+  private void resyncRefused(Session s, Object response) {
+    if (response instanceof ManagerError err) {
+      context.runOnContext(v -> {
+        log.warn("AMI: resync action refused: {}", err.getMessage());
+        resyncPart(s);
+      });
+    }
+  }
+
+  private void resyncPart(Session s) {
+    if (s == current && s.resyncPending > 0 && --s.resyncPending == 0) {
+      safely(listener::onResyncComplete);
+    }
+  }
+
+  private void startOriginate(OriginateRequest r, Promise<OriginateResult> result) {
+    Session s = current;
+    if (s == null) {
+      result.fail(new AmiException("AMI not connected (" + state + (lastError == null ? "" : ": " + lastError) + ")"));
+      return;
+    }
+    String id = "dozvon-originate-" + actionSeq.incrementAndGet();
+    OriginateAction a = Originates.action(r, id);
+    originates.put(id, result);
+    long responseMs = r.responseTimeout().toMillis();
+    long timer = vertx.setTimer(responseMs, t -> context.runOnContext(v -> {
+      if (originates.remove(id) != null) {
+        result.tryFail(new AmiException("no OriginateResponse for " + id + " within " + responseMs + " ms"));
+      }
+    }));
+    result.future().onComplete(ar -> vertx.cancelTimer(timer));
+    send(s, a, resp -> {
+      if (resp instanceof ManagerError err) {
+        context.runOnContext(v -> {
+          if (originates.remove(id) != null) {
+            result.tryFail(new AmiException("Originate " + id + " refused: " + err.getMessage()));
+          }
         });
+      }
+    });
+  }
+
+  /** On Asterisk-Java's event thread. */
+  private void originateResponse(OriginateResponseEvent e) {
+    String id = e.getActionId();
+    Promise<OriginateResult> p = id == null ? null : originates.remove(id);
+    if (p != null) {
+      OriginateResult r = Originates.result(id, e);
+      context.runOnContext(v -> p.tryComplete(r));
     }
+  }
 
-    /** On Asterisk-Java's event thread. */
-    private void originateResponse(OriginateResponseEvent e) {
-        String id = e.getActionId();
-        Promise<OriginateResult> p = id == null ? null : originates.remove(id);
-        if (p != null) {
-            OriginateResult r = Originates.result(id, e);
-            context.runOnContext(v -> p.tryComplete(r));
-        }
+  // ---- events
+
+  @SuppressWarnings("unchecked")
+  private void deliver(Session s, List<Object> items, boolean final_) {
+    if (s != current && !final_) {
+      metrics.dropped(items.stream().filter(o -> o != RESYNC_PART && !(o instanceof Lost)).count());
+      return;
     }
-
-    // ---- events
-
-    @SuppressWarnings("unchecked")
-    private void deliver(Session s, List<Object> items, boolean final_) {
-        if (s != current && !final_) {
-            metrics.dropped(items.stream().filter(o -> o != RESYNC_PART && !(o instanceof Lost)).count());
-            return;
-        }
-        List<E> batch = new ArrayList<>(items.size());
-        for (Object o : items) {
-            if (o instanceof Lost l) {
-                flush(batch);
-                batch = new ArrayList<>();
-                if (!final_) {
-                    lost(s, l.reason());
-                    return;
-                }
-            } else if (o == RESYNC_PART) {
-                flush(batch);
-                batch = new ArrayList<>();
-                resyncPart(s);
-            } else {
-                batch.add((E) o);
-            }
-        }
+    List<E> batch = new ArrayList<>(items.size());
+    for (Object o : items) {
+      if (o instanceof Lost l) {
         flush(batch);
+        batch = new ArrayList<>();
+        if (!final_) {
+          lost(s, l.reason());
+          return;
+        }
+      } else if (o == RESYNC_PART) {
+        flush(batch);
+        batch = new ArrayList<>();
+        resyncPart(s);
+      } else {
+        batch.add((E) o);
+      }
+    }
+    flush(batch);
+  }
+
+  private void flush(List<E> batch) {
+    if (!batch.isEmpty()) {
+      safely(() -> listener.onEvents(batch));
+    }
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("AMI: listener failed", e);
+    }
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (Exception e) {
+      log.debug("AMI: close failed", e);
+    }
+  }
+
+  private record Lost(String reason) {
+  }
+
+  /** One connection attempt and, if the login succeeds, the connection. */
+  private final class Session implements ManagerEventListener {
+    final long id;
+    final OwnedConnection conn;
+    final EventHandoff handoff;
+    final String channelsActionId;
+    final String queuesActionId;
+    volatile boolean retired;
+    int resyncPending;
+    long pingTimer = -1;
+
+    Session(long id) {
+      this.id = id;
+      this.channelsActionId = "dozvon-resync-" + id + "-channels";
+      this.queuesActionId = "dozvon-resync-" + id + "-queues";
+      this.handoff = new EventHandoff(context, items -> deliver(this, items, false));
+      this.conn = new OwnedConnection(() -> {
+        if (!retired) {
+          handoff.add(new Lost("connection closed by the PBX, or nothing read for " + settings.socketReadTimeout().toMillis() + " ms"));
+        }
+      });
+      conn.setHostname(settings.host());
+      conn.setPort(settings.port());
+      conn.setUsername(settings.user());
+      conn.setPassword(settings.secret());
+      conn.setSocketTimeout((int) settings.connectTimeout().toMillis());
+      conn.setSocketReadTimeout((int) settings.socketReadTimeout().toMillis());
+      conn.setDefaultResponseTimeout(settings.connectTimeout().toMillis());
+      conn.addEventListener(this);
     }
 
-    private void flush(List<E> batch) {
-        if (!batch.isEmpty()) {
-            safely(() -> listener.onEvents(batch));
-        }
+    void retire() {
+      retired = true;
     }
 
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.error("AMI: listener failed", e);
-        }
+    /** On Asterisk-Java's event thread (ConnectEvent: on the login worker, and skipped). */
+    @Override
+    public void onManagerEvent(ManagerEvent event) {
+      if (retired || event instanceof ConnectEvent) {
+        return; // ConnectEvent is Asterisk-Java's own pseudo event; onConnected says the same
+      }
+      metrics.event(event);
+      if (event instanceof OriginateResponseEvent ore) {
+        originateResponse(ore);
+      }
+      E mapped;
+      try {
+        mapped = mapper.apply(event);
+      } catch (RuntimeException e) {
+        log.warn("AMI: mapper failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+        mapped = null;
+      }
+      if (mapped != null) {
+        handoff.add(mapped);
+      }
+      if (event instanceof CoreShowChannelsCompleteEvent c && channelsActionId.equals(c.getActionId())
+          || event instanceof QueueStatusCompleteEvent q && queuesActionId.equals(q.getActionId())) {
+        handoff.add(RESYNC_PART);
+      }
     }
-
-    private void cancel(long timer) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (Exception e) {
-            log.debug("AMI: close failed", e);
-        }
-    }
-
-    private record Lost(String reason) {
-    }
-
-    /** One connection attempt and, if the login succeeds, the connection. */
-    private final class Session implements ManagerEventListener {
-        final long id;
-        final OwnedConnection conn;
-        final EventHandoff handoff;
-        final String channelsActionId;
-        final String queuesActionId;
-        volatile boolean retired;
-        int resyncPending;
-        long pingTimer = -1;
-
-        Session(long id) {
-            this.id = id;
-            this.channelsActionId = "dozvon-resync-" + id + "-channels";
-            this.queuesActionId = "dozvon-resync-" + id + "-queues";
-            this.handoff = new EventHandoff(context, items -> deliver(this, items, false));
-            this.conn = new OwnedConnection(() -> {
-                if (!retired) {
-                    handoff.add(new Lost("connection closed by the PBX, or nothing read for " + settings.socketReadTimeout().toMillis() + " ms"));
-                }
-            });
-            conn.setHostname(settings.host());
-            conn.setPort(settings.port());
-            conn.setUsername(settings.user());
-            conn.setPassword(settings.secret());
-            conn.setSocketTimeout((int) settings.connectTimeout().toMillis());
-            conn.setSocketReadTimeout((int) settings.socketReadTimeout().toMillis());
-            conn.setDefaultResponseTimeout(settings.connectTimeout().toMillis());
-            conn.addEventListener(this);
-        }
-
-        void retire() {
-            retired = true;
-        }
-
-        /** On Asterisk-Java's event thread (ConnectEvent: on the login worker, and skipped). */
-        @Override
-        public void onManagerEvent(ManagerEvent event) {
-            if (retired || event instanceof ConnectEvent) {
-                return; // ConnectEvent is Asterisk-Java's own pseudo event; onConnected says the same
-            }
-            metrics.event(event);
-            if (event instanceof OriginateResponseEvent ore) {
-                originateResponse(ore);
-            }
-            E mapped;
-            try {
-                mapped = mapper.apply(event);
-            } catch (RuntimeException e) {
-                log.warn("AMI: mapper failed on {}: {}", event.getClass().getSimpleName(), e.toString());
-                mapped = null;
-            }
-            if (mapped != null) {
-                handoff.add(mapped);
-            }
-            if (event instanceof CoreShowChannelsCompleteEvent c && channelsActionId.equals(c.getActionId())
-                    || event instanceof QueueStatusCompleteEvent q && queuesActionId.equals(q.getActionId())) {
-                handoff.add(RESYNC_PART);
-            }
-        }
-    }
+  }
 }

@@ -22,91 +22,91 @@ import org.slf4j.LoggerFactory;
  */
 final class AmiMetrics {
 
-    /** Asterisk-Java's event pump logs this (at ERROR) for every event it throws away. */
-    static final String PUMP_LOGGER = "org.asteriskjava.manager.internal.AsyncEventPump";
-    static final String PUMP_DROP_TEXT = "queue is full";
+  /** Asterisk-Java's event pump logs this (at ERROR) for every event it throws away. */
+  static final String PUMP_LOGGER = "org.asteriskjava.manager.internal.AsyncEventPump";
+  static final String PUMP_DROP_TEXT = "queue is full";
 
-    private final MeterRegistry registry;
-    private final ClassValue<Counter> byType;
-    private final Counter reconnects;
-    private final Counter dropped;
-    private final Timer lag;
-    private final AtomicInteger connected = new AtomicInteger();
+  private final MeterRegistry registry;
+  private final ClassValue<Counter> byType;
+  private final Counter reconnects;
+  private final Counter dropped;
+  private final Timer lag;
+  private final AtomicInteger connected = new AtomicInteger();
 
-    AmiMetrics(MeterRegistry registry) {
-        this.registry = registry;
-        this.byType = new ClassValue<>() {
-            @Override
-            protected Counter computeValue(Class<?> type) {
-                return Counter.builder("dozvon.ami.events").tag("type", type.getSimpleName())
-                        .description("AMI events received, by Asterisk-Java event class").register(registry);
-            }
-        };
-        this.reconnects = Counter.builder("dozvon.ami.reconnects")
-                .description("AMI connections re-established after a loss").register(registry);
-        this.dropped = Counter.builder("dozvon.ami.dropped.events")
-                .description("AMI events lost before reaching Dozvon (Asterisk-Java queue full, or on a dead connection)")
-                .register(registry);
-        this.lag = Timer.builder("dozvon.ami.event.lag")
-                .description("Time from the PBX's event Timestamp to its arrival here").register(registry);
-        registry.gauge("dozvon.ami.connected", connected);
+  AmiMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.byType = new ClassValue<>() {
+      @Override
+      protected Counter computeValue(Class<?> type) {
+        return Counter.builder("dozvon.ami.events").tag("type", type.getSimpleName())
+            .description("AMI events received, by Asterisk-Java event class").register(registry);
+      }
+    };
+    this.reconnects = Counter.builder("dozvon.ami.reconnects")
+        .description("AMI connections re-established after a loss").register(registry);
+    this.dropped = Counter.builder("dozvon.ami.dropped.events")
+        .description("AMI events lost before reaching Dozvon (Asterisk-Java queue full, or on a dead connection)")
+        .register(registry);
+    this.lag = Timer.builder("dozvon.ami.event.lag")
+        .description("Time from the PBX's event Timestamp to its arrival here").register(registry);
+    registry.gauge("dozvon.ami.connected", connected);
+  }
+
+  /** Counts one event and, when the PBX stamped it (timestampevents=yes), its lag. */
+  void event(ManagerEvent event) {
+    byType.get(event.getClass()).increment();
+    Double ts = event.getTimestamp();
+    if (ts != null) {
+      long lagNanos = System.currentTimeMillis() * 1_000_000L - (long) (ts * 1e9);
+      if (lagNanos >= 0) {
+        lag.record(lagNanos, TimeUnit.NANOSECONDS);
+      }
     }
+  }
 
-    /** Counts one event and, when the PBX stamped it (timestampevents=yes), its lag. */
-    void event(ManagerEvent event) {
-        byType.get(event.getClass()).increment();
-        Double ts = event.getTimestamp();
-        if (ts != null) {
-            long lagNanos = System.currentTimeMillis() * 1_000_000L - (long) (ts * 1e9);
-            if (lagNanos >= 0) {
-                lag.record(lagNanos, TimeUnit.NANOSECONDS);
-            }
+  void connected(boolean up) {
+    connected.set(up ? 1 : 0);
+  }
+
+  void reconnected() {
+    reconnects.increment();
+  }
+
+  void dropped(long n) {
+    dropped.increment(n);
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Counts Asterisk-Java's dropped events. Its event pump has a 20,000-slot queue and, when full,
+   * discards the event with nothing but an ERROR log line; a logback appender on that logger is the
+   * only place a drop can be seen. Returns how to detach it; a no-op when logback is not the SLF4J
+   * backend.
+   */
+  AutoCloseable watchPumpDrops() {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (!(factory instanceof LoggerContext ctx)) {
+      return () -> { };
+    }
+    ch.qos.logback.classic.Logger logger = ctx.getLogger(PUMP_LOGGER);
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        if (e.getLevel() == Level.ERROR && e.getMessage() != null && e.getMessage().contains(PUMP_DROP_TEXT)) {
+          dropped.increment();
         }
-    }
-
-    void connected(boolean up) {
-        connected.set(up ? 1 : 0);
-    }
-
-    void reconnected() {
-        reconnects.increment();
-    }
-
-    void dropped(long n) {
-        dropped.increment(n);
-    }
-
-    MeterRegistry registry() {
-        return registry;
-    }
-
-    /**
-     * Counts Asterisk-Java's dropped events. Its event pump has a 20,000-slot queue and, when full,
-     * discards the event with nothing but an ERROR log line; a logback appender on that logger is the
-     * only place a drop can be seen. Returns how to detach it; a no-op when logback is not the SLF4J
-     * backend.
-     */
-    AutoCloseable watchPumpDrops() {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (!(factory instanceof LoggerContext ctx)) {
-            return () -> { };
-        }
-        ch.qos.logback.classic.Logger logger = ctx.getLogger(PUMP_LOGGER);
-        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                if (e.getLevel() == Level.ERROR && e.getMessage() != null && e.getMessage().contains(PUMP_DROP_TEXT)) {
-                    dropped.increment();
-                }
-            }
-        };
-        appender.setContext(ctx);
-        appender.setName("dozvon-ami-drop-watch-" + System.identityHashCode(this));
-        appender.start();
-        logger.addAppender(appender);
-        return () -> {
-            logger.detachAppender(appender);
-            appender.stop();
-        };
-    }
+      }
+    };
+    appender.setContext(ctx);
+    appender.setName("dozvon-ami-drop-watch-" + System.identityHashCode(this));
+    appender.start();
+    logger.addAppender(appender);
+    return () -> {
+      logger.detachAppender(appender);
+      appender.stop();
+    };
+  }
 }

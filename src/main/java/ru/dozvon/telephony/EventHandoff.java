@@ -18,67 +18,67 @@ import java.util.function.Consumer;
  */
 final class EventHandoff {
 
-    /** Upper bound per batch, so one burst does not hold the event loop for long. */
-    static final int MAX_BATCH = 8192;
-    static final long COALESCE_MS = 1;
+  /** Upper bound per batch, so one burst does not hold the event loop for long. */
+  static final int MAX_BATCH = 8192;
+  static final long COALESCE_MS = 1;
 
-    private final Context context;
-    private final Consumer<List<Object>> sink;
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
-    /** True while a drain is due (a runOnContext or a timer); the producer then need not wake anyone. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private volatile boolean open;
+  private final Context context;
+  private final Consumer<List<Object>> sink;
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** True while a drain is due (a runOnContext or a timer); the producer then need not wake anyone. */
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile boolean open;
 
-    EventHandoff(Context context, Consumer<List<Object>> sink) {
-        this.context = context;
-        this.sink = sink;
+  EventHandoff(Context context, Consumer<List<Object>> sink) {
+    this.context = context;
+    this.sink = sink;
+  }
+
+  /** Any thread. */
+  void add(Object item) {
+    queue.offer(item);
+    if (open && !scheduled.get() && scheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> drain());
     }
+  }
 
-    /** Any thread. */
-    void add(Object item) {
-        queue.offer(item);
-        if (open && !scheduled.get() && scheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> drain());
-        }
-    }
+  /** On the context: start delivering, queued items first. */
+  void open() {
+    open = true;
+    scheduled.set(true);
+    drain();
+  }
 
-    /** On the context: start delivering, queued items first. */
-    void open() {
-        open = true;
-        scheduled.set(true);
-        drain();
+  /** On the context: everything queued now, without delivering it (the caller does). */
+  List<Object> takeAll() {
+    List<Object> items = new ArrayList<>();
+    Object o;
+    while ((o = queue.poll()) != null) {
+      items.add(o);
     }
+    return items;
+  }
 
-    /** On the context: everything queued now, without delivering it (the caller does). */
-    List<Object> takeAll() {
-        List<Object> items = new ArrayList<>();
-        Object o;
-        while ((o = queue.poll()) != null) {
-            items.add(o);
-        }
-        return items;
+  /** On the context, with {@code scheduled} true. */
+  private void drain() {
+    List<Object> items = new ArrayList<>(Math.min(MAX_BATCH, 256));
+    Object o;
+    while (items.size() < MAX_BATCH && (o = queue.poll()) != null) {
+      items.add(o);
     }
-
-    /** On the context, with {@code scheduled} true. */
-    private void drain() {
-        List<Object> items = new ArrayList<>(Math.min(MAX_BATCH, 256));
-        Object o;
-        while (items.size() < MAX_BATCH && (o = queue.poll()) != null) {
-            items.add(o);
-        }
-        if (items.isEmpty()) {
-            // idle: hand the wake-up back to the producer, then close the race with an item added meanwhile
-            scheduled.set(false);
-            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-                context.runOnContext(v -> drain());
-            }
-            return;
-        }
-        sink.accept(items);
-        if (items.size() == MAX_BATCH) {
-            context.runOnContext(v -> drain());
-        } else {
-            context.owner().setTimer(COALESCE_MS, id -> drain());
-        }
+    if (items.isEmpty()) {
+      // idle: hand the wake-up back to the producer, then close the race with an item added meanwhile
+      scheduled.set(false);
+      if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> drain());
+      }
+      return;
     }
+    sink.accept(items);
+    if (items.size() == MAX_BATCH) {
+      context.runOnContext(v -> drain());
+    } else {
+      context.owner().setTimer(COALESCE_MS, id -> drain());
+    }
+  }
 }

@@ -14,30 +14,30 @@ import java.util.Objects;
  *                        channel is answered or gave up, so it must be longer than the ring time
  */
 public record OriginateRequest(
-        String channel,
-        String context,
-        String exten,
-        int priority,
-        String callerId,
-        Map<String, String> variables,
-        Duration ringTimeout,
-        Duration responseTimeout) {
+    String channel,
+    String context,
+    String exten,
+    int priority,
+    String callerId,
+    Map<String, String> variables,
+    Duration ringTimeout,
+    Duration responseTimeout) {
 
-    public OriginateRequest {
-        Objects.requireNonNull(channel, "channel");
-        Objects.requireNonNull(context, "context");
-        Objects.requireNonNull(exten, "exten");
-        variables = variables == null ? Map.of() : Map.copyOf(variables);
-        Objects.requireNonNull(ringTimeout, "ringTimeout");
-        Objects.requireNonNull(responseTimeout, "responseTimeout");
-        if (priority < 1) {
-            throw new IllegalArgumentException("priority must be >= 1, was " + priority);
-        }
+  public OriginateRequest {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(exten, "exten");
+    variables = variables == null ? Map.of() : Map.copyOf(variables);
+    Objects.requireNonNull(ringTimeout, "ringTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    if (priority < 1) {
+      throw new IllegalArgumentException("priority must be >= 1, was " + priority);
     }
+  }
 
-    /** Rings {@code channel} for {@code ringTimeout}, waits that long plus 10 s for the outcome. */
-    public static OriginateRequest of(String channel, String context, String exten, String callerId, Duration ringTimeout) {
-        return new OriginateRequest(channel, context, exten, 1, callerId, Map.of(), ringTimeout,
-                ringTimeout.plusSeconds(10));
-    }
+  /** Rings {@code channel} for {@code ringTimeout}, waits that long plus 10 s for the outcome. */
+  public static OriginateRequest of(String channel, String context, String exten, String callerId, Duration ringTimeout) {
+    return new OriginateRequest(channel, context, exten, 1, callerId, Map.of(), ringTimeout,
+        ringTimeout.plusSeconds(10));
+  }
 }

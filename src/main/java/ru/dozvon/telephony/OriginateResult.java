@@ -12,16 +12,16 @@ package ru.dozvon.telephony;
  */
 public record OriginateResult(String actionId, boolean success, int reason, String channel, String uniqueId) {
 
-    /** The reason code in words, for logs and the API. */
-    public String reasonText() {
-        return switch (reason) {
-            case 0 -> "failed";
-            case 1 -> "hung up";
-            case 3 -> "no answer";
-            case 4 -> "answered";
-            case 5 -> "busy";
-            case 8 -> "congestion";
-            default -> "reason " + reason;
-        };
-    }
+  /** The reason code in words, for logs and the API. */
+  public String reasonText() {
+    return switch (reason) {
+      case 0 -> "failed";
+      case 1 -> "hung up";
+      case 3 -> "no answer";
+      case 4 -> "answered";
+      case 5 -> "busy";
+      case 8 -> "congestion";
+      default -> "reason " + reason;
+    };
+  }
 }

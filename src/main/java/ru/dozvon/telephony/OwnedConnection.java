@@ -14,42 +14,42 @@ import org.slf4j.LoggerFactory;
  * Created and owned only by {@link AmiClient}, one per connection attempt.
  */
 final class OwnedConnection extends ManagerConnectionImpl {
-    private static final Logger log = LoggerFactory.getLogger(OwnedConnection.class);
+  private static final Logger log = LoggerFactory.getLogger(OwnedConnection.class);
 
-    private final Runnable onDisconnect;
+  private final Runnable onDisconnect;
 
-    OwnedConnection(Runnable onDisconnect) {
-        this.onDisconnect = onDisconnect;
-    }
+  OwnedConnection(Runnable onDisconnect) {
+    this.onDisconnect = onDisconnect;
+  }
 
-    @Override
-    public void dispatchEvent(ManagerEvent event, Integer requiredHandlingTime) {
-        if (event instanceof DisconnectEvent) {
-            try (var lock = withLock()) {
-                if (state == ManagerConnectionState.CONNECTED) {
-                    state = ManagerConnectionState.DISCONNECTED;
-                }
-            }
-            super.dispatchEvent(event, requiredHandlingTime);
-            onDisconnect.run();
-            return;
+  @Override
+  public void dispatchEvent(ManagerEvent event, Integer requiredHandlingTime) {
+    if (event instanceof DisconnectEvent) {
+      try (var lock = withLock()) {
+        if (state == ManagerConnectionState.CONNECTED) {
+          state = ManagerConnectionState.DISCONNECTED;
         }
-        super.dispatchEvent(event, requiredHandlingTime);
+      }
+      super.dispatchEvent(event, requiredHandlingTime);
+      onDisconnect.run();
+      return;
     }
+    super.dispatchEvent(event, requiredHandlingTime);
+  }
 
-    /** Blocking: Logoff when asked and still connected, else just close the socket. */
-    void shutdown(boolean polite) {
-        if (polite && getState() == ManagerConnectionState.CONNECTED) {
-            try {
-                logoff();
-                return;
-            } catch (RuntimeException e) {
-                log.debug("AMI: logoff failed", e);
-            }
-        }
-        try (var lock = withLock()) {
-            state = ManagerConnectionState.DISCONNECTED;
-        }
-        disconnect();
+  /** Blocking: Logoff when asked and still connected, else just close the socket. */
+  void shutdown(boolean polite) {
+    if (polite && getState() == ManagerConnectionState.CONNECTED) {
+      try {
+        logoff();
+        return;
+      } catch (RuntimeException e) {
+        log.debug("AMI: logoff failed", e);
+      }
     }
+    try (var lock = withLock()) {
+      state = ManagerConnectionState.DISCONNECTED;
+    }
+    disconnect();
+  }
 }

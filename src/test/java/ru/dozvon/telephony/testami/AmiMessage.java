@@ -11,25 +11,25 @@ import java.util.Map;
  */
 public record AmiMessage(Map<String, String> headers) {
 
-    public AmiMessage {
-        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    }
+  public AmiMessage {
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
 
-    /** The value of a header, any case, or null. */
-    public String get(String name) {
-        return headers.get(name.toLowerCase(Locale.ROOT));
-    }
+  /** The value of a header, any case, or null. */
+  public String get(String name) {
+    return headers.get(name.toLowerCase(Locale.ROOT));
+  }
 
-    public String action() {
-        return get("action");
-    }
+  public String action() {
+    return get("action");
+  }
 
-    public String actionId() {
-        return get("actionid");
-    }
+  public String actionId() {
+    return get("actionid");
+  }
 
-    /** True when this is the named action (AMI action names are case-insensitive). */
-    public boolean is(String action) {
-        return action.equalsIgnoreCase(action());
-    }
+  /** True when this is the named action (AMI action names are case-insensitive). */
+  public boolean is(String action) {
+    return action.equalsIgnoreCase(action());
+  }
 }
