@@ -111,7 +111,7 @@ public final class AmiClient<E> {
     context.runOnContext(v -> {
       running = true;
       state = AmiState.CONNECTING;
-      dropWatch = metrics.watchPumpDrops();
+      dropWatch = metrics.watchPumpDrops(this::eventsDropped);
       log.info("AMI: connecting to {}:{} as '{}'", settings.host(), settings.port(), settings.user());
       attempt();
       started.complete();
@@ -242,6 +242,22 @@ public final class AmiClient<E> {
     failures++;
     error(describe(cause));
     scheduleRetry();
+  }
+
+  /**
+   * Asterisk-Java's queue overflowed and threw events away (called on its thread): what we know of
+   * live calls can no longer be trusted, so the connection is replaced, which resyncs them. Once
+   * per connection; the events already queued are delivered first.
+   */
+  private void eventsDropped() {
+    context.runOnContext(v -> {
+      Session s = current;
+      if (s != null && !s.dropSeen) {
+        s.dropSeen = true;
+        log.error("AMI: Asterisk-Java dropped events (its 20,000-event queue was full); reconnecting to resync");
+        s.handoff.add(new Lost("events dropped by Asterisk-Java's full queue: resync needed"));
+      }
+    });
   }
 
   private void lost(Session s, String reason) {
@@ -459,6 +475,7 @@ public final class AmiClient<E> {
     volatile boolean retired;
     int resyncPending;
     long pingTimer = -1;
+    boolean dropSeen;
 
     Session(long id) {
       this.id = id;

@@ -86,7 +86,7 @@ final class AmiMetrics {
    * only place a drop can be seen. Returns how to detach it; a no-op when logback is not the SLF4J
    * backend.
    */
-  AutoCloseable watchPumpDrops() {
+  AutoCloseable watchPumpDrops(Runnable onDrop) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (!(factory instanceof LoggerContext ctx)) {
       return () -> { };
@@ -97,6 +97,7 @@ final class AmiMetrics {
       protected void append(ILoggingEvent e) {
         if (e.getLevel() == Level.ERROR && e.getMessage() != null && e.getMessage().contains(PUMP_DROP_TEXT)) {
           dropped.increment();
+          onDrop.run();
         }
       }
     };
