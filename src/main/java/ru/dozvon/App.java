@@ -114,7 +114,10 @@ public final class App {
         new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
     callIntake = new CallIntake(callRecorder, feed, meters, clock);
+    // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
+        (extension, paused) -> managers.setPbxPaused(extension, paused)
+            .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
         meters.registry());
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool);

@@ -85,6 +85,18 @@ public final class PgManagerRepository {
         .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(id));
   }
 
+  /**
+   * Records a pause on the PBX (a queue member paused on the phone) for the manager with that
+   * extension. True when it changed something.
+   */
+  public Future<Boolean> setPbxPaused(String extension, boolean paused) {
+    return pool.preparedQuery("""
+            UPDATE managers SET pbx_paused = $2, updated_at = now()
+            WHERE extension = $1 AND pbx_paused <> $2""")
+        .execute(Tuple.of(extension, paused))
+        .map(r -> r.rowCount() > 0);
+  }
+
   static Manager map(Row r) {
     OffsetDateTime created = r.getOffsetDateTime("created_at");
     return new Manager(r.getLong("id"), r.getString("name"), r.getString("extension"), r.getString("role"),

@@ -18,6 +18,10 @@ import org.asteriskjava.manager.event.NewChannelEvent;
 import org.asteriskjava.manager.event.NewStateEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
+import org.asteriskjava.manager.event.QueueMemberEvent;
+import org.asteriskjava.manager.event.QueueMemberPauseEvent;
+import org.asteriskjava.manager.event.QueueMemberPausedEvent;
+import org.asteriskjava.manager.event.QueueMemberStatusEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
 import org.asteriskjava.manager.event.QueueCallerLeaveEvent;
 import org.asteriskjava.manager.event.VarSetEvent;
@@ -47,7 +51,8 @@ public final class AmiEventMapper {
         DialBeginEvent.class, DialEndEvent.class, HangupEvent.class, QueueCallerJoinEvent.class,
         QueueCallerAbandonEvent.class, QueueCallerLeaveEvent.class, AgentConnectEvent.class,
         AgentCompleteEvent.class, CdrEvent.class, OriginateResponseEvent.class, VarSetEvent.class,
-        CoreShowChannelEvent.class};
+        CoreShowChannelEvent.class, QueueMemberPauseEvent.class, QueueMemberPausedEvent.class,
+        QueueMemberStatusEvent.class, QueueMemberEvent.class};
     for (int i = 0; i < order.length; i++) {
       KINDS.put(order[i], i);
     }
@@ -60,6 +65,25 @@ public final class AmiEventMapper {
   /** @param markerVariable the outcome marker variable ({@link TrackerSettings#markerVariable()}) */
   public AmiEventMapper(String markerVariable) {
     this.markerVariable = markerVariable;
+  }
+
+  /** A queue member's pause state, whichever of the four event classes carried it; null if it says none. */
+  private static TelephonyEvent memberPause(Instant at, ManagerEvent e) {
+    String iface;
+    Boolean paused;
+    String reason;
+    if (e instanceof QueueMemberPausedEvent p) {   // QueueMemberPause(d), Asterisk 12+ and older
+      iface = p.getInterface();
+      paused = p.getPaused();
+      reason = p.getPausedReason() != null ? p.getPausedReason() : p.getReason();
+    } else {
+      QueueMemberEvent m = (QueueMemberEvent) e;     // QueueMemberStatus, and QueueStatus's answer
+      iface = m.getInterface() != null ? m.getInterface() : m.getLocation();
+      paused = m.getPaused();
+      reason = m.getPausedreason();
+    }
+    String extension = ChannelNames.extensionOf(iface);
+    return extension == null || paused == null ? null : new TelephonyEvent.MemberPause(at, extension, paused, reason);
   }
 
   /** The record for an event that matters to call correlation, or null. Never throws. */
@@ -76,7 +100,7 @@ public final class AmiEventMapper {
       if (out != null) {
         mapped.increment();
         if (out.linkedid() == null && out.uniqueid() == null
-            && !(out instanceof TelephonyEvent.OriginateResponse)) {
+            && !(out instanceof TelephonyEvent.OriginateResponse) && !(out instanceof TelephonyEvent.MemberPause)) {
           malformed(e, "neither Linkedid nor Uniqueid");
         }
       }
@@ -89,6 +113,9 @@ public final class AmiEventMapper {
 
   private TelephonyEvent build(int kind, ManagerEvent e) {
     Instant at = instant(e.getTimestamp());
+    if (kind >= 15) {
+      return memberPause(at, e);
+    }
     switch (kind) {
       case 0: {
         NewChannelEvent n = (NewChannelEvent) e;

@@ -110,6 +110,25 @@ public sealed interface TelephonyEvent {
    * session: only {@code actionId} says whether it was ours. {@code uniqueid} is the originated
    * channel's, which is the Linkedid of the call it started (or null/{@code <unknown>} on failure).
    */
+  /**
+   * A queue member paused or unpaused on the PBX (QueueMemberPause, QueueMemberStatus, or the
+   * QueueMember answers of the resync's QueueStatus): not a call event; it makes an operator
+   * ineligible for new leads while paused on the phone.
+   *
+   * @param extension the member's extension, from its interface ({@code PJSIP/101} -> {@code 101})
+   */
+  record MemberPause(Instant at, String extension, boolean paused, String reason) implements TelephonyEvent {
+    @Override
+    public String linkedid() {
+      return null;
+    }
+
+    @Override
+    public String uniqueid() {
+      return null;
+    }
+  }
+
   record OriginateResponse(Instant at, String actionId, boolean success, Integer reason,
       String uniqueid, String channel) implements TelephonyEvent {
     @Override

@@ -28,6 +28,12 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     Future<?> accept(CallFacts call, Instant seenAt);
   }
 
+  /** Where a queue member's pause on the PBX goes (the operator with that extension takes no new leads). */
+  @FunctionalInterface
+  public interface PbxPauses {
+    Future<?> paused(String extension, boolean paused);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(TelephonyService.class);
   private static final int MAX_PENDING = 200_000;
   private static final long EXPIRE_EVERY_MS = 30_000;
@@ -37,6 +43,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final CallTracker tracker;
   private final Clock clock;
   private final EndedCalls sink;
+  private final PbxPauses pauses;
   private final MeterRegistry registry;
   private final ArrayDeque<Pending> retries = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
@@ -57,6 +64,12 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
                           MeterRegistry registry) {
+    this(vertx, ami, settings, clock, sink, (ext, paused) -> Future.succeededFuture(), registry);
+  }
+
+  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
+                          PbxPauses pauses, MeterRegistry registry) {
+    this.pauses = pauses;
     this.vertx = vertx;
     this.ami = ami;
     this.tracker = new CallTracker(settings, clock);
@@ -117,6 +130,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   @Override
   public void onEvents(List<TelephonyEvent> batch) {
     for (TelephonyEvent e : batch) {
+      if (e instanceof TelephonyEvent.MemberPause p) {
+        pauses.paused(p.extension(), p.paused()).onFailure(err ->
+            LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage()));
+        continue;
+      }
       List<CallRecord> ended = tracker.accept(e);
       if (!ended.isEmpty()) {
         deliver(ended);

@@ -33,7 +33,7 @@ class AmiEventMapperTest {
       DeviceStateChange  | -
       SuccessfulAuth     | -
       FullyBooted        | -
-      QueueMemberStatus  | -
+      QueueMemberStatus  | MemberPause
       NewConnectedLine   | -
       LocalBridge        | -
       HangupRequest      | -

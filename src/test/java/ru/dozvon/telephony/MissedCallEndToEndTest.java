@@ -197,6 +197,40 @@ class MissedCallEndToEndTest {
     assertThat(pbx.countActions("CoreShowChannels")).isGreaterThanOrEqualTo(2);
   }
 
+  static String pause(String iface, boolean paused) {
+    return "Event: QueueMemberPause\r\nPrivilege: agent,all\r\nQueue: sales\r\nMemberName: Operator\r\n"
+        + "Interface: " + iface + "\r\nStateInterface: " + iface + "\r\nMembership: static\r\nPenalty: 0\r\n"
+        + "CallsTaken: 0\r\nLastCall: 0\r\nLastPause: 0\r\nInCall: 0\r\nStatus: 1\r\nPaused: " + (paused ? 1 : 0)
+        + "\r\nPausedReason: " + (paused ? "lunch" : "") + "\r\nRinginuse: 0\r\nWrapuptime: 0\r\n\r\n";
+  }
+
+  @Test
+  void anOperatorPausedOnThePbxGetsNoLeadsUntilUnpaused() {
+    var op = t.createManager("Pavel", "177", 5);
+    long id = op.getLong("id");
+    TestApp.await(t.patch("/api/managers/" + id, TestApp.ADMIN_TOKEN)
+        .sendJsonObject(new io.vertx.core.json.JsonObject().put("state", "ON_SHIFT")));
+    pbx.sendRaw(pause("PJSIP/177", true));
+    eventually("PBX pause recorded", () -> TestApp.await(t.get("/api/managers/" + id, TestApp.ADMIN_TOKEN).send())
+        .bodyAsJsonObject().getBoolean("pbxPaused"));
+    // nobody else may take it
+    for (var m : TestApp.await(t.get("/api/managers", TestApp.ADMIN_TOKEN).send()).bodyAsJsonArray()) {
+      long other = ((io.vertx.core.json.JsonObject) m).getLong("id");
+      if (other != id) {
+        TestApp.await(t.patch("/api/managers/" + other, TestApp.ADMIN_TOKEN)
+            .sendJsonObject(new io.vertx.core.json.JsonObject().put("state", "OFF")));
+      }
+    }
+    Map<String, Object> row = replay("ami/scenarios/queue_abandon_ringing.ami", "1795555100.50");
+    long deal = ((Number) row.get("deal_id")).longValue();
+    var waiting = TestApp.await(t.get("/api/deals/" + deal, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject();
+    assertThat(waiting.getValue("managerId")).as("a paused operator takes no lead").isNull();
+
+    pbx.sendRaw(pause("PJSIP/177", false));
+    eventually("assigned once unpaused", () -> Long.valueOf(id).equals(TestApp.await(
+        t.get("/api/deals/" + deal, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject().getLong("managerId")));
+  }
+
   @Test
   void healthShowsTheAmiLink() {
     var r = TestApp.await(t.http.get("/health").send());
