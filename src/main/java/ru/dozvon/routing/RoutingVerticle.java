@@ -173,6 +173,26 @@ public final class RoutingVerticle extends VerticleBase {
     });
   }
 
+  /** One lead's decision, with the round-robin cursor as it stood before it (to undo a rejected turn). */
+  record Attempt(Routed routed, long cursorBefore) {
+  }
+
+  /**
+   * Decides for one lead against these managers. With {@code rejected} (the previous attempt for this lead,
+   * whose manager could not take it), decides again as {@link Router#reroute} describes.
+   */
+  Future<Attempt> decideOne(LeadToRoute lead, List<ManagerSnapshot> managers, Attempt rejected) {
+    return call(() -> {
+      boolean retry = rejected != null && rejected.routed().result() instanceof Assignment;
+      if (retry) {
+        router.undoTurn(rejected.cursorBefore(), ((Assignment) rejected.routed().result()).managerId());
+      }
+      long cursorBefore = router.roundRobinCursor();
+      RoutingResult result = retry ? router.reroute(lead, managers) : router.route(lead, managers);
+      return new Attempt(new Routed(lead, result, rating.teamAverage()), cursorBefore);
+    });
+  }
+
   /** Counts a closed deal into the manager's rating (after the closing transaction committed). */
   Future<Void> recordClosed(long managerId, boolean won, Instant at) {
     return call(() -> {
