@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.dozvon.errors.NotFound;
-import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.Meters;
@@ -25,8 +22,8 @@ import ru.dozvon.routing.PgRoutingRepository.Routed;
 
 /**
  * Gives deals their manager in the database: a new deal inside the transaction that created it, the
- * unassigned queue in a transaction of its own or in the transaction that freed capacity, and a supervisor's
- * reassignment. No path takes a company-wide lock: decisions are made on a snapshot read without locks, and
+ * unassigned queue in a transaction of its own or in the transaction that freed capacity; a supervisor's
+ * reassignment (by hand: {@link PgHandAssigner}). No path takes a company-wide lock: decisions are made on a snapshot read without locks, and
  * only the chosen managers' rows are locked (see {@link PgRoutingRepository}) before their loads are counted
  * for certain. Lock order, on every path: contact and deal rows first, then manager rows, these either one
  * at a time (a new deal) or in ascending id order (the queue); docs/ROUTING.md explains why that cannot
@@ -176,75 +173,6 @@ final class PgLeadAssigner {
       feed.publish(new FeedEvent("deal.assigned", r.lead().dealId(), a.managerId(), now, new JsonObject()
           .put("strategy", a.why().strategy().configName()).put("reason", a.why().reason()).put("byHand", false)));
     }
-  }
-
-  /** What a hand assignment did. */
-  record ByHand(long dealId, long managerId, Long previousManagerId, boolean aboveCap, JsonObject decision) {
-  }
-
-  /**
-   * A supervisor gives the deal to a manager. Refused for a closed deal, for the manager who already has it,
-   * and above the manager's cap unless forced (the history then says so).
-   */
-  Future<ByHand> assignByHand(long dealId, long managerId, String reason, boolean force, String actor) {
-    Instant now = clock.instant();
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT status, manager_id FROM deals WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(dealId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            throw new NotFound("deal " + dealId);
-          }
-          Row deal = rows.iterator().next();
-          if (!"OPEN".equals(deal.getString("status"))) {
-            throw new RuleViolation("deal_closed", "deal " + dealId + " is " + deal.getString("status")
-                + "; only an open deal can be reassigned");
-          }
-          Long previous = deal.getLong("manager_id");
-          if (previous != null && previous == managerId) {
-            throw new RuleViolation("already_assigned", "deal " + dealId + " is already with manager " + managerId);
-          }
-          // the manager's row after the deal's (the order of every path), then the count in a later statement
-          return tx.preparedQuery("SELECT id FROM managers WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(managerId))
-              .compose(x -> tx.preparedQuery("""
-                  SELECT m.name, m.state, m.max_active_deals,
-                         (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active
-                  FROM managers m WHERE m.id = $1""").execute(Tuple.of(managerId)))
-              .compose(found -> {
-                if (found.size() == 0) {
-                  throw new NotFound("manager " + managerId);
-                }
-                Row m = found.iterator().next();
-                int active = m.getLong("active").intValue();
-                int max = m.getInteger("max_active_deals");
-                boolean aboveCap = active >= max;
-                if (aboveCap && !force) {
-                  throw new RuleViolation("load_cap", String.format(Locale.ROOT,
-                      "%s already has %d/%d deals; send \"force\": true to assign above the cap",
-                      m.getString("name"), active, max));
-                }
-                String why = reason + (aboveCap ? String.format(Locale.ROOT,
-                    " (forced above the load cap: %d/%d deals before this one)", active, max) : "");
-                JsonObject decision = new JsonObject().put("strategy", "manual").put("assigned", true)
-                    .put("managerId", managerId).put("byHand", true).put("actor", actor).put("reason", why)
-                    .put("previousManagerId", previous).put("forcedAboveCap", aboveCap)
-                    .put("managerState", m.getString("state"))
-                    .put("load", new JsonObject().put("activeDeals", active).put("maxActiveDeals", max));
-                JsonObject history = new JsonObject().put("managerId", managerId).put("previousManagerId", previous)
-                    .put("byHand", true).put("reason", why).put("forcedAboveCap", aboveCap);
-                return PgRoutingRepository.applyByHand(tx, dealId, managerId, decision, actor, history, now)
-                    .map(x -> new ByHand(dealId, managerId, previous, aboveCap, decision));
-              });
-        }))
-        .onSuccess(done -> {
-          feed.publish(new FeedEvent("deal.assigned", dealId, managerId, now, new JsonObject()
-              .put("strategy", "manual").put("reason", done.decision().getString("reason")).put("byHand", true)
-              .put("previousManagerId", done.previousManagerId())));
-        })
-        // The previous owner has room again: a waiting deal may take it. Swept after the commit, in a
-        // transaction of its own, because this one holds the new owner's row, and the queue locks managers in
-        // id order (holding one row while locking others out of order could deadlock with a sweep).
-        .compose(done -> done.previousManagerId() == null ? Future.succeededFuture(done)
-            : routing.assignWaiting().map(n -> done));
   }
 
   /** Open deals without a manager, oldest first, each with the stored reason it waits. */

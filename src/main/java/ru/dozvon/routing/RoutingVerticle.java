@@ -47,6 +47,7 @@ public final class RoutingVerticle extends VerticleBase {
   private final ConversionRating rating;
   private final Router router;
   private final PgLeadAssigner assigner;
+  private final PgHandAssigner handAssigner;
   private boolean sweeping;
   private Promise<Integer> sweepAgain;
   private long sweepTimer = -1;
@@ -66,6 +67,7 @@ public final class RoutingVerticle extends VerticleBase {
     this.rating = ConversionRating.of(clock, config);
     this.router = new Router(config, rating, new SplittableRandom());
     this.assigner = new PgLeadAssigner(pool, this, clock, feed, meters);
+    this.handAssigner = new PgHandAssigner(pool, this, clock, feed);
   }
 
   @Override
@@ -92,9 +94,14 @@ public final class RoutingVerticle extends VerticleBase {
     return new RoutingListener(this, assigner);
   }
 
-  /** Hand assignment and the queue, for the HTTP routes. */
+  /** The queue, for the HTTP routes. */
   PgLeadAssigner assigner() {
     return assigner;
+  }
+
+  /** Hand assignment, for the HTTP routes. */
+  PgHandAssigner handAssigner() {
+    return handAssigner;
   }
 
   /**
