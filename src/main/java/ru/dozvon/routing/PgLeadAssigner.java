@@ -21,13 +21,13 @@ import ru.dozvon.live.Meters;
 import ru.dozvon.routing.PgRoutingRepository.Routed;
 
 /**
- * Gives deals their manager in the database: a new deal inside the transaction that created it, the
- * unassigned queue in a transaction of its own or in the transaction that freed capacity; a supervisor's
- * reassignment (by hand: {@link PgHandAssigner}). No path takes a company-wide lock: decisions are made on a snapshot read without locks, and
- * only the chosen managers' rows are locked (see {@link PgRoutingRepository}) before their loads are counted
- * for certain. Lock order, on every path: contact and deal rows first, then manager rows, these either one
- * at a time (a new deal) or in ascending id order (the queue); docs/ROUTING.md explains why that cannot
- * deadlock.
+ * Gives deals their manager by rule: a new deal inside the transaction that created it, and the unassigned
+ * queue in a transaction of its own or in the transaction that freed capacity (by hand:
+ * {@link PgHandAssigner}). No path takes a company-wide lock: decisions are made on a snapshot read without
+ * locks, and only the chosen managers' rows are locked (see {@link PgRoutingRepository}) before their loads
+ * are counted for certain. Lock order, on every path: contact and deal rows first, then manager rows, these
+ * either one at a time (a new deal) or in ascending id order (the queue); docs/ROUTING.md explains why that
+ * cannot deadlock.
  */
 final class PgLeadAssigner {
 

@@ -234,6 +234,43 @@ class RoutingApiTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"round_robin", "least_loaded", "conversion"})
+  void capsHoldWhileQueueSweepsRaceNewMissedCalls(String strategy) throws Exception {
+    start(strategy);
+    long anna = manager("Anna", "201", 10, "OFF");
+    long boris = manager("Boris", "202", 20, "OFF");
+    long vera = manager("Vera", "203", 5, "ON_SHIFT");
+    List<Future<PgCallRecorder.Recorded>> first = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      first.add(missedCallAsync(String.format("+7916%07d", 5_000_000 + i)));
+    }
+    Future.all(first).await(60, TimeUnit.SECONDS);
+    assertThat(queue().getLong("total")).isEqualTo(55);
+
+    // Two sweeps (managers coming on shift: the queue path, locking managers in id order) race 60 new missed
+    // calls (the new-deal path, one manager row at a time).
+    List<Future<?>> racing = new ArrayList<>();
+    racing.add(t.patch("/api/managers/" + anna, ADMIN_TOKEN).sendJsonObject(new JsonObject().put("state", "ON_SHIFT")));
+    for (int i = 0; i < 60; i++) {
+      racing.add(missedCallAsync(String.format("+7916%07d", 6_000_000 + i)));
+      if (i == 20) {
+        racing.add(t.patch("/api/managers/" + boris, ADMIN_TOKEN)
+            .sendJsonObject(new JsonObject().put("state", "ON_SHIFT")));
+      }
+    }
+    Future.all(racing).await(60, TimeUnit.SECONDS);
+    patch(vera, new JsonObject().put("state", "ON_SHIFT")); // one quiet sweep: deals trimmed in a race get a place
+
+    Map<Long, Integer> caps = Map.of(anna, 10, boris, 20, vera, 5);
+    for (var e : caps.entrySet()) {
+      assertThat(sqlInt("SELECT count(*) FROM deals WHERE status = 'OPEN' AND manager_id = " + e.getKey()))
+          .as("manager %d", e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(queue().getLong("total")).isEqualTo(120 - 35);
+    assertThat(sqlInt("SELECT count(*) FROM deals WHERE status = 'OPEN'")).isEqualTo(120);
+  }
+
   @Test
   void aReturningCustomerGoesBackToTheirManagerWhenTheyCan() throws Exception {
     start("round_robin");
