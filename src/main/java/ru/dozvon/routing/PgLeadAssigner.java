@@ -9,21 +9,29 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import ru.dozvon.errors.NotFound;
-import ru.dozvon.errors.RuleViolation;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.Meters;
 import ru.dozvon.routing.PgRoutingRepository.Routed;
 
 /**
- * Gives deals their manager in the database: a new deal inside the transaction that created it, the
- * unassigned queue in a transaction of its own, and a supervisor's reassignment. Every path takes the routing
- * lock before it counts loads (see {@link PgRoutingRepository}).
+ * Gives deals their manager by rule: a new deal inside the transaction that created it, and the unassigned
+ * queue in a transaction of its own or in the transaction that freed capacity (by hand:
+ * {@link PgHandAssigner}). No path takes a company-wide lock: decisions are made on a snapshot read without
+ * locks, and only the chosen managers' rows are locked (see {@link PgRoutingRepository}) before their loads
+ * are counted for certain. Lock order, on every path: contact and deal rows first, then manager rows, these
+ * either one at a time (a new deal) or in ascending id order (the queue); docs/ROUTING.md explains why that
+ * cannot deadlock.
  */
 final class PgLeadAssigner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgLeadAssigner.class);
 
   /** Deals routed per sweep transaction; a full batch is followed by another. */
   static final int SWEEP_BATCH = 200;
@@ -47,44 +55,113 @@ final class PgLeadAssigner {
 
   /** Routes a deal just created, inside its transaction: assigned, or stored as waiting with the reason. */
   Future<RoutingResult> routeNew(SqlConnection tx, long dealId) {
-    return PgRoutingRepository.lead(tx, dealId)
-        .compose(lead -> PgRoutingRepository.lock(tx)
-            .compose(x -> PgRoutingRepository.snapshots(tx))
-            .compose(managers -> routing.decide(List.of(lead), managers, false)))
-        .compose(routed -> PgRoutingRepository.apply(tx, routed, clock.instant()).map(x -> {
-          count(routed);
-          return routed.get(0).result();
+    // both read without a lock, pipelined on the connection
+    Future<LeadToRoute> lead = PgRoutingRepository.lead(tx, dealId);
+    Future<List<ManagerSnapshot>> managers = PgRoutingRepository.snapshots(tx);
+    return Future.all(lead, managers)
+        .compose(x -> settle(tx, lead.result(), managers.result(), null))
+        .compose(routed -> PgRoutingRepository.apply(tx, List.of(routed), clock.instant()).map(x -> {
+          count(List.of(routed));
+          return routed.result();
         }));
+  }
+
+  /**
+   * Decides for one lead; for an assignment, locks the chosen manager's row and re-reads them. If they can no
+   * longer take the lead (the snapshot was stale: a concurrent transaction filled their cap, or they went off
+   * shift or paused), their row is given back and the lead is decided again with their fresh snapshot. Each
+   * retry has one eligible manager fewer, so this ends after at most as many retries as there are managers,
+   * with an assignment to a locked manager under their cap, or unassigned (no lock needed to wait).
+   */
+  private Future<Routed> settle(SqlConnection tx, LeadToRoute lead, List<ManagerSnapshot> managers,
+                                RoutingVerticle.Attempt rejected) {
+    return routing.decideOne(lead, managers, rejected).compose(attempt -> {
+      if (!(attempt.routed().result() instanceof Assignment a)) {
+        return Future.succeededFuture(attempt.routed());
+      }
+      return PgRoutingRepository.lockManager(tx, a.managerId()).compose(now -> {
+        if (now != null && now.eligible()) {
+          return Future.succeededFuture(attempt.routed());
+        }
+        LOG.debug("Routing: deal {} chose manager {}, who can no longer take it ({}); deciding again",
+            lead.dealId(), a.managerId(), now == null ? "not an operator" : now.whyNotEligible());
+        List<ManagerSnapshot> fresher = new ArrayList<>(managers.size());
+        for (ManagerSnapshot m : managers) {
+          if (m.id() != a.managerId()) {
+            fresher.add(m);
+          } else if (now != null) {
+            fresher.add(now);
+          }
+        }
+        return PgRoutingRepository.releaseManager(tx).compose(x -> settle(tx, lead, fresher, attempt));
+      });
+    });
   }
 
   /** Assigns waiting deals, oldest first, while anyone can take them; returns how many got a manager. */
   Future<Integer> assignWaiting() {
-    return pool.withTransaction(tx -> assignWaiting(tx, SWEEP_BATCH)).compose(assigned -> {
-      published(assigned);
-      return assigned.size() == SWEEP_BATCH
-          ? assignWaiting().map(more -> assigned.size() + more) : Future.succeededFuture(assigned.size());
+    return pool.withTransaction(tx -> batch(tx, SWEEP_BATCH)).compose(b -> {
+      published(b.assigned());
+      return b.more()
+          ? assignWaiting().map(more -> b.assigned().size() + more) : Future.succeededFuture(b.assigned().size());
     });
   }
 
   /**
-   * Inside the caller's transaction (a closure, a reassignment: capacity was freed), gives up to {@code limit}
-   * of the oldest waiting deals a manager. Waiting rows another transaction holds are skipped, and the routing
-   * lock is taken only when something waits, after the rows: the order every path keeps (rows, then lock), so
-   * no two transactions wait for each other.
+   * Inside the caller's transaction (a closure: capacity was freed), gives up to {@code limit} of the oldest
+   * waiting deals a manager. Waiting rows another transaction holds are skipped (never waited for).
    *
    * @return the deals assigned; tell the feed with {@link #published} once committed
    */
   Future<List<Routed>> assignWaiting(SqlConnection tx, int limit) {
+    return batch(tx, limit).map(Batch::assigned);
+  }
+
+  /** One batch of the queue: what was assigned, and whether another batch may assign more. */
+  private record Batch(List<Routed> assigned, boolean more) {
+  }
+
+  /**
+   * Locks up to {@code limit} waiting deals, decides them in order on a snapshot read without locks, then
+   * locks the chosen managers' rows in ascending id order, re-reads them and keeps each assignment only while
+   * its manager is still eligible and under their cap counted for certain. Deals trimmed that way keep
+   * waiting (with the reason stored before); the sweep then runs another batch.
+   */
+  private Future<Batch> batch(SqlConnection tx, int limit) {
     return PgRoutingRepository.lockWaiting(tx, limit).compose(leads -> {
       if (leads.isEmpty()) {
-        return Future.succeededFuture(List.<Routed>of());
+        return Future.succeededFuture(new Batch(List.of(), false));
       }
-      return PgRoutingRepository.lock(tx)
-          .compose(x -> PgRoutingRepository.snapshots(tx))
+      return PgRoutingRepository.snapshots(tx)
           .compose(managers -> routing.decide(leads, managers, true))
           .map(routed -> routed.stream().filter(r -> r.result() instanceof Assignment).toList())
-          .compose(assigned -> PgRoutingRepository.apply(tx, assigned, clock.instant()).map(assigned));
+          .compose(chosen -> chosen.isEmpty() ? Future.succeededFuture(new Batch(List.of(), false))
+              : PgRoutingRepository.lockManagers(tx, chosen.stream().map(r -> managerOf(r)).toList())
+                  .map(now -> withinCaps(chosen, now, leads.size() == limit)))
+          .compose(b -> PgRoutingRepository.apply(tx, b.assigned(), clock.instant()).map(b));
     });
+  }
+
+  /** The assignments that the locked managers can take, in order; the rest are trimmed. */
+  private static Batch withinCaps(List<Routed> chosen, Map<Long, ManagerSnapshot> now, boolean fullBatch) {
+    Map<Long, Integer> load = new HashMap<>();
+    List<Routed> kept = new ArrayList<>(chosen.size());
+    for (Routed r : chosen) {
+      ManagerSnapshot m = now.get(managerOf(r));
+      if (m == null) {
+        continue;
+      }
+      int deals = load.getOrDefault(m.id(), m.activeDeals());
+      if (m.withActiveDeals(deals).eligible()) {
+        kept.add(r);
+        load.put(m.id(), deals + 1);
+      }
+    }
+    return new Batch(kept, !kept.isEmpty() && (fullBatch || kept.size() < chosen.size()));
+  }
+
+  private static long managerOf(Routed r) {
+    return ((Assignment) r.result()).managerId();
   }
 
   /** Counts committed assignments from the queue and tells the live feed. */
@@ -96,73 +173,6 @@ final class PgLeadAssigner {
       feed.publish(new FeedEvent("deal.assigned", r.lead().dealId(), a.managerId(), now, new JsonObject()
           .put("strategy", a.why().strategy().configName()).put("reason", a.why().reason()).put("byHand", false)));
     }
-  }
-
-  /** What a hand assignment did. */
-  record ByHand(long dealId, long managerId, Long previousManagerId, boolean aboveCap, JsonObject decision,
-                List<Routed> alsoAssigned) {
-  }
-
-  /**
-   * A supervisor gives the deal to a manager. Refused for a closed deal, for the manager who already has it,
-   * and above the manager's cap unless forced (the history then says so).
-   */
-  Future<ByHand> assignByHand(long dealId, long managerId, String reason, boolean force, String actor) {
-    Instant now = clock.instant();
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT status, manager_id FROM deals WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(dealId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            throw new NotFound("deal " + dealId);
-          }
-          Row deal = rows.iterator().next();
-          if (!"OPEN".equals(deal.getString("status"))) {
-            throw new RuleViolation("deal_closed", "deal " + dealId + " is " + deal.getString("status")
-                + "; only an open deal can be reassigned");
-          }
-          Long previous = deal.getLong("manager_id");
-          if (previous != null && previous == managerId) {
-            throw new RuleViolation("already_assigned", "deal " + dealId + " is already with manager " + managerId);
-          }
-          return PgRoutingRepository.lock(tx).compose(x -> tx.preparedQuery("""
-                  SELECT m.name, m.state, m.max_active_deals,
-                         (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active
-                  FROM managers m WHERE m.id = $1""").execute(Tuple.of(managerId)))
-              .compose(found -> {
-                if (found.size() == 0) {
-                  throw new NotFound("manager " + managerId);
-                }
-                Row m = found.iterator().next();
-                int active = m.getLong("active").intValue();
-                int max = m.getInteger("max_active_deals");
-                boolean aboveCap = active >= max;
-                if (aboveCap && !force) {
-                  throw new RuleViolation("load_cap", String.format(Locale.ROOT,
-                      "%s already has %d/%d deals; send \"force\": true to assign above the cap",
-                      m.getString("name"), active, max));
-                }
-                String why = reason + (aboveCap ? String.format(Locale.ROOT,
-                    " (forced above the load cap: %d/%d deals before this one)", active, max) : "");
-                JsonObject decision = new JsonObject().put("strategy", "manual").put("assigned", true)
-                    .put("managerId", managerId).put("byHand", true).put("actor", actor).put("reason", why)
-                    .put("previousManagerId", previous).put("forcedAboveCap", aboveCap)
-                    .put("managerState", m.getString("state"))
-                    .put("load", new JsonObject().put("activeDeals", active).put("maxActiveDeals", max));
-                JsonObject history = new JsonObject().put("managerId", managerId).put("previousManagerId", previous)
-                    .put("byHand", true).put("reason", why).put("forcedAboveCap", aboveCap);
-                return PgRoutingRepository.applyByHand(tx, dealId, managerId, decision, actor, history, now)
-                    // the previous owner has room again: a waiting deal may take it
-                    .compose(x -> previous == null ? Future.succeededFuture(List.<Routed>of())
-                        : assignWaiting(tx, FREED_BATCH))
-                    .map(also -> new ByHand(dealId, managerId, previous, aboveCap, decision, also));
-              });
-        }))
-        .onSuccess(done -> {
-          feed.publish(new FeedEvent("deal.assigned", dealId, managerId, now, new JsonObject()
-              .put("strategy", "manual").put("reason", done.decision().getString("reason")).put("byHand", true)
-              .put("previousManagerId", done.previousManagerId())));
-          published(done.alsoAssigned());
-        });
   }
 
   /** Open deals without a manager, oldest first, each with the stored reason it waits. */

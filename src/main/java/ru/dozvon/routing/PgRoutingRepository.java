@@ -11,29 +11,31 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import ru.dozvon.managers.ManagerState;
 
 /**
  * The SQL of routing, each statement run inside the caller's transaction.
  *
- * <p>Caps hold across transactions and instances because every path that assigns deals by rule or by hand
- * first takes {@link #lock} (one transaction-scoped advisory lock for the whole company) and only then counts
- * the managers' loads: the count therefore sees every assignment committed before it, and nobody else can
- * assign until this transaction ends. See docs/ROUTING.md for the cost.
+ * <p>Caps hold across transactions and instances because every path that assigns a deal to a manager first
+ * locks that manager's row ({@code FOR NO KEY UPDATE}, held to commit) and only then, in a later statement
+ * (a fresh snapshot in READ COMMITTED), counts the manager's open deals: the count sees every assignment to
+ * them committed before, and nobody else can assign to them until this transaction ends. Managers nobody is
+ * assigning to are not locked at all. See docs/ROUTING.md for the lock order.
  */
 final class PgRoutingRepository {
-
-  /** The advisory lock key of routing: an arbitrary constant, unique among Dozvon's locks (pg_locks.objid). */
-  static final long LOCK_KEY = 500_000_005L;
 
   /** How many candidates a stored decision keeps (plus the chosen one when it is not among them). */
   static final int STORED_CANDIDATES = 10;
 
   /**
-   * Managers as the router needs them, with their open deals counted. Only operators take leads (supervisors
+   * Managers as the router needs them, with their open deals counted, read without any lock: a snapshot to
+   * decide on, checked against the locked row of the manager chosen. Only operators take leads (supervisors
    * watch the floor). Loads are counted for managers who could take a lead; for the others the number would
-   * not change the decision, and skipping it keeps the locked section short.
+   * not change the decision.
    */
   private static final String SNAPSHOTS = """
       SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals,
@@ -70,20 +72,69 @@ final class PgRoutingRepository {
   private PgRoutingRepository() {
   }
 
-  /** Takes the routing lock until the transaction ends; waits while another transaction holds it. */
-  static Future<Void> lock(SqlConnection tx) {
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY)).mapEmpty();
+  /**
+   * Locks one manager's row for a new deal and returns the manager as they are now (exact load), or
+   * {@code null} when they are no longer an operator. A savepoint is set just before the lock, so that
+   * {@link #releaseManager} can give the row back when the manager cannot take the deal: a transaction that
+   * routes a new deal therefore never holds one manager's row while it waits for another's.
+   *
+   * <p>One round trip: a simple-protocol query of three statements, each with its own snapshot in READ
+   * COMMITTED, so the count, taken after the lock was granted, sees the deals of every transaction that held
+   * the row before (the id is a number from our own table, never user text).
+   */
+  static Future<ManagerSnapshot> lockManager(SqlConnection tx, long managerId) {
+    String id = Long.toString(managerId);
+    return tx.query("SAVEPOINT routing_manager; "
+            + "SELECT 1 FROM managers WHERE id = " + id + " FOR NO KEY UPDATE; "
+            + "SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, "
+            + "(SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals "
+            + "FROM managers m WHERE m.id = " + id + " AND m.role = 'operator'")
+        .execute()
+        .map(rows -> {
+          var now = rows.next().next();
+          return now.size() == 0 ? null : toSnapshot(now.iterator().next());
+        });
+  }
+
+  /** Gives back the row {@link #lockManager} locked last (rolls back to its savepoint; nothing was written since). */
+  static Future<Void> releaseManager(SqlConnection tx) {
+    return tx.query("ROLLBACK TO SAVEPOINT routing_manager").execute().mapEmpty();
+  }
+
+  /**
+   * Locks these managers' rows in ascending id order (the order every path that locks several keeps, so two
+   * such transactions never wait for each other in a cycle), then, in a second statement whose snapshot
+   * follows the locks, returns them as they are now (exact loads), by id. Managers no longer operators are
+   * missing from the map.
+   */
+  static Future<Map<Long, ManagerSnapshot>> lockManagers(SqlConnection tx, Collection<Long> ids) {
+    Long[] sorted = ids.stream().distinct().sorted().toArray(Long[]::new);
+    return tx.preparedQuery("SELECT id FROM managers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+        .execute(Tuple.of(sorted))
+        .compose(x -> tx.preparedQuery("""
+            SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals,
+                   (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals
+            FROM managers m WHERE m.id = ANY($1) AND m.role = 'operator'""").execute(Tuple.of(sorted)))
+        .map(rows -> {
+          Map<Long, ManagerSnapshot> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("id"), toSnapshot(r)));
+          return out;
+        });
   }
 
   static Future<List<ManagerSnapshot>> snapshots(SqlClient tx) {
     return tx.query(SNAPSHOTS).execute().map(rows -> {
       List<ManagerSnapshot> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        out.add(new ManagerSnapshot(r.getLong("id"), r.getString("name"), ManagerState.valueOf(r.getString("state")),
-            r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals")));
+        out.add(toSnapshot(r));
       }
       return out;
     });
+  }
+
+  private static ManagerSnapshot toSnapshot(Row r) {
+    return new ManagerSnapshot(r.getLong("id"), r.getString("name"), ManagerState.valueOf(r.getString("state")),
+        r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals"));
   }
 
   /** One deal as a lead to route. */

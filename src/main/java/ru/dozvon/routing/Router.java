@@ -41,8 +41,34 @@ public final class Router {
    * chosen manager's active deals) before routing the next lead.
    */
   public RoutingResult route(LeadToRoute lead, List<ManagerSnapshot> managers) {
+    return route(lead, managers, true);
+  }
+
+  /**
+   * Decides again for a lead whose chosen manager turned out unable to take it (their row, locked and
+   * re-read, showed them at the cap, paused or off shift): the caller passes that manager's fresh snapshot
+   * in {@code managers}, and first gives the round-robin turn back with {@link #undoTurn}. The lead's score
+   * is not counted a second time into the best_to_best percentiles.
+   */
+  public RoutingResult reroute(LeadToRoute lead, List<ManagerSnapshot> managers) {
+    return route(lead, managers, false);
+  }
+
+  /**
+   * Gives back the round-robin turn of a choice that was not served: when the cursor still stands on
+   * {@code rejectedManagerId}, it goes back to {@code cursorBefore} (read with {@link #roundRobinCursor()}
+   * before that choice), so that the retry picks what a decision with the fresh snapshot would have picked.
+   * When other decisions moved the cursor since, their moves are kept.
+   */
+  public void undoTurn(long cursorBefore, long rejectedManagerId) {
+    if (roundRobin.cursor() == rejectedManagerId) {
+      roundRobin.restore(cursorBefore);
+    }
+  }
+
+  private RoutingResult route(LeadToRoute lead, List<ManagerSnapshot> managers, boolean firstTry) {
     Strategy strategy = config.strategyFor(lead.source());
-    if (strategy == Strategy.BEST_TO_BEST) {
+    if (strategy == Strategy.BEST_TO_BEST && firstTry) {
       scores.observe(lead.score()); // every lead of this stream shapes the percentiles, even returning ones
     }
     double teamAverage = ratings.refresh();

@@ -19,9 +19,11 @@ public final class RoutingRoutes implements RouteGroup {
   private static final Set<String> ASSIGN_FIELDS = Set.of("managerId", "reason", "force");
 
   private final PgLeadAssigner assigner;
+  private final PgHandAssigner handAssigner;
 
   public RoutingRoutes(RoutingVerticle routing) {
     this.assigner = routing.assigner();
+    this.handAssigner = routing.handAssigner();
   }
 
   @Override
@@ -58,7 +60,7 @@ public final class RoutingRoutes implements RouteGroup {
     if (!(force instanceof Boolean)) {
       throw new InvalidInput("force", "must be true or false");
     }
-    Api.reply(ctx, 200, assigner.assignByHand(dealId, managerId, reason, (Boolean) force, p.actor())
+    Api.reply(ctx, 200, handAssigner.assignByHand(dealId, managerId, reason, (Boolean) force, p.actor())
         .map(done -> new JsonObject().put("dealId", done.dealId()).put("managerId", done.managerId())
             .put("previousManagerId", done.previousManagerId()).put("forcedAboveCap", done.aboveCap())
             .put("decision", done.decision())));

@@ -47,6 +47,7 @@ public final class RoutingVerticle extends VerticleBase {
   private final ConversionRating rating;
   private final Router router;
   private final PgLeadAssigner assigner;
+  private final PgHandAssigner handAssigner;
   private boolean sweeping;
   private Promise<Integer> sweepAgain;
   private long sweepTimer = -1;
@@ -66,6 +67,7 @@ public final class RoutingVerticle extends VerticleBase {
     this.rating = ConversionRating.of(clock, config);
     this.router = new Router(config, rating, new SplittableRandom());
     this.assigner = new PgLeadAssigner(pool, this, clock, feed, meters);
+    this.handAssigner = new PgHandAssigner(pool, this, clock, feed);
   }
 
   @Override
@@ -92,9 +94,14 @@ public final class RoutingVerticle extends VerticleBase {
     return new RoutingListener(this, assigner);
   }
 
-  /** Hand assignment and the queue, for the HTTP routes. */
+  /** The queue, for the HTTP routes. */
   PgLeadAssigner assigner() {
     return assigner;
+  }
+
+  /** Hand assignment, for the HTTP routes. */
+  PgHandAssigner handAssigner() {
+    return handAssigner;
   }
 
   /**
@@ -170,6 +177,26 @@ public final class RoutingVerticle extends VerticleBase {
         }
       }
       return out;
+    });
+  }
+
+  /** One lead's decision, with the round-robin cursor as it stood before it (to undo a rejected turn). */
+  record Attempt(Routed routed, long cursorBefore) {
+  }
+
+  /**
+   * Decides for one lead against these managers. With {@code rejected} (the previous attempt for this lead,
+   * whose manager could not take it), decides again as {@link Router#reroute} describes.
+   */
+  Future<Attempt> decideOne(LeadToRoute lead, List<ManagerSnapshot> managers, Attempt rejected) {
+    return call(() -> {
+      boolean retry = rejected != null && rejected.routed().result() instanceof Assignment;
+      if (retry) {
+        router.undoTurn(rejected.cursorBefore(), ((Assignment) rejected.routed().result()).managerId());
+      }
+      long cursorBefore = router.roundRobinCursor();
+      RoutingResult result = retry ? router.reroute(lead, managers) : router.route(lead, managers);
+      return new Attempt(new Routed(lead, result, rating.teamAverage()), cursorBefore);
     });
   }
 

@@ -37,7 +37,11 @@ import ru.dozvon.store.Database;
  * earlier (a fresh number then: its deal is open and the call is attached) and every 100th the number of the call just
  * before (two missed calls from one number at once: one contact row lock decides).
  *
- * <p>{@code bench/run.sh MissedCallLatencyBenchmark [rates=500,1000] [seconds=20] [poolSize=config]}
+ * <p>Managers: none by default (every deal then waits unassigned: routing stores the reason, locks nothing);
+ * with {@code managers} > 0 that many operators are put on shift with the largest cap (10,000), so every
+ * deal is assigned and takes its manager's row lock (the conversion strategy of the configuration).
+ *
+ * <p>{@code bench/run.sh MissedCallLatencyBenchmark [rates=500,1000] [seconds=20] [poolSize=config|-] [managers=0]}
  */
 public final class MissedCallLatencyBenchmark {
 
@@ -52,9 +56,10 @@ public final class MissedCallLatencyBenchmark {
         Map<String, String> env = new HashMap<>();
         env.put("DOZVON_HTTP_PORT", "0");
         env.put("DOZVON_ADMIN_TOKEN", ADMIN_TOKEN);
-        if (args.length > 2) {
+        if (args.length > 2 && !args[2].equals("-")) {
             env.put("DOZVON_DB_POOL_SIZE", args[2]);
         }
+        int managers = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         AppConfig cfg = ConfigLoader.load(env, Path.of(""));
         Path dir = Files.createTempDirectory("dozvon-bench-pg");
         System.out.printf(Locale.ROOT, "Missed call -> deal latency: rates %s/s, %d s each (after 5 s warm-up), pool %d, JVM %s, %d processors%n",
@@ -65,6 +70,13 @@ public final class MissedCallLatencyBenchmark {
             App app = App.start(cfg, db, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
             try {
                 showSettings(app);
+                if (managers > 0) {
+                    app.pool().query("INSERT INTO managers (name, extension, max_active_deals, state) "
+                            + "SELECT 'Bench ' || i, (1000 + i)::text, 10000, 'ON_SHIFT' FROM generate_series(1, " + managers + ") i")
+                            .execute().await();
+                }
+                System.out.printf(Locale.ROOT, "Managers on shift: %d (cap 10000 each), strategy %s%n", managers,
+                        cfg.routing().strategyFor("missed_call").configName());
                 run(app, "warm-up", 0, Math.min(rates[0], 500), 5);
                 for (int i = 0; i < rates.length; i++) {
                     run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds);
@@ -178,9 +190,13 @@ public final class MissedCallLatencyBenchmark {
                        (SELECT count(*) FROM deals WHERE status = 'OPEN'),
                        (SELECT count(*) FROM (SELECT contact_id FROM deals WHERE status = 'OPEN'
                                               GROUP BY contact_id HAVING count(*) > 1) x),
-                       (SELECT count(*) FROM contacts)""").execute().await().iterator().next();
-        System.out.printf(Locale.ROOT, "check: %,d calls stored (%d without a deal), %,d open deals for %,d contacts, contacts with 2+ open deals: %d%n",
-                r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(4), r.getLong(3));
+                       (SELECT count(*) FROM contacts),
+                       (SELECT count(*) FROM deals WHERE status = 'OPEN' AND manager_id IS NOT NULL),
+                       (SELECT coalesce(min(n), 0) || '..' || coalesce(max(n), 0) FROM (SELECT count(*) n FROM deals
+                            WHERE manager_id IS NOT NULL GROUP BY manager_id) y)""").execute().await().iterator().next();
+        System.out.printf(Locale.ROOT, "check: %,d calls stored (%d without a deal), %,d open deals for %,d contacts, contacts with 2+ open deals: %d;"
+                        + " %,d deals assigned (per manager %s)%n",
+                r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(4), r.getLong(3), r.getLong(5), r.getString(6));
     }
 
     private static double ms(long[] sorted, double p) {

@@ -210,18 +210,14 @@ class RoutingApiTest {
     caps.put(manager("Boris", "202", 20, "ON_SHIFT"), 20);
     caps.put(manager("Vera", "203", 30, "ON_SHIFT"), 30);
 
-    // In waves of 25 at once (three times the pool's 8 connections, so every wave races for the routing lock):
-    // all 200 at once would leave the last ones waiting for a connection longer than the pool's 5 s time-out
-    // on a loaded test machine.
+    // All 200 at once: nothing is serialised company-wide any more, so they race for the three managers' rows
+    // (and the pool's 8 connections); the cap holds because each assignment locks its manager's row and counts
+    // after the lock.
     List<Future<PgCallRecorder.Recorded>> calls = new ArrayList<>();
-    for (int wave = 0; wave < 8; wave++) {
-      List<Future<PgCallRecorder.Recorded>> now = new ArrayList<>();
-      for (int i = 0; i < 25; i++) {
-        now.add(missedCallAsync(String.format("+7916%07d", 4_000_000 + wave * 25 + i)));
-      }
-      Future.all(now).await(60, TimeUnit.SECONDS);
-      calls.addAll(now);
+    for (int i = 0; i < 200; i++) {
+      calls.add(missedCallAsync(String.format("+7916%07d", 4_000_000 + i)));
     }
+    Future.all(calls).await(60, TimeUnit.SECONDS);
 
     for (var e : caps.entrySet()) {
       assertThat(sqlInt("SELECT count(*) FROM deals WHERE status = 'OPEN' AND manager_id = " + e.getKey()))
@@ -236,6 +232,43 @@ class RoutingApiTest {
       JsonObject m = (JsonObject) o;
       assertThat(m.getJsonObject("load").getInteger("activeDeals")).isEqualTo(caps.get(m.getLong("id")));
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"round_robin", "least_loaded", "conversion"})
+  void capsHoldWhileQueueSweepsRaceNewMissedCalls(String strategy) throws Exception {
+    start(strategy);
+    long anna = manager("Anna", "201", 10, "OFF");
+    long boris = manager("Boris", "202", 20, "OFF");
+    long vera = manager("Vera", "203", 5, "ON_SHIFT");
+    List<Future<PgCallRecorder.Recorded>> first = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      first.add(missedCallAsync(String.format("+7916%07d", 5_000_000 + i)));
+    }
+    Future.all(first).await(60, TimeUnit.SECONDS);
+    assertThat(queue().getLong("total")).isEqualTo(55);
+
+    // Two sweeps (managers coming on shift: the queue path, locking managers in id order) race 60 new missed
+    // calls (the new-deal path, one manager row at a time).
+    List<Future<?>> racing = new ArrayList<>();
+    racing.add(t.patch("/api/managers/" + anna, ADMIN_TOKEN).sendJsonObject(new JsonObject().put("state", "ON_SHIFT")));
+    for (int i = 0; i < 60; i++) {
+      racing.add(missedCallAsync(String.format("+7916%07d", 6_000_000 + i)));
+      if (i == 20) {
+        racing.add(t.patch("/api/managers/" + boris, ADMIN_TOKEN)
+            .sendJsonObject(new JsonObject().put("state", "ON_SHIFT")));
+      }
+    }
+    Future.all(racing).await(60, TimeUnit.SECONDS);
+    patch(vera, new JsonObject().put("state", "ON_SHIFT")); // one quiet sweep: deals trimmed in a race get a place
+
+    Map<Long, Integer> caps = Map.of(anna, 10, boris, 20, vera, 5);
+    for (var e : caps.entrySet()) {
+      assertThat(sqlInt("SELECT count(*) FROM deals WHERE status = 'OPEN' AND manager_id = " + e.getKey()))
+          .as("manager %d", e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(queue().getLong("total")).isEqualTo(120 - 35);
+    assertThat(sqlInt("SELECT count(*) FROM deals WHERE status = 'OPEN'")).isEqualTo(120);
   }
 
   @Test
