@@ -102,6 +102,17 @@ final class PgAttempts {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Attempt 1 of a deal this transaction created, with its {@code attempt_scheduled} history row. */
+  static Future<Void> insertFirst(SqlConnection tx, long dealId, Decision.ScheduleAttempt s, Instant now,
+                                  io.vertx.core.json.JsonObject details) {
+    return tx.preparedQuery("""
+            WITH a AS (INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+            INSERT INTO deal_history (deal_id, at, kind, actor, details)
+            SELECT $1, $6, 'attempt_scheduled', 'system', $7 FROM a""")
+        .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why(), PgDealStore.ts(now), details))
+        .mapEmpty();
+  }
+
   /** Moves a pending attempt (it has not fired, so no task exists yet). */
   static Future<Void> reschedule(SqlConnection tx, long attemptId, Instant dueAt, String why) {
     return tx.preparedQuery("UPDATE attempts SET due_at = $2, why = $3 WHERE id = $1 AND state = 'PENDING'")

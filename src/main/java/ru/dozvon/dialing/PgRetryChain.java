@@ -41,6 +41,12 @@ final class PgRetryChain {
   /** A new deal with a phone: attempt 1, measured from the lead's arrival. */
   Future<Void> start(SqlConnection tx, long dealId, PhoneNumber phone, Instant arrivedAt, Instant now) {
     Decision d = policy.next(AttemptHistory.startedAt(arrivedAt, phone), now);
+    if (d instanceof Decision.ScheduleAttempt s) {
+      // The usual case, on the hot path of every missed call: the deal was made by this very
+      // transaction (no one else can see it, so no lock), and the attempt and its history row go
+      // in one statement.
+      return PgAttempts.insertFirst(tx, dealId, s, now, scheduled(s));
+    }
     return PgAttempts.lockDeal(tx, dealId).compose(deal -> apply(tx, deal, d, now, "system", false));
   }
 
