@@ -2,7 +2,6 @@ package ru.dozvon.config;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
@@ -20,12 +19,10 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param funnel stages, reasons, qualification criteria
  * @param routing the lead routing strategy and conversion rating settings
  * @param intake webhook secrets per source and intake limits
- * @param sections the raw YAML sections of the features that parse their own settings
- *     ({@code retry}, {@code routing}, {@code funnel}, {@code telephony}, ...), keyed by name
  */
 public record AppConfig(
-    Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry, FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake,
-    Map<String, Map<String, Object>> sections) {
+    Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
+    FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {
@@ -79,8 +76,4 @@ public record AppConfig(
     }
   }
 
-  /** The raw YAML section of a feature, empty when absent. */
-  public Map<String, Object> section(String name) {
-    return sections.getOrDefault(name, Map.of());
-  }
 }

@@ -165,8 +165,7 @@ public final class ConfigLoader {
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
         feature(s, "routing", RoutingConfig::fromMap),
-        feature(s, "intake", IntakeConfig::fromMap),
-        sections(s));
+        feature(s, "intake", IntakeConfig::fromMap));
   }
 
   private static AppConfig.DbUrl parseDbUrl(Settings s, String url) {
@@ -211,18 +210,6 @@ public final class ConfigLoader {
       String origin = s.originOf(path);
       throw new ConfigException(origin == null || origin.contains(": ") ? message : origin + ": " + message);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Map<String, Object>> sections(Settings s) {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    for (String name : List.of("telephony", "retry", "routing", "funnel", "intake", "live")) {
-      Map<String, Object> section = s.section(name);
-      if (!section.isEmpty()) {
-        out.put(name, section);
-      }
-    }
-    return Map.copyOf(out);
   }
 
   private static Map<String, Object> readYaml(Path file) {

@@ -41,35 +41,19 @@ public final class ManagerRoutes implements RouteGroup {
 
     /** A manager went on shift or got a higher cap: assign waiting deals now. */
     Future<?> capacityMayHaveGrown();
-
-    RoutingHooks NONE = new RoutingHooks() {
-      @Override
-      public Future<Map<Long, JsonObject>> ratings(Collection<Long> managerIds) {
-        return Future.succeededFuture(Map.of());
-      }
-
-      @Override
-      public Future<?> capacityMayHaveGrown() {
-        return Future.succeededFuture();
-      }
-    };
   }
 
   private final PgManagerRepository managers;
   private final ManagerFigures figures;
   private final RoutingHooks routing;
 
-  public ManagerRoutes(PgManagerRepository managers) {
-    this(managers, null, RoutingHooks.NONE);
-  }
-
   /**
-   * @param figures speed-to-lead and webhook per manager; null leaves them out
+   * @param figures speed-to-lead and webhook per manager
    * @param routing ratings to show, and the hook that assigns waiting deals when capacity grows
    */
   public ManagerRoutes(PgManagerRepository managers, ManagerFigures figures, RoutingHooks routing) {
-    this.managers = managers;
-    this.figures = figures;
+    this.managers = java.util.Objects.requireNonNull(managers);
+    this.figures = java.util.Objects.requireNonNull(figures);
     this.routing = routing;
   }
 
@@ -100,7 +84,7 @@ public final class ManagerRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     Principal p = Api.principal(ctx);
-    Future<Map<Long, JsonObject>> extra = figures == null ? Future.succeededFuture(Map.of()) : figures.all();
+    Future<Map<Long, JsonObject>> extra = figures.all();
     Api.reply(ctx, 200, managers.list().compose(all -> {
       List<Manager> visible = all.stream().filter(m -> p.isStaff() || Long.valueOf(m.id()).equals(p.managerId()))
           .toList();
@@ -144,9 +128,6 @@ public final class ManagerRoutes implements RouteGroup {
         Api.optionalString(b, "name", 200), timezone(b));
     boolean setsWebhook = b.containsKey("webhookUrl");
     Optional<String> webhookUrl = setsWebhook ? ManagerFigures.checkUrl(b.getValue("webhookUrl")) : Optional.empty();
-    if (setsWebhook && figures == null) {
-      throw new InvalidInput("webhookUrl", "webhooks are not available");
-    }
     Api.reply(ctx, 200, managers.update(id, change).recover(ManagerRoutes::duplicateExtension)
         .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)))
         .compose(m -> {
@@ -166,9 +147,6 @@ public final class ManagerRoutes implements RouteGroup {
 
   /** The manager's JSON with their figures (speed-to-lead, webhook) merged in. */
   private Future<JsonObject> withFigures(JsonObject manager) {
-    if (figures == null) {
-      return Future.succeededFuture(manager);
-    }
     return figures.all().map(all -> manager.mergeIn(all.getOrDefault(manager.getLong("id"), new JsonObject())));
   }
 

@@ -44,6 +44,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final Clock clock;
   private final EndedCalls sink;
   private final PbxPauses pauses;
+  private final String mapperMarker;
   private final MeterRegistry registry;
   private final ArrayDeque<Pending> retries = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
@@ -63,11 +64,6 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
    * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
-                          MeterRegistry registry) {
-    this(vertx, ami, settings, clock, sink, (ext, paused) -> Future.succeededFuture(), registry);
-  }
-
-  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
                           PbxPauses pauses, MeterRegistry registry) {
     this.pauses = pauses;
     this.vertx = vertx;
@@ -78,8 +74,6 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     this.registry = registry;
     this.mapperMarker = settings.markerVariable();
   }
-
-  private final String mapperMarker;
 
   /** Starts listening (in the background: the PBX may be down); must be called on an event loop. */
   public Future<Void> start() {

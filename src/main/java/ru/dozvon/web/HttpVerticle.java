@@ -31,11 +31,6 @@ public final class HttpVerticle extends VerticleBase {
   private final List<RouteGroup> rootGroups;
   private HttpServer server;
 
-  public HttpVerticle(int port, long maxBodyBytes, Pool pool, Meters meters, Supplier<String> amiState,
-                      List<RouteGroup> groups) {
-    this(port, maxBodyBytes, pool, meters, amiState, groups, List.of());
-  }
-
   /**
    * @param rootGroups routes outside {@code /api} and its bearer auth (signed webhooks): each mounts
    *     on the root router and brings its own body handler and limit

@@ -157,7 +157,7 @@ class ConfigLoaderTest {
     assertThat(c.http().port()).isEqualTo(7001);
     assertThat(c.ami().inboundContexts()).isEqualTo(List.of("a-ctx", "b-ctx"));
     assertThat(c.http().maxBodyBytes()).isEqualTo(65536);
-    assertThat(c.section("retry")).containsKey("steps");
+    assertThat(c.retry().policy().steps()).hasSize(1);
   }
 
   @Test

@@ -72,7 +72,7 @@ class WebhookSignatureTest {
   void secretsComeFromTheEnvironmentPerSource() {
     var cfg = ru.dozvon.config.ConfigLoader.load(Map.of("DOZVON_WEBHOOK_SECRET_CHAT", "chat-secret-0123456789"),
         java.nio.file.Path.of(""));
-    assertThat(IntakeConfig.fromMap(cfg.section("intake")).secret("chat")).contains("chat-secret-0123456789");
+    assertThat(cfg.intake().secret("chat")).contains("chat-secret-0123456789");
     assertThatThrownBy(() -> ru.dozvon.config.ConfigLoader.load(Map.of("DOZVON_WEBHOOK_SECRET_CHAT", "short"),
         java.nio.file.Path.of(""))).hasMessageContaining("DOZVON_WEBHOOK_SECRET_CHAT").hasMessageNotContaining(": short");
   }
