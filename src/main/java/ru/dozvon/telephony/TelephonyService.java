@@ -52,10 +52,10 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private long expiryTimer = -1;
   private long retryTimer = -1;
   private int retryFailures;
-  private int unconfirmed;
-  // Read by /health, /api/live and tests from other threads; written on the owning event loop.
+  // Read by /health, /api/live and tests from other threads; written only on the owning event loop
+  // (one writer, so ++ and -- need no atomics).
   private volatile int liveCallsSeen;
-  private volatile int pendingSeen;
+  private volatile int unconfirmed;
 
   private record Pending(CallFacts call, Instant seenAt, boolean retried) {
   }
@@ -113,7 +113,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   /** Ended calls that failed to record and are not yet recorded (the database is away). */
   public int pendingCalls() {
-    return pendingSeen;
+    return unconfirmed;
   }
 
   /** The AMI link, for click-to-call (null when no PBX is configured). */
@@ -176,7 +176,6 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private void confirmed(Pending p) {
     if (p.retried()) {
       unconfirmed--;
-      pendingSeen = unconfirmed;
     }
   }
 
@@ -194,7 +193,6 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       unconfirmed++;
     }
     retries.addLast(new Pending(p.call(), p.seenAt(), true));
-    pendingSeen = unconfirmed;
   }
 
   /** One call at a time while the database is away; all the rest at once when it is back. */
