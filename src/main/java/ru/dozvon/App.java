@@ -104,7 +104,9 @@ public final class App {
     var managers = new PgManagerRepository(pool);
     var notifier = new ManagerNotifier();
     feed = new LiveFeed(vertx);
-    routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    // Routing tells the listeners of each assignment (the notifier), read lazily like dialing's.
+    routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15),
+        () -> dealListeners);
     // Dialing closes exhausted deals and tells every listener (itself included), read lazily.
     var dialing = new Dialing(cfg.retry(), cfg.funnel(), pool, clock, meters, feed, () -> dealListeners);
     // Follow-ups that commit with the deal change that caused them, in this order: routing first
@@ -192,6 +194,11 @@ public final class App {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Routing of this instance (tests settle the deals from the PBX with {@link RoutingVerticle#routePending}). */
+  public RoutingVerticle routing() {
+    return routing;
   }
 
   /** Where ended calls go: stored once, and missed ones become deals. */

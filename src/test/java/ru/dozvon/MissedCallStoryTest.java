@@ -72,7 +72,7 @@ class MissedCallStoryTest {
     var facts = new CallFacts("story." + phone + "." + now.toEpochMilli(), "INBOUND", "NO_ANSWER", true,
         PhoneNumbers.parse(phone), phone, false, "74951234567", null, null, now.minusSeconds(25), null, now, 25, 0,
         false);
-    return t.app.callIntake().accept(facts, now).await(10, TimeUnit.SECONDS).dealId();
+    return t.app.callIntake().accept(facts, now).compose(t::routed).await(10, TimeUnit.SECONDS).dealId();
   }
 
   static String token(JsonObject manager) {

@@ -14,8 +14,23 @@ public sealed interface DealEvent {
 
   Instant at();
 
-  /** A new deal. {@code phone} is null for a deal with only an email. */
-  record Created(long dealId, long contactId, String source, PhoneNumber phone, Instant at) implements DealEvent {
+  /**
+   * A new deal. {@code phone} is null for a deal with only an email. {@code routingPending}: the deal was
+   * stored with {@code routing_pending} set (a deal from the PBX), so routing decides its owner after this
+   * transaction commits, in a batch with the deals that arrived meanwhile, instead of inside it.
+   */
+  record Created(long dealId, long contactId, String source, PhoneNumber phone, Instant at, boolean routingPending)
+      implements DealEvent {
+    public Created(long dealId, long contactId, String source, PhoneNumber phone, Instant at) {
+      this(dealId, contactId, source, phone, at, false);
+    }
+  }
+
+  /**
+   * Routing gave the deal an owner (by rule or by hand), told inside the transaction that stored it: the
+   * manager's notification commits with the assignment or not at all.
+   */
+  record Assigned(long dealId, long managerId, boolean byHand, Instant at) implements DealEvent {
   }
 
   /** A missed call from a lead that already has an open deal: its callback is due now. */

@@ -37,7 +37,7 @@ public final class PgCallRecorder {
   public Future<Recorded> record(CallFacts c) {
     PhoneNumber customer = c.customer();
     if (customer != null && c.missed() && (c.inbound() || "OUTBOUND".equals(c.direction()))) {
-      return pool.withTransaction(tx -> missedCall(tx, c, customer).compose(r -> withManager(tx, r)));
+      return pool.withTransaction(tx -> missedCall(tx, c, customer));
     }
     return pool.withTransaction(tx -> insertCall(tx, c).compose(callId -> {
       if (callId == null) {
@@ -48,7 +48,7 @@ public final class PgCallRecorder {
         return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
       }
       return linkToOpenDeal(tx, callId, c, phone); // missed calls took missedCall() above
-    }).compose(r -> withManager(tx, r)));
+    }));
   }
 
   /**
@@ -86,51 +86,48 @@ public final class PgCallRecorder {
         });
   }
 
-  /** Statement (2) of {@link #missedCall}; the contact is locked. */
+  /**
+   * Statement (2) of {@link #missedCall}; the contact is locked. A new deal is stored with
+   * {@code routing_pending}: routing gives it an owner after the commit, in a batch (see
+   * {@link DealEvent.Created#routingPending}), so this transaction locks no manager.
+   */
   private Future<Recorded> attachToOpenDeal(SqlConnection tx, long callId, long contactId, CallFacts c,
                                             PhoneNumber phone) {
     JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
         .put("queue", c.queue()).put("outcome", c.outcome());
     return tx.preparedQuery("""
             WITH ins AS (
-              INSERT INTO deals (contact_id, source, fields, arrived_at) VALUES ($1, 'missed_call', $2, $3)
+              INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
+              VALUES ($1, 'missed_call', $2, $3, true)
               ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
               RETURNING id),
             d AS (
-              SELECT id, true AS created FROM ins
+              SELECT id, true AS created, NULL::bigint AS manager_id FROM ins
               UNION ALL
-              SELECT id, false FROM deals
+              SELECT id, false, manager_id FROM deals
               WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)),
             att AS (UPDATE calls SET deal_id = (SELECT id FROM d) WHERE id = $4),
             h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
                   SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $5 FROM d)
-            SELECT id, created FROM d""")
+            SELECT id, created, manager_id FROM d""")
         .execute(Tuple.of(contactId, fields, PgDealStore.ts(c.endedAt()), callId,
             callDetails(c).put("source", "missed_call")))
         .compose(rows -> {
           Row r = rows.iterator().next();
           long dealId = r.getLong(0);
           boolean created = r.getBoolean(1);
+          Long managerId = r.getLong(2);
           return notify(tx, created
-              ? new DealEvent.Created(dealId, contactId, "missed_call", phone, c.endedAt())
+              ? new DealEvent.Created(dealId, contactId, "missed_call", phone, c.endedAt(), true)
               : new DealEvent.MissedAgain(dealId, c.pbxCallId(), c.endedAt()))
-              .map(x -> new Recorded(callId, dealId, created ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED));
+              .map(x -> new Recorded(callId, dealId, managerId, created ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED));
         });
-  }
-
-  /** Reads the deal's manager as the listeners (routing) left it, for the live feed. */
-  private static Future<Recorded> withManager(SqlConnection tx, Recorded r) {
-    if (r.dealId() == null) {
-      return Future.succeededFuture(r);
-    }
-    return tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(r.dealId()))
-        .map(rows -> new Recorded(r.callId(), r.dealId(), rows.iterator().next().getLong(0), r.effect()));
   }
 
   /** An answered inbound call or an outbound call: lands on the caller's open deal, if any. */
   private Future<Recorded> linkToOpenDeal(SqlConnection tx, long callId, CallFacts c, PhoneNumber phone) {
     return tx.preparedQuery("""
-            SELECT d.id FROM deals d JOIN contacts k ON k.id = d.contact_id
+            SELECT d.id, d.manager_id FROM deals d JOIN contacts k ON k.id = d.contact_id
             WHERE k.phone = $1 AND d.status = 'OPEN' FOR UPDATE OF d""")
         .execute(Tuple.of(phone.e164()))
         .compose(rows -> {
@@ -138,6 +135,7 @@ public final class PgCallRecorder {
             return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
           }
           long dealId = rows.iterator().next().getLong(0);
+          Long managerId = rows.iterator().next().getLong(1);
           boolean contact = c.answeredInbound();
           Future<Void> steps = attach(tx, callId, dealId)
               .compose(x -> PgDealStore.history(tx, dealId, c.endedAt(), "call", "pbx",
@@ -149,7 +147,7 @@ public final class PgCallRecorder {
             steps = steps.compose(x -> notify(tx, new DealEvent.OutboundCallEnded(dealId, c.pbxCallId(), c.outcome(),
                 c.operatorExtension(), c.endedAt())));
           }
-          return steps.map(x -> new Recorded(callId, dealId, contact ? Effect.CONTACT_MADE : Effect.LINKED));
+          return steps.map(x -> new Recorded(callId, dealId, managerId, contact ? Effect.CONTACT_MADE : Effect.LINKED));
         });
   }
 

@@ -176,6 +176,9 @@ public final class PgDealWorkflow {
               .put("newDealId", id).put("closedAt", old.view().closedAt().toString())))
           .compose(x -> phoneOf(tx, old.contactId()))
           .compose(phone -> listeners.on(tx, new DealEvent.Created(id, old.contactId(), old.source(), phone, now)))
+          // The old owner keeps the lead; their notification goes out as for any assignment.
+          .compose(x -> old.managerId() == null ? Future.<Void>succeededFuture()
+              : listeners.on(tx, new DealEvent.Assigned(id, old.managerId(), false, now)))
           // The entry task goes to whoever owns the deal once routing has had its say.
           .compose(x -> tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(id)))
           .compose(rows -> next.task().isPresent()

@@ -32,6 +32,10 @@ import ru.dozvon.phone.PhoneNumber;
  * Full batches are claimed again at once until the backlog is drained. "Now" is the injected
  * {@link Clock}, never the database's {@code now()}, so tests move time.
  *
+ * <p>An attempt of a deal still waiting for its first routing decision ({@code routing_pending}: a deal
+ * from the PBX, routed just after its commit) waits for it, so that its callback task and the
+ * {@code attempt.due} event go to the manager chosen, not to nobody.
+ *
  * <p>Attempts of a deal whose row another transaction holds (a call being recorded on it, an
  * outcome being posted) are skipped for this round rather than waited for: the claim never blocks,
  * so it cannot deadlock with those transactions, which lock the deal first and its attempts after.
@@ -48,7 +52,7 @@ public final class AttemptScheduler extends VerticleBase {
       WITH claimed AS (
         UPDATE attempts a SET state = 'FIRED', fired_at = $1, fired_by = $2
         WHERE a.id IN (SELECT p.id FROM attempts p JOIN deals d ON d.id = p.deal_id
-                       WHERE p.state = 'PENDING' AND p.due_at <= $1
+                       WHERE p.state = 'PENDING' AND p.due_at <= $1 AND NOT d.routing_pending
                        ORDER BY p.due_at LIMIT $3
                        FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF d SKIP LOCKED)
           AND a.state = 'PENDING'

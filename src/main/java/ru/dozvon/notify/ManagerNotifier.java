@@ -3,7 +3,6 @@ package ru.dozvon.notify;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
 import ru.dozvon.deals.DealEvent;
@@ -12,31 +11,19 @@ import ru.dozvon.deals.FunnelJobs;
 import ru.dozvon.deals.PgTaskStore;
 
 /**
- * Tells a manager's own webhook (e.g. a messenger bot) when a new deal lands on them and when one of
- * their tasks goes overdue, through the {@link Outbox}. Runs last among the deal listeners, so it
- * sees the manager routing has just chosen.
+ * Tells a manager's own webhook (e.g. a messenger bot) when a deal lands on them (a new deal routed to them, a
+ * waiting one given to them, a reassignment by hand: every {@link DealEvent.Assigned}) and when one of their
+ * tasks goes overdue, through the {@link Outbox}, in the transaction of the change.
  */
 public final class ManagerNotifier implements DealTxListener, FunnelJobs.OverdueHook {
 
   @Override
   public Future<Void> on(SqlConnection tx, DealEvent event) {
-    if (!(event instanceof DealEvent.Created c)) {
+    if (!(event instanceof DealEvent.Assigned a)) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery("""
-            SELECT d.manager_id, d.source, k.phone, k.email, k.name FROM deals d JOIN contacts k ON k.id = d.contact_id
-            WHERE d.id = $1""")
-        .execute(Tuple.of(c.dealId()))
-        .compose(rows -> {
-          var r = rows.iterator().next();
-          Long managerId = r.getLong("manager_id");
-          if (managerId == null) {
-            return Future.succeededFuture();
-          }
-          JsonObject data = new JsonObject().put("dealId", c.dealId()).put("source", r.getString("source"))
-              .put("phone", r.getString("phone")).put("email", r.getString("email")).put("name", r.getString("name"));
-          return Outbox.toManager(tx, managerId, "deal.assigned", data, c.at()).mapEmpty();
-        });
+    return Outbox.dealToManager(tx, a.managerId(), "deal.assigned", a.dealId(),
+        new JsonObject().put("byHand", a.byHand()), a.at()).mapEmpty();
   }
 
   @Override

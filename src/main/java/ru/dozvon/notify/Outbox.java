@@ -30,4 +30,25 @@ public final class Outbox {
         .execute(Tuple.of(managerId, topic, payload, PgDealStore.ts(now)))
         .map(rows -> rows.rowCount() == 1);
   }
+
+  /**
+   * Queues a message about a deal for the manager's webhook, if they have one, in one statement: the data is
+   * the deal's id, source and contact (phone, email, name), read in the same statement, plus {@code extra}.
+   *
+   * @return whether a message was queued
+   */
+  public static Future<Boolean> dealToManager(SqlConnection tx, long managerId, String topic, long dealId,
+                                              JsonObject extra, Instant now) {
+    return tx.preparedQuery("""
+            INSERT INTO outbox (topic, target_url, payload, next_try_at, created_at, manager_id)
+            SELECT $2::text, m.webhook_url,
+                   jsonb_build_object('topic', $2::text, 'managerId', m.id, 'at', $5::text, 'data',
+                       jsonb_build_object('dealId', d.id, 'source', d.source, 'phone', k.phone, 'email', k.email,
+                                          'name', k.name) || $4::jsonb),
+                   $6, $6, m.id
+            FROM managers m, deals d JOIN contacts k ON k.id = d.contact_id
+            WHERE m.id = $1 AND m.webhook_url IS NOT NULL AND d.id = $3""")
+        .execute(Tuple.of(managerId, topic, dealId, extra, now.toString(), PgDealStore.ts(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
 }

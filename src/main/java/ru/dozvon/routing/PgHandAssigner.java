@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Supplier;
+import ru.dozvon.deals.DealEvent;
+import ru.dozvon.deals.DealTxListener;
 import ru.dozvon.errors.NotFound;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.live.FeedEvent;
@@ -24,12 +27,14 @@ final class PgHandAssigner {
   private final RoutingVerticle routing;
   private final Clock clock;
   private final LiveFeed feed;
+  private final Supplier<DealTxListener> listeners;
 
-  PgHandAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed) {
+  PgHandAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, Supplier<DealTxListener> listeners) {
     this.pool = pool;
     this.routing = routing;
     this.clock = clock;
     this.feed = feed;
+    this.listeners = listeners;
   }
 
   /** What a hand assignment did. */
@@ -86,6 +91,7 @@ final class PgHandAssigner {
                 JsonObject history = new JsonObject().put("managerId", managerId).put("previousManagerId", previous)
                     .put("byHand", true).put("reason", why).put("forcedAboveCap", aboveCap);
                 return PgRoutingRepository.applyByHand(tx, dealId, managerId, decision, actor, history, now)
+                    .compose(x -> listeners.get().on(tx, new DealEvent.Assigned(dealId, managerId, true, now)))
                     .map(x -> new ByHand(dealId, managerId, previous, aboveCap, decision));
               });
         }))

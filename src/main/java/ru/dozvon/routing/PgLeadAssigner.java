@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ru.dozvon.deals.DealEvent;
+import ru.dozvon.deals.DealTxListener;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.Meters;
@@ -39,18 +42,25 @@ final class PgLeadAssigner {
   /** Waiting deals tried when one deal's worth of capacity was freed inside another transaction. */
   static final int FREED_BATCH = 10;
 
+  /** New deals from the PBX routed per transaction (a burst of calls shares one transaction's locks). */
+  static final int PENDING_BATCH = 100;
+
   private final Pool pool;
   private final RoutingVerticle routing;
   private final Clock clock;
   private final LiveFeed feed;
   private final Meters meters;
+  private final Supplier<DealTxListener> listeners;
 
-  PgLeadAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, Meters meters) {
+  /** @param listeners told of every assignment inside its transaction (the manager's notification), read lazily */
+  PgLeadAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, Meters meters,
+                 Supplier<DealTxListener> listeners) {
     this.pool = pool;
     this.routing = routing;
     this.clock = clock;
     this.feed = feed;
     this.meters = meters;
+    this.listeners = listeners;
   }
 
   /** Routes a deal just created, inside its transaction: assigned, or stored as waiting with the reason. */
@@ -60,10 +70,79 @@ final class PgLeadAssigner {
     Future<List<ManagerSnapshot>> managers = PgRoutingRepository.snapshots(tx);
     return Future.all(lead, managers)
         .compose(x -> settle(tx, lead.result(), managers.result(), null))
-        .compose(routed -> PgRoutingRepository.apply(tx, List.of(routed), clock.instant()).map(x -> {
+        .compose(routed -> store(tx, List.of(routed), clock.instant()).map(x -> {
           count(List.of(routed));
           return routed.result();
         }));
+  }
+
+  /** Stores decisions, then tells the listeners of each assignment, all inside the caller's transaction. */
+  private Future<Void> store(SqlConnection tx, List<Routed> decisions, Instant at) {
+    return PgRoutingRepository.apply(tx, decisions, at).compose(x -> {
+      Future<Void> told = Future.succeededFuture();
+      for (Routed r : decisions) {
+        if (r.result() instanceof Assignment a) {
+          told = told.compose(y -> listeners.get().on(tx, new DealEvent.Assigned(r.lead().dealId(), a.managerId(), false, at)));
+        }
+      }
+      return told;
+    });
+  }
+
+  /**
+   * Routes the deals stored with {@code routing_pending} (new deals from the PBX), oldest first, one batch per
+   * transaction, until none is left; returns how many got a manager. Deals another transaction holds are left
+   * to the next call (the call that wakes routing after that transaction's commit, or the periodic one).
+   */
+  Future<Integer> routePending() {
+    return pool.withTransaction(tx -> pendingBatch(tx, PENDING_BATCH)).compose(b -> {
+      count(b.decided());
+      feedAssigned(b.assigned());
+      return b.more()
+          ? routePending().map(more -> b.assigned().size() + more) : Future.succeededFuture(b.assigned().size());
+    });
+  }
+
+  /**
+   * One batch of pending deals: locked (skipping rows others hold), decided in order on one snapshot read
+   * without locks, then the chosen managers' rows are locked in ascending id order and re-read, and each
+   * assignment is kept only while its manager is still eligible and under their cap counted for certain (as
+   * in {@link #batch}). Kept assignments and the reasons of deals nobody can take are stored, which clears
+   * their mark; trimmed deals stay pending for the next batch, decided again on a fresher snapshot.
+   */
+  private Future<Batch> pendingBatch(SqlConnection tx, int limit) {
+    Instant now = clock.instant();
+    return PgRoutingRepository.lockPending(tx, limit).compose(pending -> {
+      if (pending.isEmpty()) {
+        return Future.succeededFuture(new Batch(List.of(), false));
+      }
+      List<Long> settled = new ArrayList<>();
+      List<LeadToRoute> leads = new ArrayList<>(pending.size());
+      for (PgRoutingRepository.Pending p : pending) {
+        if (p.stillWaiting()) {
+          leads.add(p.lead());
+        } else {
+          settled.add(p.lead().dealId()); // closed or given an owner meanwhile: nothing to decide
+        }
+      }
+      boolean full = pending.size() == limit;
+      return PgRoutingRepository.clearPending(tx, settled)
+          .compose(x -> leads.isEmpty() ? Future.succeededFuture(List.<Routed>of())
+              : PgRoutingRepository.snapshots(tx).compose(managers -> routing.decide(leads, managers, false)))
+          .compose(routed -> {
+            List<Routed> chosen = routed.stream().filter(r -> r.result() instanceof Assignment).toList();
+            List<Routed> waiting = routed.stream().filter(r -> !(r.result() instanceof Assignment)).toList();
+            Future<Batch> kept = chosen.isEmpty() ? Future.succeededFuture(new Batch(List.of(), false))
+                : PgRoutingRepository.lockManagers(tx, chosen.stream().map(PgLeadAssigner::managerOf).toList())
+                    .map(locked -> withinCaps(chosen, locked, false));
+            return kept.compose(b -> {
+              List<Routed> decided = new ArrayList<>(b.assigned());
+              decided.addAll(waiting);
+              boolean trimmed = b.assigned().size() < chosen.size();
+              return store(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed));
+            });
+          });
+    });
   }
 
   /**
@@ -117,8 +196,11 @@ final class PgLeadAssigner {
     return batch(tx, limit).map(Batch::assigned);
   }
 
-  /** One batch of the queue: what was assigned, and whether another batch may assign more. */
-  private record Batch(List<Routed> assigned, boolean more) {
+  /** One batch: what was assigned, every decision stored (assignments and reasons to wait), and whether another batch may do more. */
+  private record Batch(List<Routed> assigned, List<Routed> decided, boolean more) {
+    Batch(List<Routed> assigned, boolean more) {
+      this(assigned, assigned, more);
+    }
   }
 
   /**
@@ -138,7 +220,7 @@ final class PgLeadAssigner {
           .compose(chosen -> chosen.isEmpty() ? Future.succeededFuture(new Batch(List.of(), false))
               : PgRoutingRepository.lockManagers(tx, chosen.stream().map(r -> managerOf(r)).toList())
                   .map(now -> withinCaps(chosen, now, leads.size() == limit)))
-          .compose(b -> PgRoutingRepository.apply(tx, b.assigned(), clock.instant()).map(b));
+          .compose(b -> store(tx, b.assigned(), clock.instant()).map(b));
     });
   }
 
@@ -167,6 +249,10 @@ final class PgLeadAssigner {
   /** Counts committed assignments from the queue and tells the live feed. */
   void published(List<Routed> assigned) {
     count(assigned);
+    feedAssigned(assigned);
+  }
+
+  private void feedAssigned(List<Routed> assigned) {
     Instant now = clock.instant();
     for (Routed r : assigned) {
       Assignment a = (Assignment) r.result();

@@ -55,7 +55,8 @@ final class PgRoutingRepository {
    * stores the decision and the history row, in one round trip.
    */
   private static final String ASSIGN = """
-      WITH d AS (UPDATE deals SET manager_id = $2, updated_at = now() WHERE id = $1 RETURNING id),
+      WITH d AS (UPDATE deals SET manager_id = $2, routing_pending = false, updated_at = now() WHERE id = $1
+                 RETURNING id),
            t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
                  RETURNING id),
            a AS (INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
@@ -67,6 +68,7 @@ final class PgRoutingRepository {
    * deal shows this decision as its latest assignment until a manager is found.
    */
   private static final String WAIT = """
+      WITH d AS (UPDATE deals SET routing_pending = false WHERE id = $1 AND routing_pending)
       INSERT INTO assignments (deal_id, manager_id, strategy, decision, created_at) VALUES ($1, NULL, $2, $3, $4)""";
 
   private PgRoutingRepository() {
@@ -144,12 +146,12 @@ final class PgRoutingRepository {
   }
 
   /**
-   * The oldest deals waiting for a manager, locked for this transaction; rows another transaction holds are
-   * skipped (never waited for, so the queue cannot deadlock with a deal being closed or reassigned).
+   * The oldest deals waiting for a manager, locked for this transaction (deals not decided even once yet are
+   * {@link #lockPending}'s); rows another transaction holds are skipped (never waited for, so the queue cannot deadlock with a deal being closed or reassigned).
    */
   static Future<List<LeadToRoute>> lockWaiting(SqlConnection tx, int limit) {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
-             FROM deals d WHERE d.status = 'OPEN' AND d.manager_id IS NULL
+             FROM deals d WHERE d.status = 'OPEN' AND d.manager_id IS NULL AND NOT d.routing_pending
             ORDER BY d.created_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
         .execute(Tuple.of(limit))
         .map(rows -> {
@@ -157,6 +159,35 @@ final class PgRoutingRepository {
           rows.forEach(r -> out.add(toLead(r)));
           return out;
         });
+  }
+
+  /** A deal stored with {@code routing_pending}: a lead to route, unless it was closed or given an owner since. */
+  record Pending(LeadToRoute lead, boolean stillWaiting) {
+  }
+
+  /**
+   * The oldest deals still waiting for their first routing decision ({@code routing_pending}), locked for this
+   * transaction; rows another transaction holds (a call attaching to the deal, a closure, another instance's
+   * router) are skipped, never waited for.
+   */
+  static Future<List<Pending>> lockPending(SqlConnection tx, int limit) {
+    return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
+            , d.status = 'OPEN' AND d.manager_id IS NULL AS still_waiting
+             FROM deals d WHERE d.routing_pending
+            ORDER BY d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<Pending> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new Pending(toLead(r), r.getBoolean("still_waiting"))));
+          return out;
+        });
+  }
+
+  /** Clears the mark of pending deals that need no decision any more (closed, or given an owner meanwhile). */
+  static Future<Void> clearPending(SqlConnection tx, List<Long> dealIds) {
+    return dealIds.isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery("UPDATE deals SET routing_pending = false WHERE id = ANY($1)")
+            .execute(Tuple.of(dealIds.toArray(Long[]::new))).mapEmpty();
   }
 
   /** Deals closed won or lost by one manager on one UTC day. */

@@ -12,7 +12,10 @@ import ru.dozvon.deals.DealTxListener;
  * Routing's part in every deal change (wired first, so later listeners see the manager just chosen).
  *
  * <p>A new deal is routed inside the transaction that created it: it commits with its manager (or with the
- * reason it waits) or not at all. A closed deal frees its manager's capacity, so waiting deals are assigned
+ * reason it waits) or not at all; an API caller gets the deal back with its owner. A deal from the PBX
+ * ({@link DealEvent.Created#routingPending}) is routed right after its transaction commits, in a batch with the
+ * deals that arrived meanwhile: nobody waits for that answer, and a burst of missed calls must not queue, one
+ * commit at a time, on the row lock of the manager who converts best. A closed deal frees its manager's capacity, so waiting deals are assigned
  * in the closing transaction; the manager's rating is updated in memory once that transaction has committed,
  * so a rolled-back closure changes nothing.
  */
@@ -31,6 +34,11 @@ final class RoutingListener implements DealTxListener {
   @Override
   public Future<Void> on(SqlConnection tx, DealEvent event) {
     if (event instanceof DealEvent.Created created) {
+      if (created.routingPending()) {
+        // A deal from the PBX: routed once committed, in a batch with the others (its mark survives a crash).
+        afterCommit(tx, routing::routePending);
+        return Future.succeededFuture();
+      }
       return assigner.routeNew(tx, created.dealId()).mapEmpty();
     }
     if (event instanceof DealEvent.Closed closed && closed.managerId() != null) {

@@ -39,6 +39,12 @@ public final class RoutingVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoutingVerticle.class);
 
+  /**
+   * How often deals left pending are looked for: those whose wake-up was lost (a crash right after the commit,
+   * another instance that stopped) or skipped (the row was held by another transaction at the time).
+   */
+  static final Duration PENDING_EVERY = Duration.ofSeconds(1);
+
   private final RoutingConfig config;
   private final Pool pool;
   private final Clock clock;
@@ -48,9 +54,10 @@ public final class RoutingVerticle extends VerticleBase {
   private final Router router;
   private final PgLeadAssigner assigner;
   private final PgHandAssigner handAssigner;
-  private boolean sweeping;
-  private Promise<Integer> sweepAgain;
+  private final CoalescedRun sweep;
+  private final CoalescedRun pending;
   private long sweepTimer = -1;
+  private long pendingTimer = -1;
   private long rebuildTimer = -1;
 
   /**
@@ -58,7 +65,7 @@ public final class RoutingVerticle extends VerticleBase {
    * @param rebuildEvery how often the ratings are rebuilt from the database (e.g. 15 min)
    */
   public RoutingVerticle(RoutingConfig config, Pool pool, Clock clock, LiveFeed feed, Meters meters,
-                         Duration sweepEvery, Duration rebuildEvery) {
+                         Duration sweepEvery, Duration rebuildEvery, Supplier<DealTxListener> listeners) {
     this.config = config;
     this.pool = pool;
     this.clock = clock;
@@ -66,8 +73,16 @@ public final class RoutingVerticle extends VerticleBase {
     this.rebuildEvery = rebuildEvery;
     this.rating = ConversionRating.of(clock, config);
     this.router = new Router(config, rating, new SplittableRandom());
-    this.assigner = new PgLeadAssigner(pool, this, clock, feed, meters);
-    this.handAssigner = new PgHandAssigner(pool, this, clock, feed);
+    this.assigner = new PgLeadAssigner(pool, this, clock, feed, meters, listeners);
+    this.handAssigner = new PgHandAssigner(pool, this, clock, feed, listeners);
+    this.sweep = new CoalescedRun(() -> assigner.assignWaiting().recover(e -> {
+      LOG.warn("Routing: sweeping the unassigned queue failed; the next sweep retries", e);
+      return Future.succeededFuture(0);
+    }));
+    this.pending = new CoalescedRun(() -> assigner.routePending().recover(e -> {
+      LOG.warn("Routing: routing new deals failed; the next run retries (within {} ms)", PENDING_EVERY.toMillis(), e);
+      return Future.succeededFuture(0);
+    }));
   }
 
   @Override
@@ -76,15 +91,17 @@ public final class RoutingVerticle extends VerticleBase {
       LOG.info("Routing: ratings rebuilt from {} decided deals in the last {} days, strategy {}", n,
           config.ratingWindowDays(), config.strategy().configName());
       sweepTimer = vertx.setPeriodic(sweepEvery.toMillis(), id -> assignWaiting());
+      pendingTimer = vertx.setPeriodic(PENDING_EVERY.toMillis(), id -> routePending());
       rebuildTimer = vertx.setPeriodic(rebuildEvery.toMillis(), id -> rebuildRatings()
           .onFailure(e -> LOG.warn("Routing: rating rebuild failed, keeping the incremental ratings", e)));
-      return assignWaiting();
+      return routePending().compose(x -> assignWaiting());
     });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(pendingTimer);
     vertx.cancelTimer(rebuildTimer);
     return Future.succeededFuture();
   }
@@ -111,36 +128,17 @@ public final class RoutingVerticle extends VerticleBase {
    * @return how many deals got a manager
    */
   public Future<Integer> assignWaiting() {
-    return this.<Future<Integer>>call(() -> {
-      if (!sweeping) {
-        sweeping = true;
-        return sweepOnContext();
-      }
-      if (sweepAgain == null) {
-        sweepAgain = Promise.promise();
-      }
-      return sweepAgain.future();
-    }).compose(f -> f);
+    return this.<Future<Integer>>call(sweep::request).compose(f -> f);
   }
 
-  private Future<Integer> sweepOnContext() {
-    Promise<Integer> done = Promise.promise();
-    assigner.assignWaiting()
-        .recover(e -> {
-          LOG.warn("Routing: sweeping the unassigned queue failed; the next sweep retries", e);
-          return Future.succeededFuture(0);
-        })
-        .onComplete(ar -> context.runOnContext(v -> {
-          sweeping = false;
-          Promise<Integer> next = sweepAgain;
-          sweepAgain = null;
-          if (next != null) {
-            sweeping = true;
-            sweepOnContext().onComplete(next);
-          }
-          done.handle(ar);
-        }));
-    return done.future();
+  /**
+   * Routes the new deals stored with {@code routing_pending} (deals from the PBX, just committed), in batches.
+   * Requests while a run is going fold into one more run. Never fails.
+   *
+   * @return how many deals got a manager
+   */
+  public Future<Integer> routePending() {
+    return this.<Future<Integer>>call(pending::request).compose(f -> f);
   }
 
   /** Smoothed ratings of these managers, with the team average, as JSON for {@code GET /api/managers}. */
@@ -264,6 +262,49 @@ public final class RoutingVerticle extends VerticleBase {
       r.run();
     } else {
       caller.runOnContext(v -> r.run());
+    }
+  }
+
+  /**
+   * One database run at a time (a sweep of the queue, a batch of new deals), on one context: a request while a
+   * run is going is folded, with every other request made meanwhile, into one more run after it. So a burst of
+   * wake-ups (closures, committed calls) costs a few transactions, not one each, and none is lost: what a
+   * request asks for is looked for by the run that starts after it. Not thread-safe; used from the routing
+   * verticle's context only.
+   */
+  private static final class CoalescedRun {
+
+    private final Supplier<Future<Integer>> run;
+    private boolean running;
+    private Promise<Integer> again;
+
+    /** @param run the run; never fails (it logs and returns 0 on failure, so the next request retries) */
+    CoalescedRun(Supplier<Future<Integer>> run) {
+      this.run = run;
+    }
+
+    /** Starts a run, or joins the one queued after the current run; completes with what that run did. */
+    Future<Integer> request() {
+      if (!running) {
+        running = true;
+        return start();
+      }
+      if (again == null) {
+        again = Promise.promise();
+      }
+      return again.future();
+    }
+
+    private Future<Integer> start() {
+      return run.get().andThen(ar -> {
+        running = false;
+        Promise<Integer> next = again;
+        again = null;
+        if (next != null) {
+          running = true;
+          start().onComplete(next);
+        }
+      });
     }
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import ru.dozvon.App;
 import ru.dozvon.config.AppConfig;
 import ru.dozvon.config.ConfigLoader;
+import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.store.Database;
 
 /**
@@ -111,6 +113,27 @@ public final class TestApp implements AutoCloseable {
       throw new IllegalStateException("create manager: " + r.statusCode() + " " + r.bodyAsString());
     }
     return r.bodyAsJsonObject();
+  }
+
+  /**
+   * Routes the deals from the PBX still waiting for their first decision, as routing does by itself right
+   * after each call's commit, and completes once none is left (a row another transaction held is retried).
+   */
+  public Future<Void> settleRouting() {
+    return app.routing().routePending()
+        .compose(n -> app.pool().query("SELECT count(*) FROM deals WHERE routing_pending").execute())
+        .compose(rows -> rows.iterator().next().getLong(0) == 0 ? Future.<Void>succeededFuture()
+            : app.vertx().timer(10).compose(x -> settleRouting()));
+  }
+
+  /** The call as recorded, with the owner routing gave its deal once settled. */
+  public Future<PgCallRecorder.Recorded> routed(PgCallRecorder.Recorded r) {
+    if (r.dealId() == null) {
+      return Future.succeededFuture(r);
+    }
+    return settleRouting()
+        .compose(x -> app.pool().preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(r.dealId())))
+        .map(rows -> new PgCallRecorder.Recorded(r.callId(), r.dealId(), rows.iterator().next().getLong(0), r.effect()));
   }
 
   @Override
