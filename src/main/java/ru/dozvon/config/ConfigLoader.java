@@ -115,7 +115,7 @@ public final class ConfigLoader {
       throw s.error("database.dataDir", dataDir, "a folder path");
     }
     var database = new AppConfig.Database(dbUrl, Path.of(dataDir),
-        s.integer("database.poolSize", 8, 1, 200, "a pool size"));
+        s.integer("database.poolSize", 16, 1, 200, "a pool size"));
 
     String amiHost = s.string("ami.host", "");
     int amiPort = s.integer("ami.port", 5038, 1, 65535, "a port number");

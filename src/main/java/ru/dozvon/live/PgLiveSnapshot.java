@@ -38,7 +38,7 @@ public final class PgLiveSnapshot {
       """;
   private static final String MANAGERS = """
       SELECT m.id, m.name, m.extension, m.state, m.pbx_paused, m.max_active_deals,
-             (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals,
+             m.open_deals AS active_deals,
              (SELECT coalesce(sum(c.talk_seconds), 0) FROM calls c
                 WHERE c.operator_ext = m.extension AND c.ended_at >= $1) AS talk_seconds_today,
              (SELECT count(*) FROM tasks t WHERE t.manager_id = m.id AND t.done_at IS NULL AND t.due_at < $2)

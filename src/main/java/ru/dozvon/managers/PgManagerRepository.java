@@ -16,7 +16,7 @@ public final class PgManagerRepository {
 
   private static final String SELECT = """
       SELECT m.*,
-             (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals,
+             m.open_deals AS active_deals,
              (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'WON'
                  AND d.closed_at > now() - interval '90 days') AS won,
              (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'LOST'

@@ -62,11 +62,14 @@ final class PgHandAssigner {
           if (previous != null && previous == managerId) {
             throw new RuleViolation("already_assigned", "deal " + dealId + " is already with manager " + managerId);
           }
-          // the manager's row after the deal's (the order of every path), then the count in a later statement
-          return tx.preparedQuery("SELECT id FROM managers WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(managerId))
+          // the managers' rows after the deal's (the order of every path), the new owner's and the previous
+          // one's in ascending id order (the trigger on deals updates both), then the load in a later statement
+          Long[] owners = previous == null ? new Long[] {managerId}
+              : new Long[] {Math.min(managerId, previous), Math.max(managerId, previous)};
+          return tx.preparedQuery("SELECT id FROM managers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+              .execute(Tuple.of(owners))
               .compose(x -> tx.preparedQuery("""
-                  SELECT m.name, m.state, m.max_active_deals,
-                         (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active
+                  SELECT m.name, m.state, m.max_active_deals, m.open_deals AS active
                   FROM managers m WHERE m.id = $1""").execute(Tuple.of(managerId)))
               .compose(found -> {
                 if (found.size() == 0) {

@@ -39,9 +39,6 @@ final class PgLeadAssigner {
   /** Deals routed per sweep transaction; a full batch is followed by another. */
   static final int SWEEP_BATCH = 200;
 
-  /** Waiting deals tried when one deal's worth of capacity was freed inside another transaction. */
-  static final int FREED_BATCH = 10;
-
   /** New deals from the PBX routed per transaction (a burst of calls shares one transaction's locks). */
   static final int PENDING_BATCH = 100;
 
@@ -63,17 +60,24 @@ final class PgLeadAssigner {
     this.listeners = listeners;
   }
 
-  /** Routes a deal just created, inside its transaction: assigned, or stored as waiting with the reason. */
+  /**
+   * Routes a deal just created, inside its transaction: assigned, or stored as waiting with the reason; null (and
+   * nothing stored) for a deal created with an owner already, as a deal started again from a lost one keeps its.
+   */
   Future<RoutingResult> routeNew(SqlConnection tx, long dealId) {
     // both read without a lock, pipelined on the connection
     Future<LeadToRoute> lead = PgRoutingRepository.lead(tx, dealId);
     Future<List<ManagerSnapshot>> managers = PgRoutingRepository.snapshots(tx);
     return Future.all(lead, managers)
-        .compose(x -> settle(tx, lead.result(), managers.result(), null))
-        .compose(routed -> store(tx, List.of(routed), clock.instant()).map(x -> {
-          count(List.of(routed));
-          return routed.result();
-        }));
+        .compose(x -> lead.result() == null ? Future.succeededFuture(null) // given an owner already (a linked deal)
+            : settle(tx, lead.result(), managers.result(), null).compose(routed -> decided(tx, routed)));
+  }
+
+  private Future<RoutingResult> decided(SqlConnection tx, Routed routed) {
+    return store(tx, List.of(routed), clock.instant()).map(x -> {
+      count(List.of(routed));
+      return routed.result();
+    });
   }
 
   /** Stores decisions, then tells the listeners of each assignment, all inside the caller's transaction. */
@@ -184,16 +188,6 @@ final class PgLeadAssigner {
       return b.more()
           ? assignWaiting().map(more -> b.assigned().size() + more) : Future.succeededFuture(b.assigned().size());
     });
-  }
-
-  /**
-   * Inside the caller's transaction (a closure: capacity was freed), gives up to {@code limit} of the oldest
-   * waiting deals a manager. Waiting rows another transaction holds are skipped (never waited for).
-   *
-   * @return the deals assigned; tell the feed with {@link #published} once committed
-   */
-  Future<List<Routed>> assignWaiting(SqlConnection tx, int limit) {
-    return batch(tx, limit).map(Batch::assigned);
   }
 
   /** One batch: what was assigned, every decision stored (assignments and reasons to wait), and whether another batch may do more. */

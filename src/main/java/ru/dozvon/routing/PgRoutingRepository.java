@@ -22,8 +22,9 @@ import ru.dozvon.managers.ManagerState;
  *
  * <p>Caps hold across transactions and instances because every path that assigns a deal to a manager first
  * locks that manager's row ({@code FOR NO KEY UPDATE}, held to commit) and only then, in a later statement
- * (a fresh snapshot in READ COMMITTED), counts the manager's open deals: the count sees every assignment to
- * them committed before, and nobody else can assign to them until this transaction ends. Managers nobody is
+ * (a fresh snapshot in READ COMMITTED), reads the manager's {@code open_deals}: the trigger on deals changes
+ * that number only by updating the same row, so once the lock is held it counts every deal given to or taken
+ * from them, and nobody else can assign to them until this transaction ends. Managers nobody is
  * assigning to are not locked at all. See docs/ROUTING.md for the lock order.
  */
 final class PgRoutingRepository {
@@ -32,16 +33,12 @@ final class PgRoutingRepository {
   static final int STORED_CANDIDATES = 10;
 
   /**
-   * Managers as the router needs them, with their open deals counted, read without any lock: a snapshot to
-   * decide on, checked against the locked row of the manager chosen. Only operators take leads (supervisors
-   * watch the floor). Loads are counted for managers who could take a lead; for the others the number would
-   * not change the decision.
+   * Managers as the router needs them, with their open deals ({@code open_deals}, kept by a trigger on deals),
+   * read without any lock: a snapshot to decide on, checked against the locked row of the manager chosen. Only
+   * operators take leads (supervisors watch the floor).
    */
   private static final String SNAPSHOTS = """
-      SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals,
-             CASE WHEN m.state = 'ON_SHIFT' AND NOT m.pbx_paused
-                  THEN (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN')
-                  ELSE 0 END AS active_deals
+      SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
       FROM managers m WHERE m.role = 'operator' ORDER BY m.id""";
 
   /** A lead's score and its previous manager: the owner of the contact's most recent earlier deal that had one. */
@@ -88,8 +85,7 @@ final class PgRoutingRepository {
     String id = Long.toString(managerId);
     return tx.query("SAVEPOINT routing_manager; "
             + "SELECT 1 FROM managers WHERE id = " + id + " FOR NO KEY UPDATE; "
-            + "SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, "
-            + "(SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals "
+            + "SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals "
             + "FROM managers m WHERE m.id = " + id + " AND m.role = 'operator'")
         .execute()
         .map(rows -> {
@@ -114,8 +110,7 @@ final class PgRoutingRepository {
     return tx.preparedQuery("SELECT id FROM managers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
         .execute(Tuple.of(sorted))
         .compose(x -> tx.preparedQuery("""
-            SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals,
-                   (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN') AS active_deals
+            SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
             FROM managers m WHERE m.id = ANY($1) AND m.role = 'operator'""").execute(Tuple.of(sorted)))
         .map(rows -> {
           Map<Long, ManagerSnapshot> out = new HashMap<>();
@@ -139,10 +134,11 @@ final class PgRoutingRepository {
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals"));
   }
 
-  /** One deal as a lead to route. */
+  /** One deal as a lead to route; null when it has an owner already. */
   static Future<LeadToRoute> lead(SqlConnection tx, long dealId) {
-    return tx.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM deals d WHERE d.id = $1").execute(Tuple.of(dealId))
-        .map(rows -> toLead(rows.iterator().next()));
+    return tx.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM deals d WHERE d.id = $1 AND d.manager_id IS NULL")
+        .execute(Tuple.of(dealId))
+        .map(rows -> rows.size() == 0 ? null : toLead(rows.iterator().next()));
   }
 
   /**

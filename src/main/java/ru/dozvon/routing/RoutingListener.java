@@ -15,9 +15,10 @@ import ru.dozvon.deals.DealTxListener;
  * reason it waits) or not at all; an API caller gets the deal back with its owner. A deal from the PBX
  * ({@link DealEvent.Created#routingPending}) is routed right after its transaction commits, in a batch with the
  * deals that arrived meanwhile: nobody waits for that answer, and a burst of missed calls must not queue, one
- * commit at a time, on the row lock of the manager who converts best. A closed deal frees its manager's capacity, so waiting deals are assigned
- * in the closing transaction; the manager's rating is updated in memory once that transaction has committed,
- * so a rolled-back closure changes nothing.
+ * commit at a time, on the row lock of the manager who converts best.
+ *
+ * <p>A closed deal frees its manager's capacity: the waiting deals are swept, and the manager's rating updated in
+ * memory, once the closing transaction has committed, so a rolled-back closure changes nothing.
  */
 final class RoutingListener implements DealTxListener {
 
@@ -42,13 +43,12 @@ final class RoutingListener implements DealTxListener {
       return assigner.routeNew(tx, created.dealId()).mapEmpty();
     }
     if (event instanceof DealEvent.Closed closed && closed.managerId() != null) {
-      // The manager has room again: waiting deals get it in this same transaction.
-      return assigner.assignWaiting(tx, PgLeadAssigner.FREED_BATCH).map(assigned -> {
-        afterCommit(tx, () -> {
-          recordRating(closed);
-          assigner.published(assigned);
-        });
-        return null;
+      // The manager has room again: the queue is swept right after the commit, in a transaction of its own. Not
+      // in this one: it holds the manager's row (the open-deals trigger), and the sweep locks managers in
+      // ascending id order, which holding one row already could turn into a deadlock with another sweep.
+      afterCommit(tx, () -> {
+        recordRating(closed);
+        routing.assignWaiting();
       });
     }
     return Future.succeededFuture();

@@ -51,6 +51,11 @@ public final class Database implements AutoCloseable {
    * @param port a fixed port, or 0 for any free one
    */
   public static Database embedded(Path dataDir, int port) {
+    return embedded(dataDir, port, java.util.Map.of());
+  }
+
+  /** As {@link #embedded(Path, int)}, with more server settings (benchmarks: {@code shared_preload_libraries}). */
+  public static Database embedded(Path dataDir, int port, java.util.Map<String, String> settings) {
     try {
       Files.createDirectories(dataDir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -60,6 +65,7 @@ public final class Database implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "200");
+      settings.forEach(builder::setServerConfig);
       if (port > 0) {
         builder.setPort(port);
       }

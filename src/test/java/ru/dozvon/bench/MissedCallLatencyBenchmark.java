@@ -65,7 +65,9 @@ public final class MissedCallLatencyBenchmark {
         System.out.printf(Locale.ROOT, "Missed call -> deal latency: rates %s/s, %d s each (after 5 s warm-up), pool %d, JVM %s, %d processors%n",
                 Arrays.toString(rates), seconds, cfg.database().poolSize(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        try (Database db = Database.embedded(dir, 0)) {
+        boolean statements = System.getenv("BENCH_PGSS") != null;
+        try (Database db = statements ? Database.embedded(dir, 0, Map.of("shared_preload_libraries", "pg_stat_statements"))
+                : Database.embedded(dir, 0)) {
             db.migrate();
             App app = App.start(cfg, db, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
             try {
@@ -78,10 +80,22 @@ public final class MissedCallLatencyBenchmark {
                 System.out.printf(Locale.ROOT, "Managers on shift: %d (cap 10000 each), strategy %s%n", managers,
                         cfg.routing().strategyFor("missed_call").configName());
                 run(app, "warm-up", 0, Math.min(rates[0], 500), 5);
+                Map<String, Integer> waits = new java.util.concurrent.ConcurrentHashMap<>();
+                long sampler = statements ? app.vertx().setPeriodic(20, id -> app.pool().query("""
+                        SELECT coalesce(wait_event_type || '/' || wait_event, 'CPU') || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60)
+                        FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'""")
+                        .execute().onSuccess(rows -> rows.forEach(r -> waits.merge(r.getString(0), 1, Integer::sum)))) : -1;
                 for (int i = 0; i < rates.length; i++) {
                     run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds);
                 }
                 check(app);
+                if (statements) {
+                    app.vertx().cancelTimer(sampler);
+                    System.out.println("pg_stat_activity samples every 20 ms (active client backends: wait event or CPU, statement):");
+                    waits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(20)
+                            .forEach(e -> System.out.printf(Locale.ROOT, "  %,7d  %s%n", e.getValue(), e.getKey()));
+                    topStatements(app);
+                }
                 Timer meter = app.meters().registry().get("dozvon_hangup_to_deal_seconds").timer();
                 var snap = meter.takeSnapshot();
                 StringBuilder pcts = new StringBuilder();
@@ -180,6 +194,41 @@ public final class MissedCallLatencyBenchmark {
         PhoneNumber phone = PhoneNumbers.parse("+7916" + digits);
         return new CallFacts("bench." + runNo + "." + i, "INBOUND", "NO_ANSWER", true, phone, phone.e164(), false,
                 "74951234567", null, null, endedAt.minusSeconds(30), null, endedAt, 30, 0, false);
+    }
+
+    /** With BENCH_PGSS set: the statements that took the database's time, from pg_stat_statements. */
+    private static void topStatements(App app) {
+        app.pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await();
+        var rows = app.pool().query("""
+                SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                       left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
+                FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15""").execute().await();
+        if (System.getenv("BENCH_EXPLAIN") != null) {
+            app.pool().withConnection(c -> c.query("""
+                    BEGIN;
+                    SET LOCAL plan_cache_mode = force_generic_plan;
+                    INSERT INTO contacts (phone, phone_kind) VALUES ('+79999999999', 'MOBILE');
+                    PREPARE s2(bigint, jsonb, timestamptz, bigint, jsonb, text) AS
+                    WITH ins AS (
+                      INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending) VALUES ($1, $6, $2, $3, true)
+                      ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING RETURNING id),
+                    d AS (SELECT id, true AS created, NULL::bigint AS manager_id FROM ins UNION ALL
+                          SELECT id, false, manager_id FROM deals WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)),
+                    att AS (UPDATE calls SET deal_id = (SELECT id FROM d) WHERE id = $4),
+                    h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
+                          SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $5 FROM d)
+                    SELECT id, created, manager_id FROM d;
+                    EXPLAIN (ANALYZE, BUFFERS) EXECUTE s2(currval('contacts_id_seq'), '{}', now(), 1, '{}', 'missed_call');
+                    """).execute().onSuccess(rs -> {
+                        for (var r = rs; r != null; r = r.next()) {
+                            r.forEach(row -> System.out.println("  explain: " + row.getValue(0)));
+                        }
+                    }).eventually(() -> c.query("ROLLBACK").execute())).await();
+        }
+        System.out.println("pg_stat_statements, top 15 by total time (calls, total ms, mean ms, statement):");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "  %,9d %,9d %8s  %s%n", r.getLong(0), r.getLong(1), r.getValue(2), r.getString(3));
+        }
     }
 
     /** Every call stored once; no contact with two open deals. */
