@@ -22,6 +22,7 @@ import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.deals.CallIntake;
+import ru.dozvon.deals.GroupCommit;
 import ru.dozvon.deals.Funnel;
 import ru.dozvon.deals.FunnelJobs;
 import ru.dozvon.deals.FunnelRoutes;
@@ -115,7 +116,9 @@ public final class App {
     dealListeners = new DealListeners(List.of(routing.listener(), dialing.listener(), notifier,
         new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
-    callIntake = new CallIntake(callRecorder, feed, meters, clock);
+    // Missed calls that arrive together share a transaction (group commit), up to 50 calls each.
+    var groups = new GroupCommit(vertx.getOrCreateContext(), callRecorder, cfg.database().callTransactions(), 50);
+    callIntake = new CallIntake(groups, feed, meters, clock);
     // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
         (extension, paused) -> managers.setPbxPaused(extension, paused)

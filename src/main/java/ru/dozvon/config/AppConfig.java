@@ -30,9 +30,10 @@ public record AppConfig(
 
   /**
    * Where the database is. An empty {@code url} means: start the embedded PostgreSQL in
-   * {@code dataDir}.
+   * {@code dataDir}. {@code callTransactions}: missed-call transactions running at once; the calls
+   * that arrive meanwhile share the next one (group commit).
    */
-  public record Database(Optional<DbUrl> url, Path dataDir, int poolSize) {
+  public record Database(Optional<DbUrl> url, Path dataDir, int poolSize, int callTransactions) {
     public boolean embedded() {
       return url.isEmpty();
     }

@@ -40,6 +40,7 @@ public final class ConfigLoader {
       Map.entry("DOZVON_DB_URL", "database.url"),
       Map.entry("DOZVON_DATA_DIR", "database.dataDir"),
       Map.entry("DOZVON_DB_POOL_SIZE", "database.poolSize"),
+      Map.entry("DOZVON_DB_CALL_TRANSACTIONS", "database.callTransactions"),
       Map.entry("DOZVON_AMI_HOST", "ami.host"),
       Map.entry("DOZVON_AMI_PORT", "ami.port"),
       Map.entry("DOZVON_AMI_USER", "ami.user"),
@@ -115,7 +116,8 @@ public final class ConfigLoader {
       throw s.error("database.dataDir", dataDir, "a folder path");
     }
     var database = new AppConfig.Database(dbUrl, Path.of(dataDir),
-        s.integer("database.poolSize", 16, 1, 200, "a pool size"));
+        s.integer("database.poolSize", 16, 1, 200, "a pool size"),
+        s.integer("database.callTransactions", 2, 1, 64, "a number of transactions"));
 
     String amiHost = s.string("ami.host", "");
     int amiPort = s.integer("ami.port", 5038, 1, 65535, "a port number");

@@ -11,16 +11,17 @@ import ru.dozvon.live.Meters;
 
 /**
  * Where every ended call enters the business: recorded (and a missed one turned into a deal) in
- * one transaction, then counted and told to the live feed once committed.
+ * one transaction, shared with the missed calls that arrived together ({@link GroupCommit}), then
+ * counted and told to the live feed once committed.
  */
 public final class CallIntake {
 
-  private final PgCallRecorder recorder;
+  private final GroupCommit recorder;
   private final LiveFeed feed;
   private final Meters meters;
   private final Clock clock;
 
-  public CallIntake(PgCallRecorder recorder, LiveFeed feed, Meters meters, Clock clock) {
+  public CallIntake(GroupCommit recorder, LiveFeed feed, Meters meters, Clock clock) {
     this.recorder = recorder;
     this.feed = feed;
     this.meters = meters;

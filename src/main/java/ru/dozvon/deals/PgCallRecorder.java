@@ -34,10 +34,10 @@ public final class PgCallRecorder {
     this.listeners = listeners;
   }
 
+  /** Records one call in a transaction of its own. */
   public Future<Recorded> record(CallFacts c) {
-    PhoneNumber customer = c.customer();
-    if (customer != null && c.missed() && (c.inbound() || "OUTBOUND".equals(c.direction()))) {
-      return pool.withTransaction(tx -> missedCall(tx, c, customer));
+    if (hotPath(c)) {
+      return pool.withTransaction(tx -> missedCall(tx, c, c.customer()));
     }
     return pool.withTransaction(tx -> insertCall(tx, c).compose(callId -> {
       if (callId == null) {
@@ -51,39 +51,43 @@ public final class PgCallRecorder {
     }));
   }
 
+  /** A missed call from a known number (a deal is made or found): the path {@link #recordTogether} takes. */
+  static boolean hotPath(CallFacts c) {
+    return c.customer() != null && c.missed() && (c.inbound() || "OUTBOUND".equals(c.direction()));
+  }
+
   /**
-   * The hot path (every missed call), in two statements where the general path takes six: (1) store
-   * the call and, only if it is new, upsert and lock the contact; (2) with the lock held, find or
-   * create the open deal, attach the call and write the history. They cannot be one statement: the
-   * second must run after the lock wait, so that its snapshot sees a deal a concurrent transaction
-   * for the same number committed meanwhile; that lock is what keeps one open deal per contact.
+   * Records missed calls from known numbers ({@link #hotPath}) in one transaction, the calls' statements
+   * pipelined on its connection, in the order given (two calls from one number: the first makes the deal, the
+   * second is attached to it). One failure rolls them all back: the caller then records each on its own.
+   */
+  Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
+    return pool.withTransaction(tx -> {
+      List<Future<Recorded>> each = new java.util.ArrayList<>(calls.size());
+      for (CallFacts c : calls) {
+        each.add(missedCall(tx, c, c.customer()));
+      }
+      return Future.join(each).map(x -> each.stream().map(Future::result).toList());
+    });
+  }
+
+  /**
+   * The hot path (every missed call), in two statements where the general path takes seven: (1) unless
+   * the call is stored already, upsert and lock the contact; (2) with the lock held, find or create the
+   * open deal, store the call on it and write the history. They cannot be one statement: the second
+   * must run after the lock wait, so that its snapshot sees a deal (or this very call) that a concurrent
+   * transaction for the same number committed meanwhile; that lock is what keeps one open deal per
+   * contact and one row per call. The call row is written once, with its deal, never updated after.
    */
   private Future<Recorded> missedCall(SqlConnection tx, CallFacts c, PhoneNumber phone) {
-    List<Object> args = new java.util.ArrayList<>(callColumns(c));
-    args.add(phone.e164());
-    args.add(phone.kind().name());
     return tx.preparedQuery("""
-            WITH c AS (
-              INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
-                                 company_number, operator_ext, queue, started_at, answered_at, ended_at,
-                                 ring_seconds, talk_seconds, expired)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-              ON CONFLICT (pbx_call_id) DO NOTHING
-              RETURNING id),
-            k AS (
-              INSERT INTO contacts (phone, phone_kind) SELECT $17, $18 WHERE EXISTS (SELECT 1 FROM c)
-              ON CONFLICT (phone) DO UPDATE SET phone_kind = EXCLUDED.phone_kind
-              RETURNING id)
-            SELECT (SELECT id FROM c) AS call_id, (SELECT id FROM k) AS contact_id""")
-        .execute(Tuple.wrap(args))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          Long callId = r.getLong(0);
-          if (callId == null) {
-            return existing(tx, c.pbxCallId());
-          }
-          return attachToOpenDeal(tx, callId, r.getLong(1), c, phone);
-        });
+            WITH seen AS (SELECT 1 FROM calls WHERE pbx_call_id = $1)
+            INSERT INTO contacts (phone, phone_kind) SELECT $2, $3 WHERE NOT EXISTS (SELECT 1 FROM seen)
+            ON CONFLICT (phone) DO UPDATE SET phone_kind = EXCLUDED.phone_kind
+            RETURNING id""")
+        .execute(Tuple.of(c.pbxCallId(), phone.e164(), phone.kind().name()))
+        .compose(rows -> rows.size() == 0 ? existing(tx, c.pbxCallId())
+            : storeOnOpenDeal(tx, rows.iterator().next().getLong(0), c, phone));
   }
 
   /**
@@ -91,32 +95,51 @@ public final class PgCallRecorder {
    * {@code routing_pending}: routing gives it an owner after the commit, in a batch (see
    * {@link DealEvent.Created#routingPending}), so this transaction locks no manager.
    */
-  private Future<Recorded> attachToOpenDeal(SqlConnection tx, long callId, long contactId, CallFacts c,
-                                            PhoneNumber phone) {
+  private Future<Recorded> storeOnOpenDeal(SqlConnection tx, long contactId, CallFacts c, PhoneNumber phone) {
     JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
         .put("queue", c.queue()).put("outcome", c.outcome());
+    List<Object> args = new java.util.ArrayList<>(List.of(contactId, fields, PgDealStore.ts(c.endedAt()),
+        callDetails(c).put("source", "missed_call")));
+    args.addAll(callColumns(c));
     return tx.preparedQuery("""
-            WITH ins AS (
+            WITH seen AS (SELECT 1 FROM calls WHERE pbx_call_id = $5),
+            ins AS (
               INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
-              VALUES ($1, 'missed_call', $2, $3, true)
+              SELECT $1, 'missed_call', $2, $3, true WHERE NOT EXISTS (SELECT 1 FROM seen)
               ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
               RETURNING id),
             d AS (
               SELECT id, true AS created, NULL::bigint AS manager_id FROM ins
               UNION ALL
               SELECT id, false, manager_id FROM deals
-              WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)),
-            att AS (UPDATE calls SET deal_id = (SELECT id FROM d) WHERE id = $4),
+              WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)
+                AND NOT EXISTS (SELECT 1 FROM seen)),
+            c AS (
+              INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
+                                 company_number, operator_ext, queue, started_at, answered_at, ended_at,
+                                 ring_seconds, talk_seconds, expired, deal_id)
+              SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, id FROM d
+              ON CONFLICT (pbx_call_id) DO NOTHING
+              RETURNING id),
             h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
-                  SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $5 FROM d)
-            SELECT id, created, manager_id FROM d""")
-        .execute(Tuple.of(contactId, fields, PgDealStore.ts(c.endedAt()), callId,
-            callDetails(c).put("source", "missed_call")))
+                  SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $4 FROM d
+                  WHERE EXISTS (SELECT 1 FROM c))
+            SELECT (SELECT id FROM c) AS call_id, id, created, manager_id FROM d""")
+        .execute(Tuple.wrap(args))
         .compose(rows -> {
-          Row r = rows.iterator().next();
-          long dealId = r.getLong(0);
-          boolean created = r.getBoolean(1);
-          Long managerId = r.getLong(2);
+          Row r = rows.size() == 0 ? null : rows.iterator().next();
+          if (r == null || r.getLong(0) == null) {
+            if (r != null && r.getBoolean(2)) {
+              // only if a duplicate of this call were stored without holding its number's lock: never commit a
+              // deal without its call; the rollback and the caller's retry find the duplicate
+              throw new IllegalStateException("call " + c.pbxCallId() + " was stored concurrently");
+            }
+            return existing(tx, c.pbxCallId());
+          }
+          long callId = r.getLong(0);
+          long dealId = r.getLong(1);
+          boolean created = r.getBoolean(2);
+          Long managerId = r.getLong(3);
           return notify(tx, created
               ? new DealEvent.Created(dealId, contactId, "missed_call", phone, c.endedAt(), true)
               : new DealEvent.MissedAgain(dealId, c.pbxCallId(), c.endedAt()))

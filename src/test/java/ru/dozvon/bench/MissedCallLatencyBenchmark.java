@@ -83,7 +83,7 @@ public final class MissedCallLatencyBenchmark {
                 Map<String, Integer> waits = new java.util.concurrent.ConcurrentHashMap<>();
                 long sampler = statements ? app.vertx().setPeriodic(20, id -> app.pool().query("""
                         SELECT coalesce(wait_event_type || '/' || wait_event, 'CPU') || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60)
-                        FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'""")
+                        FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type <> 'walwriter'""")
                         .execute().onSuccess(rows -> rows.forEach(r -> waits.merge(r.getString(0), 1, Integer::sum)))) : -1;
                 for (int i = 0; i < rates.length; i++) {
                     run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds);
@@ -224,6 +224,14 @@ public final class MissedCallLatencyBenchmark {
                             r.forEach(row -> System.out.println("  explain: " + row.getValue(0)));
                         }
                     }).eventually(() -> c.query("ROLLBACK").execute())).await();
+        }
+        var tables = app.pool().query("""
+                SELECT relname, n_live_tup, n_dead_tup, autovacuum_count, autoanalyze_count, n_tup_upd, n_tup_hot_upd
+                FROM pg_stat_user_tables ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8""").execute().await();
+        System.out.println("tables (live, dead, autovacuums, autoanalyzes, updates, HOT updates):");
+        for (Row r : tables) {
+            System.out.printf(Locale.ROOT, "  %-14s %,9d %,9d %4d %4d %,9d %,9d%n", r.getString(0), r.getLong(1), r.getLong(2),
+                    r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6));
         }
         System.out.println("pg_stat_statements, top 15 by total time (calls, total ms, mean ms, statement):");
         for (Row r : rows) {

@@ -89,6 +89,7 @@ class ConfigLoaderTest {
       "DOZVON_HTTP_PORT|-1|DOZVON_HTTP_PORT='-1': expected a port number 0-65535",
       "DOZVON_AMI_PORT|5038x|DOZVON_AMI_PORT='5038x': expected a port number 1-65535",
       "DOZVON_DB_POOL_SIZE|0|DOZVON_DB_POOL_SIZE='0': expected a pool size 1-200",
+      "DOZVON_DB_CALL_TRANSACTIONS|0|DOZVON_DB_CALL_TRANSACTIONS='0': expected a number of transactions 1-64",
       "DOZVON_DB_URL|mysql://x/y|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db",
       "DOZVON_DB_URL|postgresql://h:99999/db|DOZVON_DB_URL='<hidden>': expected postgresql://user:pass@host:port/db with a port 1-65535",
       "DOZVON_ADMIN_TOKEN|short|DOZVON_ADMIN_TOKEN='<hidden>': expected at least 16 printable characters without spaces",
