@@ -29,5 +29,12 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER deals_count_open AFTER INSERT OR DELETE OR UPDATE OF manager_id, status ON deals
-  FOR EACH ROW EXECUTE FUNCTION deals_count_open();
+-- WHEN clauses keep the function from being called at all for the common rows: a deal from the PBX is created
+-- without an owner, and most updates change neither owner nor status.
+CREATE TRIGGER deals_count_open_insert AFTER INSERT ON deals
+  FOR EACH ROW WHEN (NEW.manager_id IS NOT NULL AND NEW.status = 'OPEN') EXECUTE FUNCTION deals_count_open();
+CREATE TRIGGER deals_count_open_update AFTER UPDATE OF manager_id, status ON deals
+  FOR EACH ROW WHEN (OLD.manager_id IS DISTINCT FROM NEW.manager_id OR OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION deals_count_open();
+CREATE TRIGGER deals_count_open_delete AFTER DELETE ON deals
+  FOR EACH ROW WHEN (OLD.manager_id IS NOT NULL AND OLD.status = 'OPEN') EXECUTE FUNCTION deals_count_open();

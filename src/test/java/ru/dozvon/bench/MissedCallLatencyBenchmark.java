@@ -79,14 +79,14 @@ public final class MissedCallLatencyBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "Managers on shift: %d (cap 10000 each), strategy %s%n", managers,
                         cfg.routing().strategyFor("missed_call").configName());
-                run(app, "warm-up", 0, Math.min(rates[0], 500), 5);
+                run(app, "warm-up", 0, Math.min(rates[0], 500), 5, managers);
                 Map<String, Integer> waits = new java.util.concurrent.ConcurrentHashMap<>();
                 long sampler = statements ? app.vertx().setPeriodic(20, id -> app.pool().query("""
                         SELECT coalesce(wait_event_type || '/' || wait_event, 'CPU') || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60)
                         FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type <> 'walwriter'""")
                         .execute().onSuccess(rows -> rows.forEach(r -> waits.merge(r.getString(0), 1, Integer::sum)))) : -1;
                 for (int i = 0; i < rates.length; i++) {
-                    run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds);
+                    run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds, managers);
                 }
                 check(app);
                 if (statements) {
@@ -124,7 +124,7 @@ public final class MissedCallLatencyBenchmark {
     }
 
     /** One open-loop run of {@code rate} missed calls a second for {@code seconds}. */
-    static void run(App app, String name, int runNo, int rate, int seconds) throws Exception {
+    static void run(App app, String name, int runNo, int rate, int seconds, int managersOnShift) throws Exception {
         Vertx vertx = app.vertx();
         int total = rate * seconds;
         long[] latencyNanos = new long[total];
@@ -140,6 +140,14 @@ public final class MissedCallLatencyBenchmark {
         String load = AmiThroughputBenchmark.loadAverage();
         Timer meter = app.meters().registry().get("dozvon_hangup_to_deal_seconds").timer();
         var before = meter.takeSnapshot();
+        // hangup to the deal's owner chosen (routing runs after the call's commit): from the live feed
+        Map<Long, Long> assignedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Long, Long> createdDue = new java.util.concurrent.ConcurrentHashMap<>();
+        var assigned = app.feed().subscribe(e -> {
+            if (e.type().equals("deal.assigned") && e.dealId() != null) {
+                assignedAt.putIfAbsent(e.dealId(), System.nanoTime());
+            }
+        });
         Instant wallStart = Instant.now().plusMillis(20);
         long start = System.nanoTime() + 20_000_000L;
         vertx.setPeriodic(1, id -> {
@@ -157,6 +165,9 @@ public final class MissedCallLatencyBenchmark {
                         ok.incrementAndGet();
                         lastOk.accumulateAndGet(t, Math::max);
                         effects.computeIfAbsent(ar.result().effect(), e -> new AtomicLong()).incrementAndGet();
+                        if (ar.result().effect() == PgCallRecorder.Effect.DEAL_CREATED) {
+                            createdDue.put(ar.result().dealId(), dueNanos);
+                        }
                     } else if (failed.incrementAndGet() <= 5) {
                         System.out.println("  failed: " + ar.cause());
                     }
@@ -171,6 +182,13 @@ public final class MissedCallLatencyBenchmark {
             }
         });
         all.get(seconds + 120L, TimeUnit.SECONDS);
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!assignedAt.keySet().containsAll(createdDue.keySet()) && System.nanoTime() < waitUntil && managersOnShift > 0) {
+            Thread.sleep(20); // the benchmark's own thread, not an event loop: waits for routing to catch up
+        }
+        assigned.unregister();
+        long[] toOwner = createdDue.entrySet().stream().filter(e -> assignedAt.containsKey(e.getKey()))
+                .mapToLong(e -> assignedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
         long[] sorted = latencyNanos.clone();
         Arrays.sort(sorted);
         double elapsed = (lastOk.get() - start) / 1e9;
@@ -178,6 +196,10 @@ public final class MissedCallLatencyBenchmark {
                         + " sender lag max %.1f ms; failed %d; %s; load avg before %s%n",
                 name, total, ok.get(), elapsed, ok.get() / elapsed, ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), ms(sorted, 0.999),
                 sorted[sorted.length - 1] / 1e6, maxLagNanos[0] / 1e6, failed.get(), effects, load);
+        if (toOwner.length > 0) {
+            System.out.printf(Locale.ROOT, "  hangup to owner chosen (routing after commit, from the live feed): %,d of %,d new deals; p50 %.1f  p95 %.1f  p99 %.1f  max %.1f ms%n",
+                    toOwner.length, createdDue.size(), ms(toOwner, 0.50), ms(toOwner, 0.95), ms(toOwner, 0.99), toOwner[toOwner.length - 1] / 1e6);
+        }
         System.out.println("  meter dozvon_hangup_to_deal_seconds, this run (deals created; bucket upper bounds): "
                 + AmiEndToEndBenchmark.bucketPercentiles(before, meter.takeSnapshot()));
     }
@@ -208,17 +230,14 @@ public final class MissedCallLatencyBenchmark {
                     BEGIN;
                     SET LOCAL plan_cache_mode = force_generic_plan;
                     INSERT INTO contacts (phone, phone_kind) VALUES ('+79999999999', 'MOBILE');
-                    PREPARE s2(bigint, jsonb, timestamptz, bigint, jsonb, text) AS
-                    WITH ins AS (
-                      INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending) VALUES ($1, $6, $2, $3, true)
-                      ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING RETURNING id),
-                    d AS (SELECT id, true AS created, NULL::bigint AS manager_id FROM ins UNION ALL
-                          SELECT id, false, manager_id FROM deals WHERE contact_id = $1 AND status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM ins)),
-                    att AS (UPDATE calls SET deal_id = (SELECT id FROM d) WHERE id = $4),
-                    h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
-                          SELECT id, $3, CASE WHEN created THEN 'created' ELSE 'call' END, 'pbx', $5 FROM d)
-                    SELECT id, created, manager_id FROM d;
-                    EXPLAIN (ANALYZE, BUFFERS) EXECUTE s2(currval('contacts_id_seq'), '{}', now(), 1, '{}', 'missed_call');
+                    PREPARE s2(bigint, jsonb, timestamptz) AS
+                    INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending) VALUES ($1, 'missed_call', $2, $3, true);
+                    EXPLAIN (ANALYZE, BUFFERS) EXECUTE s2(currval('contacts_id_seq'), '{}', now());
+                    PREPARE s3(bigint) AS INSERT INTO deal_history (deal_id, at, kind, actor, details) VALUES ($1, now(), 'created', 'pbx', '{}');
+                    EXPLAIN (ANALYZE, BUFFERS) EXECUTE s3(currval('deals_id_seq'));
+                    PREPARE s4(bigint) AS INSERT INTO calls (pbx_call_id, direction, outcome, missed, started_at, ended_at, deal_id)
+                      VALUES ('explain.1', 'INBOUND', 'NO_ANSWER', true, now(), now(), $1);
+                    EXPLAIN (ANALYZE, BUFFERS) EXECUTE s4(currval('deals_id_seq'));
                     """).execute().onSuccess(rs -> {
                         for (var r = rs; r != null; r = r.next()) {
                             r.forEach(row -> System.out.println("  explain: " + row.getValue(0)));
