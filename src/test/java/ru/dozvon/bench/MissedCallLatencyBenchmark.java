@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,9 @@ public final class MissedCallLatencyBenchmark {
 
     private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
 
+    /** Long enough for the JIT to compile the hot path: the first 20 s after start are measurably slower. */
+    private static final int WARM_UP_SECONDS = 15;
+
     private MissedCallLatencyBenchmark() {
     }
 
@@ -62,9 +66,10 @@ public final class MissedCallLatencyBenchmark {
         int managers = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         AppConfig cfg = ConfigLoader.load(env, Path.of(""));
         Path dir = Files.createTempDirectory("dozvon-bench-pg");
-        System.out.printf(Locale.ROOT, "Missed call -> deal latency: rates %s/s, %d s each (after 5 s warm-up), pool %d, JVM %s, %d processors%n",
-                Arrays.toString(rates), seconds, cfg.database().poolSize(), Runtime.version(),
+        System.out.printf(Locale.ROOT, "Missed call -> deal latency: rates %s/s, %d s each (after %d s warm-up), pool %d, JVM %s, %d processors%n",
+                Arrays.toString(rates), seconds, WARM_UP_SECONDS, cfg.database().poolSize(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "Group commit: %d missed-call transactions at once%n", cfg.database().callTransactions());
         boolean statements = System.getenv("BENCH_PGSS") != null;
         try (Database db = statements ? Database.embedded(dir, 0, Map.of("shared_preload_libraries", "pg_stat_statements"))
                 : Database.embedded(dir, 0)) {
@@ -79,15 +84,20 @@ public final class MissedCallLatencyBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "Managers on shift: %d (cap 10000 each), strategy %s%n", managers,
                         cfg.routing().strategyFor("missed_call").configName());
-                run(app, "warm-up", 0, Math.min(rates[0], 500), 5, managers);
+                run(app, "warm-up", 0, Math.min(rates[0], 500), WARM_UP_SECONDS, managers);
                 Map<String, Integer> waits = new java.util.concurrent.ConcurrentHashMap<>();
                 long sampler = statements ? app.vertx().setPeriodic(20, id -> app.pool().query("""
                         SELECT coalesce(wait_event_type || '/' || wait_event, 'CPU') || '  ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60)
                         FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type <> 'walwriter'""")
                         .execute().onSuccess(rows -> rows.forEach(r -> waits.merge(r.getString(0), 1, Integer::sum)))) : -1;
+                List<long[]> rounds = new java.util.ArrayList<>();
                 for (int i = 0; i < rates.length; i++) {
-                    run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds, managers);
+                    rounds.add(run(app, "rate " + rates[i] + "/s", i + 1, rates[i], seconds, managers));
                 }
+                long[] every = rounds.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                System.out.printf(Locale.ROOT, "all %d measured rounds together: %,d calls, p50 %.1f  p95 %.1f  p99 %.1f  p99.9 %.1f  max %.1f ms%n",
+                        rounds.size(), every.length, ms(every, 0.50), ms(every, 0.95), ms(every, 0.99), ms(every, 0.999),
+                        every[every.length - 1] / 1e6);
                 check(app);
                 if (statements) {
                     app.vertx().cancelTimer(sampler);
@@ -124,7 +134,8 @@ public final class MissedCallLatencyBenchmark {
     }
 
     /** One open-loop run of {@code rate} missed calls a second for {@code seconds}. */
-    static void run(App app, String name, int runNo, int rate, int seconds, int managersOnShift) throws Exception {
+    /** @return the round's latencies, sorted (nanoseconds) */
+    static long[] run(App app, String name, int runNo, int rate, int seconds, int managersOnShift) throws Exception {
         Vertx vertx = app.vertx();
         int total = rate * seconds;
         long[] latencyNanos = new long[total];
@@ -202,6 +213,7 @@ public final class MissedCallLatencyBenchmark {
         }
         System.out.println("  meter dozvon_hangup_to_deal_seconds, this run (deals created; bucket upper bounds): "
                 + AmiEndToEndBenchmark.bucketPercentiles(before, meter.takeSnapshot()));
+        return sorted;
     }
 
     /** Missed call {@code i} of run {@code runNo}: a fresh number, or a repeat (see class comment). */
