@@ -34,7 +34,7 @@ import ru.dozvon.phone.PhoneNumber;
  *
  * <p>An attempt of a deal still waiting for its first routing decision ({@code routing_pending}: a deal
  * from the PBX, routed just after its commit) waits for it, so that its callback task and the
- * {@code attempt.due} event go to the manager chosen, not to nobody.
+ * {@code attempt.due} event go to the manager chosen, not to nobody; for {@link #ROUTING_GRACE} at most.
  *
  * <p>Attempts of a deal whose row another transaction holds (a call being recorded on it, an
  * outcome being posted) are skipped for this round rather than waited for: the claim never blocks,
@@ -45,14 +45,25 @@ public final class AttemptScheduler extends VerticleBase {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
   public static final int DEFAULT_BATCH = 100;
 
+  /**
+   * How long an attempt waits for routing to decide its deal's owner. Routing normally decides within
+   * milliseconds of the commit; should it be down, the callback still becomes a task after this long (without
+   * an owner: it shows in the unassigned queue) rather than never.
+   */
+  public static final Duration ROUTING_GRACE = Duration.ofMinutes(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(AttemptScheduler.class);
 
-  /** Claim, task and read-back in one statement; $1 now, $2 instance, $3 batch size. */
+  /**
+   * Claim, task and read-back in one statement; $1 now, $2 instance, $3 batch size, $4 arrivals older than this
+   * fire even if routing has not decided yet ({@link #ROUTING_GRACE}).
+   */
   static final String CLAIM = """
       WITH claimed AS (
         UPDATE attempts a SET state = 'FIRED', fired_at = $1, fired_by = $2
         WHERE a.id IN (SELECT p.id FROM attempts p JOIN deals d ON d.id = p.deal_id
-                       WHERE p.state = 'PENDING' AND p.due_at <= $1 AND NOT d.routing_pending
+                       WHERE p.state = 'PENDING' AND p.due_at <= $1
+                         AND (NOT d.routing_pending OR d.arrived_at < $4)
                        ORDER BY p.due_at LIMIT $3
                        FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF d SKIP LOCKED)
           AND a.state = 'PENDING'
@@ -138,7 +149,7 @@ public final class AttemptScheduler extends VerticleBase {
   /** One claim of at most {@code batch} due attempts; they are handed over after commit. */
   public Future<List<Fired>> claimOnce() {
     Instant now = clock.instant();
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(PgDealStore.ts(now), instance, batch)).map(rows -> {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(PgDealStore.ts(now), instance, batch, PgDealStore.ts(now.minus(ROUTING_GRACE)))).map(rows -> {
       List<Fired> fired = new ArrayList<>(rows.size());
       for (Row r : rows) {
         fired.add(fired(r));

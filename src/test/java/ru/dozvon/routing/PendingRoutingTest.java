@@ -64,8 +64,12 @@ class PendingRoutingTest {
     return t.app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await(10, TimeUnit.SECONDS);
   }
 
-  Row deal(long id) throws Exception {
-    return sql("SELECT manager_id, routing_pending, status FROM deals WHERE id = $1", id).iterator().next();
+  Row deal(long id) {
+    try {
+      return sql("SELECT manager_id, routing_pending, status FROM deals WHERE id = $1", id).iterator().next();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void eventually(String what, BooleanSupplier done) {
@@ -92,13 +96,7 @@ class PendingRoutingTest {
     assertThat(rec.effect()).isEqualTo(PgCallRecorder.Effect.DEAL_CREATED);
     assertThat(rec.managerId()).as("the call's transaction locks no manager").isNull();
     // nobody asks: the commit itself wakes routing
-    eventually("routed after the commit", () -> {
-      try {
-        return !deal(rec.dealId()).getBoolean("routing_pending");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    eventually("routed after the commit", () -> !deal(rec.dealId()).getBoolean("routing_pending"));
     assertThat(deal(rec.dealId()).getLong("manager_id")).isEqualTo(anna);
     Row a = sql("SELECT manager_id, by_hand, decision FROM assignments WHERE deal_id = $1", rec.dealId()).iterator().next();
     assertThat(a.getLong("manager_id")).isEqualTo(anna);
@@ -128,13 +126,7 @@ class PendingRoutingTest {
     assertThat(a.getJsonObject("decision").getString("reason")).isNotBlank();
 
     long boris = onShift("Boris", "202", 5); // capacity appears: the queue sweep gives him the waiting deal
-    eventually("assigned from the queue", () -> {
-      try {
-        return Long.valueOf(boris).equals(deal(rec.dealId()).getLong("manager_id"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    eventually("assigned from the queue", () -> Long.valueOf(boris).equals(deal(rec.dealId()).getLong("manager_id")));
   }
 
   @Test
@@ -198,19 +190,7 @@ class PendingRoutingTest {
         Duration.ofHours(1), 100);
     long dealId;
     try (Connection hold = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-      hold.setAutoCommit(false);
-      var k = hold.createStatement().executeQuery(
-          "INSERT INTO contacts (phone, phone_kind) VALUES ('+79167000005', 'MOBILE') RETURNING id");
-      k.next();
-      var d = hold.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at, routing_pending) "
-          + "VALUES (" + k.getLong(1) + ", 'missed_call', now(), true) RETURNING id");
-      d.next();
-      dealId = d.getLong(1);
-      hold.createStatement().execute("INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ("
-          + dealId + ", 1, 4, '" + clock.instant().minus(1, ChronoUnit.MINUTES) + "', 'now')");
-      hold.commit();
-      hold.createStatement().execute("SELECT 1 FROM deals WHERE id = " + dealId + " FOR SHARE");
-
+      dealId = heldPendingDeal(hold, "+79167000005");
       t.app.routing().routePending().await(10, TimeUnit.SECONDS);
       assertThat(deal(dealId).getBoolean("routing_pending")).as("the router skipped the held row").isTrue();
       assertThat(scheduler.drain().await(10, TimeUnit.SECONDS)).as("nothing fires before routing").isZero();
@@ -222,6 +202,47 @@ class PendingRoutingTest {
     Row task = sql("SELECT manager_id, kind FROM tasks WHERE deal_id = $1", dealId).iterator().next();
     assertThat(task.getString("kind")).isEqualTo("callback");
     assertThat(task.getLong("manager_id")).isEqualTo(anna);
+  }
+
+  /**
+   * A pending deal whose attempt 1 is due now, committed, then held {@code FOR SHARE} on {@code hold} (left
+   * open): the router skips it, the scheduler does not.
+   */
+  long heldPendingDeal(Connection hold, String phone) throws Exception {
+    hold.setAutoCommit(false);
+    var k = hold.createStatement().executeQuery(
+        "INSERT INTO contacts (phone, phone_kind) VALUES ('" + phone + "', 'MOBILE') RETURNING id");
+    k.next();
+    var d = hold.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at, routing_pending) "
+        + "VALUES (" + k.getLong(1) + ", 'missed_call', '" + clock.instant() + "', true) RETURNING id");
+    d.next();
+    long dealId = d.getLong(1);
+    hold.createStatement().execute("INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ("
+        + dealId + ", 1, 4, '" + clock.instant().minus(1, ChronoUnit.MINUTES) + "', 'now')");
+    hold.commit();
+    hold.createStatement().execute("SELECT 1 FROM deals WHERE id = " + dealId + " FOR SHARE");
+    return dealId;
+  }
+
+  @Test
+  void aCallbackDoesNotWaitForRoutingForEver() throws Exception {
+    t = TestApp.start(Map.of(), clock);
+    onShift("Anna", "201", 5);
+    var db = t.db;
+    AttemptScheduler scheduler = new AttemptScheduler(t.app.pool(), clock, new Meters(), null, DueAttemptHandler.NONE,
+        Duration.ofHours(1), 100);
+    try (Connection hold = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      long dealId = heldPendingDeal(hold, "+79167000007");
+      assertThat(scheduler.drain().await(10, TimeUnit.SECONDS)).isZero();
+
+      clock.set(clock.instant().plus(AttemptScheduler.ROUTING_GRACE).plusSeconds(1)); // routing is late
+
+      assertThat(scheduler.drain().await(10, TimeUnit.SECONDS)).isEqualTo(1);
+      Row task = sql("SELECT manager_id, kind FROM tasks WHERE deal_id = $1", dealId).iterator().next();
+      assertThat(task.getString("kind")).isEqualTo("callback");
+      assertThat(task.getLong("manager_id")).as("nobody owns the deal yet").isNull();
+      hold.rollback();
+    }
   }
 
   @Test
