@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -13,6 +14,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -153,6 +156,42 @@ class PendingRoutingTest {
     Row d = deal(dealId);
     assertThat(d.getLong("manager_id")).isEqualTo(anna);
     assertThat(d.getBoolean("routing_pending")).isFalse();
+  }
+
+  /**
+   * Two instances on one database take missed calls at once, each routing its own commits and racing for the
+   * other's pending deals: every deal is decided exactly once, and the caps hold across both.
+   */
+  @Test
+  void twoInstancesRouteEveryPendingDealOnceWithinTheCaps() throws Exception {
+    t = TestApp.start(Map.of(), clock);
+    long anna = onShift("Anna", "201", 30);
+    long boris = onShift("Boris", "202", 45);
+    try (TestApp second = TestApp.startOn(t.db, Map.of(), clock)) {
+      List<Future<PgCallRecorder.Recorded>> calls = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        TestApp on = i % 2 == 0 ? t : second;
+        var p = PhoneNumbers.parse(String.format("+7916710%04d", i));
+        Instant at = clock.instant();
+        calls.add(on.app.callIntake().accept(new CallFacts("1795560000.two." + i, "INBOUND", "NO_ANSWER", true, p,
+            p.e164(), false, "74951234567", null, null, at.minusSeconds(30), null, at, 30, 0, false), at));
+      }
+      Future.all(calls).await(60, TimeUnit.SECONDS);
+      t.settleRouting().await(30, TimeUnit.SECONDS);
+      second.settleRouting().await(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(sql("SELECT count(*) FROM deals WHERE manager_id = $1", anna).iterator().next().getLong(0)).isEqualTo(30);
+    assertThat(sql("SELECT count(*) FROM deals WHERE manager_id = $1", boris).iterator().next().getLong(0)).isEqualTo(45);
+    assertThat(sql("SELECT count(*), count(DISTINCT deal_id) FROM assignments").iterator().next().getLong(0))
+        .as("one decision a deal").isEqualTo(120);
+    assertThat(sql("SELECT count(DISTINCT deal_id) FROM assignments").iterator().next().getLong(0)).isEqualTo(120);
+    assertThat(sql("SELECT count(*) FROM deals WHERE manager_id IS NULL AND status = 'OPEN'").iterator().next().getLong(0))
+        .isEqualTo(45);
+    assertThat(sql("""
+        SELECT count(*) FROM managers m
+        WHERE m.open_deals <> (SELECT count(*) FROM deals d WHERE d.manager_id = m.id AND d.status = 'OPEN')""")
+        .iterator().next().getLong(0)).isZero();
   }
 
   @Test
