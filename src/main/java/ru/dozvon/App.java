@@ -123,7 +123,7 @@ public final class App {
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
         (extension, paused) -> managers.setPbxPaused(extension, paused)
             .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
-        meters.registry());
+        meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool);
     workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -17,8 +18,9 @@ import ru.dozvon.deals.CallFacts;
  * The telephony feature put together: the AMI link ({@link AmiClient}) feeds mapped events to the
  * {@link CallTracker} on one event loop; every call the tracker closes goes to the {@link EndedCalls}
  * (recorded, and a missed one turned into a deal). A sink failure (the database away) keeps the
- * call and retries it with backoff, oldest first, so no ended call is dropped while the process
- * lives.
+ * call and retries it with backoff, oldest first; the call is also written to the unrecorded-calls
+ * file ({@link UnrecordedCallFile}), so a restart or crash before the database returns loses none: the next
+ * start records them.
  */
 public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
@@ -47,6 +49,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final String mapperMarker;
   private final MeterRegistry registry;
   private final ArrayDeque<Pending> retries = new ArrayDeque<>();
+  private final UnrecordedCallFile spool;
+  private int droppedFromMemory;
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
   private AmiClient<TelephonyEvent> client;
   private long expiryTimer = -1;
@@ -62,9 +66,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   /**
    * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
+   * @param unrecordedFile where calls the database could not take are kept across restarts
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
-                          PbxPauses pauses, MeterRegistry registry) {
+                          PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
+    this.spool = new UnrecordedCallFile(vertx, unrecordedFile);
     this.pauses = pauses;
     this.vertx = vertx;
     this.ami = ami;
@@ -75,8 +81,27 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     this.mapperMarker = settings.markerVariable();
   }
 
-  /** Starts listening (in the background: the PBX may be down); must be called on an event loop. */
+  /**
+   * Records what the last run could not (the unrecorded-calls file), then starts listening (in the background:
+   * the PBX may be down); must be called on an event loop.
+   */
   public Future<Void> start() {
+    return spool.load().compose(left -> {
+      if (!left.isEmpty()) {
+        LOG.warn("{} ended calls were not recorded by the last run (database unavailable): recording them now",
+            left.size());
+        Instant now = clock.instant();
+        for (CallFacts c : left) {
+          retries.addLast(new Pending(c, now, true));
+          unconfirmed++;
+        }
+        scheduleRetry();
+      }
+      return listen();
+    });
+  }
+
+  private Future<Void> listen() {
     expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> deliver(tracker.expire()));
     if (ami == null) {
       LOG.info("No PBX configured (DOZVON_AMI_HOST unset): telephony is DISABLED");
@@ -176,6 +201,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private void confirmed(Pending p) {
     if (p.retried()) {
       unconfirmed--;
+      Future<Void> done = spool.recorded(p.call().pbxCallId());
+      if (unconfirmed == 0 && droppedFromMemory == 0) {
+        done = done.compose(x -> spool.clear());
+      }
+      done.onFailure(e -> LOG.warn("Unrecorded-calls file not updated: {}", e.getMessage()));
     }
   }
 
@@ -186,11 +216,14 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     if (retries.size() >= MAX_PENDING) {
       Pending dropped = retries.pollFirst();
       unconfirmed--;
-      LOG.error("Retry queue full ({}): dropping the oldest unrecorded call {}", MAX_PENDING,
-          dropped.call().pbxCallId());
+      droppedFromMemory++;
+      LOG.error("Retry queue full ({}): the oldest unrecorded call {} leaves memory; it stays in the unrecorded-calls"
+          + " file and is recorded at the next start", MAX_PENDING, dropped.call().pbxCallId());
     }
     if (!p.retried()) {
       unconfirmed++;
+      spool.kept(p.call()).onFailure(e -> LOG.error("Call {} could not be kept on disk either ({}): only memory holds"
+          + " it until the database returns", p.call().pbxCallId(), e.getMessage()));
     }
     retries.addLast(new Pending(p.call(), p.seenAt(), true));
   }

@@ -59,6 +59,7 @@ public final class TestApp implements AutoCloseable {
     env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
     env.put("DOZVON_HTTP_PORT", "0");
     env.put("DOZVON_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("DOZVON_DATA_DIR", freshDataDir().toString()); // the unrecorded-calls file, never the project's ./data
     env.putAll(extraEnv);
     AppConfig cfg = ConfigLoader.load(env, Path.of(""));
     try {
@@ -142,6 +143,14 @@ public final class TestApp implements AutoCloseable {
       app.stop().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path freshDataDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("dozvon-test-data");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

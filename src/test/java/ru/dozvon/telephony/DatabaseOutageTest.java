@@ -27,6 +27,9 @@ class DatabaseOutageTest {
   @TempDir
   Path dataDir;
 
+  @TempDir
+  Path appDir;
+
   @Test
   void missedCallsDuringAnOutageAreRecordedWhenTheDatabaseReturns() throws Exception {
     int port;
@@ -38,7 +41,8 @@ class DatabaseOutageTest {
     TestAmiServer pbx = TestAmiServer.start("crm", "outage-secret");
     var cfg = ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
         "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
-        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2"), Path.of(""));
+        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2",
+        "DOZVON_DATA_DIR", appDir.toString()), Path.of(""));
     App app = App.start(cfg, db).await(60, TimeUnit.SECONDS);
     try {
       eventually(app, "AMI connected", () -> "CONNECTED".equals(app.telephony().state()));
@@ -68,6 +72,65 @@ class DatabaseOutageTest {
       app.stop().await(30, TimeUnit.SECONDS);
       db.close();
       pbx.close();
+    }
+  }
+
+  /**
+   * The service stops (or dies) while the database is still away: the calls it could not record are in the
+   * unrecorded-calls file, and the next start records them, once each.
+   */
+  @Test
+  void callsNotRecordedWhenTheServiceStopsAreRecordedByTheNextStart() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Database db = Database.embedded(dataDir, port);
+    db.migrate();
+    TestAmiServer pbx = TestAmiServer.start("crm", "outage-secret");
+    var cfg = ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
+        "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
+        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2",
+        "DOZVON_DATA_DIR", appDir.toString()), Path.of(""));
+    Path file = appDir.resolve("unrecorded-calls.jsonl");
+    App app = App.start(cfg, db).await(60, TimeUnit.SECONDS);
+    try {
+      eventually(app, "AMI connected", () -> "CONNECTED".equals(app.telephony().state()));
+      db.close();
+      pbx.sendRaw(Transcript.load("ami/missed.ami").bytes());
+      pbx.sendRaw(Transcript.load("ami/queue_abandon.ami").bytes());
+      eventually(app, "both calls waiting for the database", () -> app.telephony().pendingCalls() == 2);
+      eventually(app, "both kept on disk", () -> lines(file).stream().filter(l -> l.startsWith("+")).count() == 2);
+    } finally {
+      app.stop().await(30, TimeUnit.SECONDS);
+      pbx.close();
+    }
+    assertThat(lines(file)).hasSize(2);
+
+    db = Database.embedded(dataDir, port);
+    App next = App.start(cfg, db).await(60, TimeUnit.SECONDS); // no PBX listening now: only the file speaks
+    try {
+      eventually(next, "recorded by the next start", () -> next.telephony().pendingCalls() == 0);
+      eventually(next, "the file emptied", () -> lines(file).isEmpty());
+      try (Connection c = DriverManager.getConnection(db.url().jdbcUrl(), db.url().user(), db.url().password())) {
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT count(*), count(DISTINCT pbx_call_id), count(deal_id) FROM calls");
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(2);
+        assertThat(rs.getInt(2)).isEqualTo(2);
+        assertThat(rs.getInt(3)).isEqualTo(2);
+      }
+    } finally {
+      next.stop().await(30, TimeUnit.SECONDS);
+      db.close();
+    }
+  }
+
+  private static java.util.List<String> lines(Path file) {
+    try {
+      return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : java.util.List.of();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
