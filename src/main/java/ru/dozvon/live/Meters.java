@@ -28,6 +28,7 @@ public final class Meters {
   private final ConcurrentMap<String, Counter> routingDecisions = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
   private final Timer hangupToDeal;
+  private final Timer routingDelay;
   private final Timer speedToLead;
   private final Counter attemptsFired;
   private final Timer firingLag;
@@ -52,6 +53,11 @@ public final class Meters {
         .description("From the end of a missed call to its deal committed")
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    routingDelay = Timer.builder("dozvon_routing_delay_seconds")
+        .description("From a deal from the PBX created (its transaction's start) to the routing run that decides it")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
         .register(registry);
     speedToLead = Timer.builder("dozvon_speed_to_lead_seconds")
         .description("From a request's arrival to the first real contact (answered call or reply)")
@@ -104,6 +110,11 @@ public final class Meters {
 
   public void hangupToDeal(Duration d) {
     hangupToDeal.record(d);
+  }
+
+  /** A deal from the PBX waited {@code d} between its creation and the routing run that decided it. */
+  public void routingDelay(Duration d) {
+    routingDelay.record(d.isNegative() ? Duration.ZERO : d);
   }
 
   /** A deal's first contact, once per deal (buckets at 5 min, 20 min, 3 h, 12 h). */

@@ -101,6 +101,7 @@ final class PgLeadAssigner {
   Future<Integer> routePending() {
     return pool.withTransaction(tx -> pendingBatch(tx, PENDING_BATCH)).compose(b -> {
       count(b.decided());
+      b.waited().forEach(meters::routingDelay);
       feedAssigned(b.assigned());
       return b.more()
           ? routePending().map(more -> b.assigned().size() + more) : Future.succeededFuture(b.assigned().size());
@@ -143,7 +144,11 @@ final class PgLeadAssigner {
               List<Routed> decided = new ArrayList<>(b.assigned());
               decided.addAll(waiting);
               boolean trimmed = b.assigned().size() < chosen.size();
-              return store(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed));
+              java.util.Set<Long> ids = new java.util.HashSet<>();
+              decided.forEach(r -> ids.add(r.lead().dealId()));
+              List<java.time.Duration> waited = pending.stream().filter(p -> ids.contains(p.lead().dealId()))
+                  .map(PgRoutingRepository.Pending::waited).toList(); // trimmed deals are measured when decided
+              return store(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed, waited));
             });
           });
     });
@@ -191,9 +196,9 @@ final class PgLeadAssigner {
   }
 
   /** One batch: what was assigned, every decision stored (assignments and reasons to wait), and whether another batch may do more. */
-  private record Batch(List<Routed> assigned, List<Routed> decided, boolean more) {
+  private record Batch(List<Routed> assigned, List<Routed> decided, boolean more, List<java.time.Duration> waited) {
     Batch(List<Routed> assigned, boolean more) {
-      this(assigned, assigned, more);
+      this(assigned, assigned, more, List.of());
     }
   }
 

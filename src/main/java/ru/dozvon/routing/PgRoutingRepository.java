@@ -158,7 +158,7 @@ final class PgRoutingRepository {
   }
 
   /** A deal stored with {@code routing_pending}: a lead to route, unless it was closed or given an owner since. */
-  record Pending(LeadToRoute lead, boolean stillWaiting) {
+  record Pending(LeadToRoute lead, boolean stillWaiting, java.time.Duration waited) {
   }
 
   /**
@@ -168,13 +168,15 @@ final class PgRoutingRepository {
    */
   static Future<List<Pending>> lockPending(SqlConnection tx, int limit) {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
-            , d.status = 'OPEN' AND d.manager_id IS NULL AS still_waiting
+            , d.status = 'OPEN' AND d.manager_id IS NULL AS still_waiting,
+              (EXTRACT(EPOCH FROM clock_timestamp() - d.created_at) * 1000)::bigint AS waited_ms
              FROM deals d WHERE d.routing_pending
             ORDER BY d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<Pending> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(new Pending(toLead(r), r.getBoolean("still_waiting"))));
+          rows.forEach(r -> out.add(new Pending(toLead(r), r.getBoolean("still_waiting"),
+              java.time.Duration.ofMillis(r.getLong("waited_ms")))));
           return out;
         });
   }

@@ -111,6 +111,9 @@ class PendingRoutingTest {
     assertThat(payload.getJsonObject("data").getString("phone")).isEqualTo("+79167000001");
     assertThat(payload.getJsonObject("data").getString("source")).isEqualTo("missed_call");
     assertThat(payload.getJsonObject("data").getBoolean("byHand")).isFalse();
+    // metered once the routing transaction's commit is back in Java (a moment after the row shows it)
+    eventually("routing metered", () -> java.util.regex.Pattern.compile("dozvon_routing_delay_seconds_count 1(\\.0)?\\n")
+        .matcher(t.app.meters().scrape()).find());
     assertThat(t.app.meters().scrape()).contains("dozvon_routing_decisions_total");
   }
 
