@@ -129,8 +129,13 @@ public final class App {
     workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
     outbox = new OutboxDrainer(vertx, pool, clock);
-    var leads = new LeadIntake(new PgLeadIntake(pool, dealListeners), feed, meters, clock);
+    var leadStore = new PgLeadIntake(pool, dealListeners);
+    var leads = new LeadIntake(leadStore, feed, meters, clock);
     funnelJobs.start(vertx, intakeCfg.jobsEvery());
+    // Form-webhook signatures older than twice the allowed clock skew can never be replayed: forgotten.
+    vertx.setPeriodic(intakeCfg.jobsEvery().toMillis(), id -> leadStore
+        .forgetNoncesBefore(clock.instant().minus(intakeCfg.maxSkew().multipliedBy(2)))
+        .onFailure(e -> LOG.warn("Forgetting old form-webhook signatures failed: {}", e.getMessage())));
     outbox.start(vertx, intakeCfg.outboxEvery());
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)

@@ -81,6 +81,17 @@ public final class PgLeadIntake {
         });
   }
 
+  /**
+   * Forgets the signatures of form webhooks received before {@code before}: a request that old is refused as
+   * stale by its timestamp before its signature is looked up, so keeping them would only grow the table.
+   *
+   * @return how many were forgotten
+   */
+  public Future<Integer> forgetNoncesBefore(Instant before) {
+    return pool.preparedQuery("DELETE FROM webhook_nonces WHERE received_at < $1")
+        .execute(Tuple.of(PgDealStore.ts(before))).map(rows -> rows.rowCount());
+  }
+
   private static Future<Void> refuseReplay(SqlConnection tx, Nonce n, Instant now) {
     return tx.preparedQuery("""
             INSERT INTO webhook_nonces (source, signature, received_at) VALUES ($1, $2, $3)

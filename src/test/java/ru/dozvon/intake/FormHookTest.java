@@ -75,6 +75,28 @@ class FormHookTest {
     assertThat(resent.bodyAsJsonObject().getLong("dealId")).isEqualTo(dealId);
   }
 
+  /** Old signatures are forgotten; the request they signed is refused as stale by its timestamp all the same. */
+  @Test
+  void signaturesOlderThanTheClockSkewCanBeForgottenWithoutOpeningAReplay() throws Exception {
+    Instant now = Instant.parse("2026-09-02T12:00:00Z");
+    f.clock.set(now);
+    String body = body();
+    long ts = now.getEpochSecond();
+    assertThat(hook("web_form", body, String.valueOf(ts), sign(ts, body)).statusCode()).isEqualTo(201);
+    var store = new PgLeadIntake(f.t.app.pool(), f.t.app.dealListeners());
+    assertThat(store.forgetNoncesBefore(now.minusSeconds(1)).await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("this one is recent").isZero();
+
+    Instant later = now.plus(Duration.ofMinutes(11));
+    f.clock.set(later);
+    assertThat(store.forgetNoncesBefore(later.minus(Duration.ofMinutes(10))).await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isGreaterThanOrEqualTo(1);
+
+    var replay = hook("web_form", body, String.valueOf(ts), sign(ts, body));
+    assertThat(replay.statusCode()).isEqualTo(401);
+    assertThat(replay.bodyAsString()).contains("timestamp is more than 5 min away");
+  }
+
   /** Refusals: each case is a timestamp offset (s) from now and how the request is spoiled. */
   @ParameterizedTest
   @CsvSource({
