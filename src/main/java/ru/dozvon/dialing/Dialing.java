@@ -25,6 +25,7 @@ public final class Dialing {
   private final LiveFeed feed;
   private final PgRetryChain chain;
   private final DialingListener listener;
+  private final RetryConfig.Scheduler pace;
 
   public Dialing(RetryConfig retry, FunnelConfig funnelConfig, Pool pool, Clock clock, Meters meters, LiveFeed feed,
                  Supplier<DealTxListener> allListeners) {
@@ -32,6 +33,7 @@ public final class Dialing {
     this.clock = clock;
     this.meters = meters;
     this.feed = feed;
+    this.pace = retry.scheduler();
     Funnel funnel = new Funnel(funnelConfig);
     RetryPolicy policy = RetryPolicy.from(retry);
     PgExhaustion exhaustion = new PgExhaustion(funnel, retry.policy().lossReason(), allListeners);
@@ -50,9 +52,8 @@ public final class Dialing {
     return new OutcomeRoutes(pool, chain, clock);
   }
 
-  /** A scheduler to deploy, with the default period (250 ms) and batch (100). */
+  /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */
   public AttemptScheduler scheduler(DueAttemptHandler handler) {
-    return new AttemptScheduler(pool, clock, meters, feed, handler, AttemptScheduler.DEFAULT_INTERVAL,
-        AttemptScheduler.DEFAULT_BATCH);
+    return new AttemptScheduler(pool, clock, meters, feed, handler, pace.every(), pace.batch());
   }
 }

@@ -4,21 +4,38 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The whole {@code retry} config section: the ladder, the calling window, the per-number limits and
- * the email variant. Immutable; read once at start-up. See {@code config/application.yaml}.
+ * The whole {@code retry} config section: the ladder, the calling window, the per-number limits,
+ * the email variant and the scheduler's pace. Immutable; read once at start-up. See
+ * {@code config/application.yaml}.
  */
 public record RetryConfig(
-    RetryPolicyConfig policy, CallingWindow window, NumberLimits limits, EmailOnlyConfig emailOnly) {
+    RetryPolicyConfig policy, CallingWindow window, NumberLimits limits, EmailOnlyConfig emailOnly,
+    Scheduler scheduler) {
+
+  /** How often the durable scheduler looks for due attempts, and how many it claims per statement. */
+  public record Scheduler(java.time.Duration every, int batch) {
+    public static final Scheduler DEFAULT = new Scheduler(AttemptScheduler.DEFAULT_INTERVAL, AttemptScheduler.DEFAULT_BATCH);
+
+    public Scheduler {
+      if (every.toMillis() < 10 || every.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("every: '" + every + "' is out of range (expected 10ms to 1m)");
+      }
+      if (batch < 1 || batch > 10_000) {
+        throw new IllegalArgumentException("batch: " + batch + " is out of range (expected 1 to 10000)");
+      }
+    }
+  }
 
   /** Every default: DOMAIN 3 as written. */
   public static final RetryConfig DEFAULT = new RetryConfig(
-      RetryPolicyConfig.DEFAULT, CallingWindow.DEFAULT, NumberLimits.DEFAULT, EmailOnlyConfig.DEFAULT);
+      RetryPolicyConfig.DEFAULT, CallingWindow.DEFAULT, NumberLimits.DEFAULT, EmailOnlyConfig.DEFAULT, Scheduler.DEFAULT);
 
   public RetryConfig {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(emailOnly, "emailOnly");
+    Objects.requireNonNull(scheduler, "scheduler");
   }
 
   /**

@@ -20,7 +20,7 @@ final class RetryConfigParser {
 
   static RetryConfig parse(Object section, String path) {
     ConfigReader r = ConfigReader.of(section, path)
-        .onlyKeys("steps", "exhausted", "calling_window", "number_limits", "email_only");
+        .onlyKeys("steps", "exhausted", "calling_window", "number_limits", "email_only", "scheduler");
     RetryConfig d = RetryConfig.DEFAULT;
     ConfigReader exhausted = r.section("exhausted").onlyKeys("loss_reason", "supervisor_task");
     RetryPolicyConfig policy = new RetryPolicyConfig(
@@ -28,7 +28,15 @@ final class RetryConfigParser {
         exhausted.string("loss_reason", d.policy().lossReason()),
         exhausted.string("supervisor_task", d.policy().supervisorTask()));
     return new RetryConfig(policy, window(r.section("calling_window"), d.window()),
-        limits(r.section("number_limits"), d.limits()), emailOnly(r.section("email_only"), d.emailOnly()));
+        limits(r.section("number_limits"), d.limits()), emailOnly(r.section("email_only"), d.emailOnly()),
+        scheduler(r.section("scheduler"), d.scheduler()));
+  }
+
+  static RetryConfig.Scheduler scheduler(ConfigReader s, RetryConfig.Scheduler d) {
+    s.onlyKeys("every", "batch");
+    java.time.Duration every = s.duration("every", d.every());
+    int batch = s.integer("batch", d.batch(), "attempts claimed per statement, 1 to 10000");
+    return rethrow(s.path("").replaceAll("\\.$", ""), () -> new RetryConfig.Scheduler(every, batch));
   }
 
   static List<RetryStep> steps(List<?> items, String at) {

@@ -54,6 +54,14 @@ class RetryConfigTest {
   }
 
   @Test
+  void theSchedulersPaceIsSetInTheSection() {
+    assertThat(RetryConfig.DEFAULT.scheduler()).isEqualTo(new RetryConfig.Scheduler(java.time.Duration.ofMillis(250), 100));
+    assertThat(parseSection("scheduler: {every: 1s, batch: 500}").scheduler())
+        .isEqualTo(new RetryConfig.Scheduler(java.time.Duration.ofSeconds(1), 500));
+    assertThat(parseSection("scheduler: {batch: 20}").scheduler().every()).isEqualTo(java.time.Duration.ofMillis(250));
+  }
+
+  @Test
   void absentSectionOrKeysGiveTheDefaults() {
     assertThat(RetryConfig.fromMap(null)).isEqualTo(RetryConfig.DEFAULT);
     assertThat(RetryConfig.fromMap(Map.of())).isEqualTo(RetryConfig.DEFAULT);
@@ -96,6 +104,10 @@ class RetryConfigTest {
 
   static Stream<Arguments> badSections() {
     return Stream.of(
+        Arguments.of("scheduler: {every: 5ms}", "retry.scheduler: every: 'PT0.005S' is out of range (expected 10ms to 1m)"),
+        Arguments.of("scheduler: {batch: 0}", "retry.scheduler: batch: 0 is out of range (expected 1 to 10000)"),
+        Arguments.of("scheduler: {batch: many}", "retry.scheduler.batch: 'many' is not a whole number"),
+        Arguments.of("scheduler: {pace: 1s}", "retry.scheduler.pace: unknown key"),
         Arguments.of("steps: [{delay: 1h}, {delay: 1h}, {delay: 1x}]",
             "retry.steps[2].delay: '1x' is not a duration (expected e.g. 1h, 30m, 1d or PT1H)"),
         Arguments.of("steps: [{delay: -1h}]", "retry.steps[0].delay: '-1h' is not a duration"),
