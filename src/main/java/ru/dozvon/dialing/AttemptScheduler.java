@@ -42,8 +42,8 @@ import ru.dozvon.phone.PhoneNumber;
  */
 public final class AttemptScheduler extends VerticleBase {
 
-  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
-  public static final int DEFAULT_BATCH = 100;
+  public static final Duration DEFAULT_INTERVAL = RetryConfig.Scheduler.DEFAULT.every();
+  public static final int DEFAULT_BATCH = RetryConfig.Scheduler.DEFAULT.batch();
 
   /**
    * How long an attempt waits for routing to decide its deal's owner. Routing normally decides within

@@ -14,7 +14,7 @@ public record RetryConfig(
 
   /** How often the durable scheduler looks for due attempts, and how many it claims per statement. */
   public record Scheduler(java.time.Duration every, int batch) {
-    public static final Scheduler DEFAULT = new Scheduler(AttemptScheduler.DEFAULT_INTERVAL, AttemptScheduler.DEFAULT_BATCH);
+    public static final Scheduler DEFAULT = new Scheduler(java.time.Duration.ofMillis(250), 100);
 
     public Scheduler {
       if (every.toMillis() < 10 || every.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
