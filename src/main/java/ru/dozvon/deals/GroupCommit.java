@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * and cannot deadlock. A group that fails is rolled back whole and its calls are recorded again one by one,
  * so one bad call costs the others nothing but a retry.
  *
- * <p>Its queue lives on one Vert.x context; calls from elsewhere hop onto it.
+ * <p>Its queue lives on one Vert.x context; calls from elsewhere hop onto it, and their answer hops back to
+ * the caller's context.
  */
 public final class GroupCommit {
 
@@ -60,16 +61,23 @@ public final class GroupCommit {
       return recorder.record(c);
     }
     Promise<PgCallRecorder.Recorded> done = Promise.promise();
-    if (Vertx.currentContext() == context) {
+    Context caller = Vertx.currentContext();
+    if (caller == context) {
       queue.add(new Waiting(c, done));
       next();
-    } else {
-      context.runOnContext(v -> {
-        queue.add(new Waiting(c, done));
-        next();
-      });
+      return done.future();
     }
-    return done.future();
+    context.runOnContext(v -> {
+      queue.add(new Waiting(c, done));
+      next();
+    });
+    if (caller == null) {
+      return done.future();
+    }
+    // back on the caller's context, as a direct transaction would complete (the caller's state is not thread-safe)
+    Promise<PgCallRecorder.Recorded> back = Promise.promise();
+    done.future().onComplete(ar -> caller.runOnContext(x -> back.handle(ar)));
+    return back.future();
   }
 
   private void next() {

@@ -115,6 +115,18 @@ class GroupCommitTest {
     assertThat(r.getLong(0)).isEqualTo(9);
   }
 
+  /** The telephony loop's own state is not thread-safe: the answer comes back on the context that asked. */
+  @Test
+  void theAnswerComesBackOnTheCallersContext() throws Exception {
+    Context groupContext = t.app.vertx().getOrCreateContext();
+    Context caller = t.app.vertx().getOrCreateContext();
+    GroupCommit groups = new GroupCommit(groupContext, t.app.callRecorder(), 2, 50);
+    Promise<Context> answeredOn = Promise.promise();
+    caller.runOnContext(v -> groups.record(missed("+79168300001", "x"))
+        .onComplete(ar -> answeredOn.complete(io.vertx.core.Vertx.currentContext())));
+    assertThat(answeredOn.future().await(10, TimeUnit.SECONDS)).isSameAs(caller);
+  }
+
   @Test
   void aCallAlreadyStoredIsADuplicateInAGroupToo() throws Exception {
     Context context = t.app.vertx().getOrCreateContext();
