@@ -117,7 +117,7 @@ public final class App {
         new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
     // Missed calls that arrive together share a transaction (group commit), up to 50 calls each.
-    var groups = new GroupCommit(vertx, callRecorder, cfg.database().callTransactions(), 50);
+    var groups = new GroupCommit(vertx.getOrCreateContext(), callRecorder, cfg.database().callTransactions(), 50);
     callIntake = new CallIntake(groups, feed, meters, clock);
     // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,

@@ -33,8 +33,7 @@ public final class GroupCommit {
   private record Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done) {
   }
 
-  private final Vertx vertx;
-  private Context context;
+  private final Context context;
   private final PgCallRecorder recorder;
   private final int maxInFlight;
   private final int maxGroup;
@@ -50,33 +49,10 @@ public final class GroupCommit {
     if (maxInFlight < 1 || maxGroup < 1) {
       throw new IllegalArgumentException("maxInFlight and maxGroup must be positive");
     }
-    this.vertx = null;
     this.context = context;
     this.recorder = recorder;
     this.maxInFlight = maxInFlight;
     this.maxGroup = maxGroup;
-  }
-
-  /**
-   * Lives on the context of its first caller (in the service: the telephony event loop, which then never hops),
-   * or on a new one when that caller is not on Vert.x.
-   */
-  public GroupCommit(Vertx vertx, PgCallRecorder recorder, int maxInFlight, int maxGroup) {
-    if (maxInFlight < 1 || maxGroup < 1) {
-      throw new IllegalArgumentException("maxInFlight and maxGroup must be positive");
-    }
-    this.vertx = vertx;
-    this.recorder = recorder;
-    this.maxInFlight = maxInFlight;
-    this.maxGroup = maxGroup;
-  }
-
-  private synchronized Context home() {
-    if (context == null) {
-      Context caller = Vertx.currentContext();
-      context = caller != null && caller.isEventLoopContext() ? caller : vertx.getOrCreateContext();
-    }
-    return context;
   }
 
   /** Records the call: a missed call from a known number in a group, any other call on its own. */
@@ -86,7 +62,6 @@ public final class GroupCommit {
     }
     Promise<PgCallRecorder.Recorded> done = Promise.promise();
     Context caller = Vertx.currentContext();
-    Context context = home();
     if (caller == context) {
       queue.add(new Waiting(c, done));
       next();
