@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import ru.dozvon.phone.PhoneNumber;
 
@@ -63,7 +64,7 @@ public final class PgCallRecorder {
    */
   Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
     return pool.withTransaction(tx -> {
-      List<Future<Recorded>> each = new java.util.ArrayList<>(calls.size());
+      List<Future<Recorded>> each = new ArrayList<>(calls.size());
       for (CallFacts c : calls) {
         each.add(missedCall(tx, c, c.customer()));
       }
@@ -98,7 +99,7 @@ public final class PgCallRecorder {
   private Future<Recorded> storeOnOpenDeal(SqlConnection tx, long contactId, CallFacts c, PhoneNumber phone) {
     JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
         .put("queue", c.queue()).put("outcome", c.outcome());
-    List<Object> args = new java.util.ArrayList<>(List.of(contactId, fields, PgDealStore.ts(c.endedAt()),
+    List<Object> args = new ArrayList<>(List.of(contactId, fields, PgDealStore.ts(c.endedAt()),
         callDetails(c).put("source", "missed_call")));
     args.addAll(callColumns(c));
     return tx.preparedQuery("""

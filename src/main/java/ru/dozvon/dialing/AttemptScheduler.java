@@ -149,7 +149,8 @@ public final class AttemptScheduler extends VerticleBase {
   /** One claim of at most {@code batch} due attempts; they are handed over after commit. */
   public Future<List<Fired>> claimOnce() {
     Instant now = clock.instant();
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(PgDealStore.ts(now), instance, batch, PgDealStore.ts(now.minus(ROUTING_GRACE)))).map(rows -> {
+    Tuple args = Tuple.of(PgDealStore.ts(now), instance, batch, PgDealStore.ts(now.minus(ROUTING_GRACE)));
+    return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
       List<Fired> fired = new ArrayList<>(rows.size());
       for (Row r : rows) {
         fired.add(fired(r));

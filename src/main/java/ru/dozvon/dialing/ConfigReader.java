@@ -37,6 +37,11 @@ final class ConfigReader {
     return path + "." + key;
   }
 
+  /** This mapping's own key path, e.g. {@code retry.scheduler}. */
+  String at() {
+    return path;
+  }
+
   /** Refuses keys other than {@code known}, so a typo is an error rather than a silent default. */
   ConfigReader onlyKeys(String... known) {
     Set<String> allowed = new LinkedHashSet<>(Arrays.asList(known));

@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,11 +14,11 @@ public record RetryConfig(
     Scheduler scheduler) {
 
   /** How often the durable scheduler looks for due attempts, and how many it claims per statement. */
-  public record Scheduler(java.time.Duration every, int batch) {
-    public static final Scheduler DEFAULT = new Scheduler(java.time.Duration.ofMillis(250), 100);
+  public record Scheduler(Duration every, int batch) {
+    public static final Scheduler DEFAULT = new Scheduler(Duration.ofMillis(250), 100);
 
     public Scheduler {
-      if (every.toMillis() < 10 || every.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+      if (every.toMillis() < 10 || every.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("every: '" + every + "' is out of range (expected 10ms to 1m)");
       }
       if (batch < 1 || batch > 10_000) {

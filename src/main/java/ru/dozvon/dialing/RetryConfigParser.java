@@ -1,6 +1,7 @@
 package ru.dozvon.dialing;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -34,9 +35,9 @@ final class RetryConfigParser {
 
   static RetryConfig.Scheduler scheduler(ConfigReader s, RetryConfig.Scheduler d) {
     s.onlyKeys("every", "batch");
-    java.time.Duration every = s.duration("every", d.every());
+    Duration every = s.duration("every", d.every());
     int batch = s.integer("batch", d.batch(), "attempts claimed per statement, 1 to 10000");
-    return rethrow(s.path("").replaceAll("\\.$", ""), () -> new RetryConfig.Scheduler(every, batch));
+    return rethrow(s.at(), () -> new RetryConfig.Scheduler(every, batch));
   }
 
   static List<RetryStep> steps(List<?> items, String at) {

@@ -8,11 +8,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,9 +147,9 @@ final class PgLeadAssigner {
               List<Routed> decided = new ArrayList<>(b.assigned());
               decided.addAll(waiting);
               boolean trimmed = b.assigned().size() < chosen.size();
-              java.util.Set<Long> ids = new java.util.HashSet<>();
+              Set<Long> ids = new HashSet<>();
               decided.forEach(r -> ids.add(r.lead().dealId()));
-              List<java.time.Duration> waited = pending.stream().filter(p -> ids.contains(p.lead().dealId()))
+              List<Duration> waited = pending.stream().filter(p -> ids.contains(p.lead().dealId()))
                   .map(PgRoutingRepository.Pending::waited).toList(); // trimmed deals are measured when decided
               return store(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed, waited));
             });
@@ -195,8 +198,11 @@ final class PgLeadAssigner {
     });
   }
 
-  /** One batch: what was assigned, every decision stored (assignments and reasons to wait), and whether another batch may do more. */
-  private record Batch(List<Routed> assigned, List<Routed> decided, boolean more, List<java.time.Duration> waited) {
+  /**
+   * One batch: what was assigned, every decision stored (assignments and reasons to wait), whether another batch
+   * may do more, and how long the decided pending deals had waited.
+   */
+  private record Batch(List<Routed> assigned, List<Routed> decided, boolean more, List<Duration> waited) {
     Batch(List<Routed> assigned, boolean more) {
       this(assigned, assigned, more, List.of());
     }

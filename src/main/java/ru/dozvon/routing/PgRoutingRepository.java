@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -143,7 +144,8 @@ final class PgRoutingRepository {
 
   /**
    * The oldest deals waiting for a manager, locked for this transaction (deals not decided even once yet are
-   * {@link #lockPending}'s); rows another transaction holds are skipped (never waited for, so the queue cannot deadlock with a deal being closed or reassigned).
+   * {@link #lockPending}'s); rows another transaction holds are skipped (never waited for, so the queue cannot
+   * deadlock with a deal being closed or reassigned).
    */
   static Future<List<LeadToRoute>> lockWaiting(SqlConnection tx, int limit) {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
@@ -158,7 +160,7 @@ final class PgRoutingRepository {
   }
 
   /** A deal stored with {@code routing_pending}: a lead to route, unless it was closed or given an owner since. */
-  record Pending(LeadToRoute lead, boolean stillWaiting, java.time.Duration waited) {
+  record Pending(LeadToRoute lead, boolean stillWaiting, Duration waited) {
   }
 
   /**
@@ -176,7 +178,7 @@ final class PgRoutingRepository {
         .map(rows -> {
           List<Pending> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new Pending(toLead(r), r.getBoolean("still_waiting"),
-              java.time.Duration.ofMillis(r.getLong("waited_ms")))));
+              Duration.ofMillis(r.getLong("waited_ms")))));
           return out;
         });
   }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +52,11 @@ public final class Database implements AutoCloseable {
    * @param port a fixed port, or 0 for any free one
    */
   public static Database embedded(Path dataDir, int port) {
-    return embedded(dataDir, port, java.util.Map.of());
+    return embedded(dataDir, port, Map.of());
   }
 
   /** As {@link #embedded(Path, int)}, with more server settings (benchmarks: {@code shared_preload_libraries}). */
-  public static Database embedded(Path dataDir, int port, java.util.Map<String, String> settings) {
+  public static Database embedded(Path dataDir, int port, Map<String, String> settings) {
     try {
       Files.createDirectories(dataDir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

@@ -3,9 +3,9 @@ package ru.dozvon.telephony;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -116,7 +116,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     vertx.cancelTimer(expiryTimer);
     vertx.cancelTimer(retryTimer);
     if (!retries.isEmpty()) {
-      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable)", retries.size());
+      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable); the unrecorded-calls file"
+          + " keeps them for the next start", retries.size());
     }
     return client == null ? Future.succeededFuture() : client.stop();
   }

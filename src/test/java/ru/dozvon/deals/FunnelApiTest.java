@@ -128,8 +128,9 @@ class FunnelApiTest {
     assertThat(last.getString("actor")).isEqualTo("manager:" + operatorId);
     assertThat(last.getJsonObject("details").getString("from")).isEqualTo("new");
     var tasks = await(f.t.get("/api/tasks", operatorToken).send()).bodyAsJsonArray();
+    // the stage's task; the scheduler may already have fired attempt 1 into a callback task (it sorts first)
     JsonObject task = tasks.stream().map(JsonObject.class::cast).filter(t -> t.getLong("dealId") == id)
-        .findFirst().orElseThrow();
+        .filter(t -> !"callback".equals(t.getString("kind"))).findFirst().orElseThrow();
     assertThat(task.getString("title")).isEqualTo("Связаться и квалифицировать");
     assertThat(task.getString("dueAt")).isEqualTo(now.plus(Duration.ofMinutes(30)).toString());
     assertThat(task.getLong("managerId")).isEqualTo(operatorId);

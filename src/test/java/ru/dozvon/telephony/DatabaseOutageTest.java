@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ru.dozvon.App;
+import ru.dozvon.config.AppConfig;
 import ru.dozvon.config.ConfigLoader;
 import ru.dozvon.store.Database;
 import ru.dozvon.telephony.testami.TestAmiServer;
@@ -32,17 +33,11 @@ class DatabaseOutageTest {
 
   @Test
   void missedCallsDuringAnOutageAreRecordedWhenTheDatabaseReturns() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Database db = Database.embedded(dataDir, port);
     db.migrate();
     TestAmiServer pbx = TestAmiServer.start("crm", "outage-secret");
-    var cfg = ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
-        "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
-        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2",
-        "DOZVON_DATA_DIR", appDir.toString()), Path.of(""));
+    var cfg = config(pbx);
     App app = App.start(cfg, db).await(60, TimeUnit.SECONDS);
     try {
       eventually(app, "AMI connected", () -> "CONNECTED".equals(app.telephony().state()));
@@ -81,17 +76,11 @@ class DatabaseOutageTest {
    */
   @Test
   void callsNotRecordedWhenTheServiceStopsAreRecordedByTheNextStart() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Database db = Database.embedded(dataDir, port);
     db.migrate();
     TestAmiServer pbx = TestAmiServer.start("crm", "outage-secret");
-    var cfg = ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
-        "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
-        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2",
-        "DOZVON_DATA_DIR", appDir.toString()), Path.of(""));
+    var cfg = config(pbx);
     Path file = appDir.resolve("unrecorded-calls.jsonl");
     App app = App.start(cfg, db).await(60, TimeUnit.SECONDS);
     try {
@@ -124,6 +113,20 @@ class DatabaseOutageTest {
       next.stop().await(30, TimeUnit.SECONDS);
       db.close();
     }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The service against this PBX, with its data folder (the unrecorded-calls file) in {@code appDir}. */
+  private AppConfig config(TestAmiServer pbx) {
+    return ConfigLoader.load(Map.of("DOZVON_HTTP_PORT", "0", "DOZVON_ADMIN_TOKEN", "outage-test-token-12345",
+        "DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm",
+        "DOZVON_AMI_SECRET", "outage-secret", "DOZVON_DB_POOL_SIZE", "2",
+        "DOZVON_DATA_DIR", appDir.toString()), Path.of(""));
   }
 
   private static java.util.List<String> lines(Path file) {
