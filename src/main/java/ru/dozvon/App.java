@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.config.AppConfig;
-import ru.dozvon.deals.DealListeners;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
@@ -42,7 +42,7 @@ import ru.dozvon.dialing.Dialing;
 import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
@@ -70,7 +70,7 @@ public final class App {
   private LiveFeed feed;
   private TelephonyService telephony;
   private RoutingVerticle routing;
-  private DealListeners dealListeners;
+  private DealEventChain dealListeners;
   private PgDealWorkflow workflow;
   private FunnelJobs funnelJobs;
   private OutboxDrainer outbox;
@@ -105,16 +105,17 @@ public final class App {
     var managers = new PgManagerRepository(pool);
     var notifier = new ManagerNotifier();
     feed = new LiveFeed(vertx);
-    // Routing tells the listeners of each assignment (the notifier), read lazily like dialing's.
+    // The one chain of deal events; its listeners are registered below, once, in the order they run.
+    dealListeners = new DealEventChain();
+    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
     routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15),
-        () -> dealListeners);
-    // Dialing closes exhausted deals and tells every listener (itself included), read lazily.
-    var dialing = new Dialing(cfg.retry(), cfg.funnel(), pool, clock, meters, feed, () -> dealListeners);
+        dealListeners);
+    var dialing = new Dialing(cfg.retry(), workflow, dealListeners, pool, clock, meters, feed);
     // Follow-ups that commit with the deal change that caused them, in this order: routing first
     // (the callback task lands on the manager it chose), then dialing, the notifier and the
-    // speed-to-lead meter last.
-    dealListeners = new DealListeners(List.of(routing.listener(), dialing.listener(), notifier,
-        new SpeedToLeadMeter(meters)));
+    // speed-to-lead meter last. What a listener's work causes (routing's assignment, the ladder's close)
+    // it returns, and the chain tells it to all of them next.
+    dealListeners.register(List.of(routing.listener(), dialing.listener(), notifier, new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners);
     // Missed calls that arrive together share a transaction (group commit), up to 50 calls each.
     var groups = new GroupCommit(vertx.getOrCreateContext(), callRecorder, cfg.database().callTransactions(), 50);
@@ -126,7 +127,6 @@ public final class App {
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool);
-    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
     outbox = new OutboxDrainer(vertx, pool, clock);
     var leadStore = new PgLeadIntake(pool, dealListeners);
@@ -224,7 +224,7 @@ public final class App {
   }
 
   /** Every deal change tells these, inside its transaction. */
-  public DealListeners dealListeners() {
+  public DealEventChain dealListeners() {
     return dealListeners;
   }
 

@@ -1,5 +1,7 @@
 package ru.dozvon;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
@@ -69,7 +71,7 @@ class MissedCallStoryTest {
 
   static long missedCall(String phone) throws Exception {
     Instant now = clock.instant();
-    var facts = new CallFacts("story." + phone + "." + now.toEpochMilli(), "INBOUND", "NO_ANSWER", true,
+    var facts = new CallFacts("story." + phone + "." + now.toEpochMilli(), CallDirection.INBOUND, CallOutcome.NO_ANSWER, true,
         PhoneNumbers.parse(phone), phone, false, "74951234567", null, null, now.minusSeconds(25), null, now, 25, 0,
         false);
     return t.app.callIntake().accept(facts, now).compose(t::routed).await(10, TimeUnit.SECONDS).dealId();
@@ -94,7 +96,7 @@ class MissedCallStoryTest {
     // attempt 1 is due now and the scheduler puts it at the top of Anna's queue
     assertThat(d.getJsonArray("attempts").getJsonObject(0).getInteger("no")).isEqualTo(1);
     eventually("callback task for Anna", () -> !query(
-        "SELECT id FROM tasks WHERE deal_id = $1 AND kind = 'callback' AND manager_id = $2", deal,
+        "SELECT id FROM tasks WHERE deal_id = $1 AND kind = 'CALLBACK' AND manager_id = $2", deal,
         anna.getLong("id")).isEmpty());
     var tasks = await(t.get("/api/tasks", token(anna)).send()).bodyAsJsonArray();
     assertThat(tasks.getJsonObject(0).getLong("dealId")).isEqualTo(deal);
@@ -125,7 +127,7 @@ class MissedCallStoryTest {
     long deal = missedCall("+79160001002");
     assertThat(query("SELECT manager_id FROM deals WHERE id = $1", deal).get(0).getLong(0)).isNull();
     eventually("the callback fired even with nobody to take it",
-        () -> !query("SELECT id FROM tasks WHERE deal_id = $1 AND kind = 'callback'", deal).isEmpty());
+        () -> !query("SELECT id FROM tasks WHERE deal_id = $1 AND kind = 'CALLBACK'", deal).isEmpty());
 
     JsonObject boris = t.createManager("Boris", "302", 5);
     await(t.patch("/api/managers/" + boris.getLong("id"), ADMIN_TOKEN)
@@ -133,7 +135,7 @@ class MissedCallStoryTest {
 
     assertThat(query("SELECT manager_id FROM deals WHERE id = $1", deal).get(0).getLong(0))
         .isEqualTo(boris.getLong("id"));
-    assertThat(query("SELECT manager_id FROM tasks WHERE deal_id = $1 AND kind = 'callback'", deal).get(0).getLong(0))
+    assertThat(query("SELECT manager_id FROM tasks WHERE deal_id = $1 AND kind = 'CALLBACK'", deal).get(0).getLong(0))
         .as("the callback task follows the deal to its new manager").isEqualTo(boris.getLong("id"));
     var tasks = await(t.get("/api/tasks", token(boris)).send()).bodyAsJsonArray();
     assertThat(tasks.stream().map(x -> ((JsonObject) x).getLong("dealId"))).contains(deal);

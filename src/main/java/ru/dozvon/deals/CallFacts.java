@@ -1,6 +1,8 @@
 package ru.dozvon.deals;
 
 import java.time.Instant;
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
@@ -8,20 +10,24 @@ import ru.dozvon.phone.PhoneNumber;
  * call records into this, so deals never depend on telephony types).
  *
  * @param pbxCallId the PBX's id of the whole call (Asterisk Linkedid): the idempotency key
- * @param direction INBOUND, OUTBOUND or INTERNAL
- * @param outcome ANSWERED, NO_ANSWER, BUSY, UNAVAILABLE, CALLER_ABANDONED, QUEUE_ABANDONED, ...
+ * @param direction who started the call
+ * @param outcome how it ended (for an outbound call: the customer's side)
  * @param missed inbound and no operator answered
  * @param customer the customer's number, null when withheld or not a valid number
  * @param callerRaw the caller number exactly as the PBX gave it
  * @param expired closed by our time-out rather than by the PBX's hangups
  */
-public record CallFacts(String pbxCallId, String direction, String outcome, boolean missed,
+public record CallFacts(String pbxCallId, CallDirection direction, CallOutcome outcome, boolean missed,
                         PhoneNumber customer, String callerRaw, boolean withheld, String companyNumber,
                         String operatorExtension, String queue, Instant startedAt, Instant answeredAt,
                         Instant endedAt, int ringSeconds, int talkSeconds, boolean expired) {
 
   public boolean inbound() {
-    return "INBOUND".equals(direction);
+    return direction == CallDirection.INBOUND;
+  }
+
+  public boolean outbound() {
+    return direction == CallDirection.OUTBOUND;
   }
 
   /** An inbound call an operator answered: the lead is reached. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 
 /**
  * Where every ended call enters the business: recorded (and a missed one turned into a deal) in
@@ -38,10 +38,10 @@ public final class CallIntake {
       if (r.effect() == PgCallRecorder.Effect.DUPLICATE) {
         return;
       }
-      meters.callEnded(c.outcome(), c.missed());
+      meters.callEnded(c.outcome().name(), c.missed());
       Instant now = clock.instant();
-      JsonObject call = new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction())
-          .put("outcome", c.outcome()).put("missed", c.missed())
+      JsonObject call = new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction().name())
+          .put("outcome", c.outcome().name()).put("missed", c.missed())
           .put("phone", c.customer() == null ? null : c.customer().e164())
           .put("withheld", c.withheld()).put("operator", c.operatorExtension()).put("queue", c.queue());
       feed.publish(new FeedEvent("call.ended", r.dealId(), r.managerId(), now, call));

@@ -1,12 +1,13 @@
 package ru.dozvon.deals;
 
 import java.time.Instant;
+import ru.dozvon.call.CallOutcome;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
- * Something that happened to a deal, told to the {@link DealTxListener}s inside the transaction
- * that made it happen, so that follow-ups (routing, the callback schedule) commit with it or not
- * at all.
+ * Something that happened to a deal, told by the {@link DealEventChain} to the {@link DealTxListener}s inside
+ * the transaction that made it happen, so that follow-ups (routing, the callback schedule) commit with it or
+ * not at all.
  */
 public sealed interface DealEvent {
 
@@ -33,23 +34,26 @@ public sealed interface DealEvent {
   record Assigned(long dealId, long managerId, boolean byHand, Instant at) implements DealEvent {
   }
 
-  /** A missed call from a lead that already has an open deal: its callback is due now. */
+  /** A missed call from a lead that already has an open deal: a callback is due now. */
   record MissedAgain(long dealId, String pbxCallId, Instant at) implements DealEvent {
   }
 
   /**
-   * The lead was reached or got in touch (answered call, reply by any channel): the chain stops.
-   * Channel {@value #CALLBACK} is a callback attempt that reached the lead, told by dialing itself.
+   * The lead wrote by themselves (a chat, a letter, another form) on their open deal: like a missed call, a
+   * callback is due now. Not contact (DOMAIN 3): nobody at the company talked to them yet.
    */
-  record ContactMade(long dealId, String channel, Instant at) implements DealEvent {
-    public static final String CALLBACK = "callback";
+  record CustomerMessage(long dealId, ContactChannel channel, Instant at) implements DealEvent {
+  }
+
+  /** Two-way contact: an answered call in either direction, or a manager's reply. */
+  record ContactMade(long dealId, ContactChannel channel, Instant at) implements DealEvent {
   }
 
   /**
-   * An outbound call to the lead ended (an operator's callback): dialing reads the attempt's
-   * outcome from it. {@code outcome} is the call's (ANSWERED, NO_ANSWER, BUSY, UNAVAILABLE, ...).
+   * An outbound call to the lead ended (an operator's callback, click-to-call): dialing reads the attempt's
+   * outcome from it.
    */
-  record OutboundCallEnded(long dealId, String pbxCallId, String outcome, String operatorExtension, Instant at)
+  record OutboundCallEnded(long dealId, String pbxCallId, CallOutcome outcome, String operatorExtension, Instant at)
       implements DealEvent {
   }
 
@@ -57,6 +61,6 @@ public sealed interface DealEvent {
    * The deal was closed (won, lost, invalid), by a person or by a rule. Routing updates ratings
    * and frees the manager's capacity; dialing cancels pending attempts.
    */
-  record Closed(long dealId, Long managerId, String status, String reason, Instant at) implements DealEvent {
+  record Closed(long dealId, Long managerId, DealStatus status, String reason, Instant at) implements DealEvent {
   }
 }

@@ -28,9 +28,9 @@ public final class PgCallRecorder {
   }
 
   private final Pool pool;
-  private final DealTxListener listeners;
+  private final DealEventChain listeners;
 
-  public PgCallRecorder(Pool pool, DealTxListener listeners) {
+  public PgCallRecorder(Pool pool, DealEventChain listeners) {
     this.pool = pool;
     this.listeners = listeners;
   }
@@ -44,17 +44,16 @@ public final class PgCallRecorder {
       if (callId == null) {
         return existing(tx, c.pbxCallId());
       }
-      PhoneNumber phone = c.customer();
-      if (phone == null || !c.inbound() && !"OUTBOUND".equals(c.direction())) {
+      if (CallRule.of(c) == CallRule.Effect.RECORD_ONLY) {
         return Future.succeededFuture(new Recorded(callId, null, Effect.RECORDED_ONLY));
       }
-      return linkToOpenDeal(tx, callId, c, phone); // missed calls took missedCall() above
+      return linkToOpenDeal(tx, callId, c, c.customer()); // missed calls took missedCall() above
     }));
   }
 
   /** A missed call from a known number (a deal is made or found): the path {@link #recordTogether} takes. */
   static boolean hotPath(CallFacts c) {
-    return c.customer() != null && c.missed() && (c.inbound() || "OUTBOUND".equals(c.direction()));
+    return CallRule.of(c) == CallRule.Effect.MISSED;
   }
 
   /**
@@ -98,7 +97,7 @@ public final class PgCallRecorder {
    */
   private Future<Recorded> storeOnOpenDeal(SqlConnection tx, long contactId, CallFacts c, PhoneNumber phone) {
     JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
-        .put("queue", c.queue()).put("outcome", c.outcome());
+        .put("queue", c.queue()).put("outcome", c.outcome().name());
     List<Object> args = new ArrayList<>(List.of(contactId, fields, PgDealStore.ts(c.endedAt()),
         callDetails(c).put("source", "missed_call")));
     args.addAll(callColumns(c));
@@ -160,14 +159,15 @@ public final class PgCallRecorder {
           }
           long dealId = rows.iterator().next().getLong(0);
           Long managerId = rows.iterator().next().getLong(1);
-          boolean contact = c.answeredInbound();
+          boolean contact = CallRule.of(c) == CallRule.Effect.CONTACT;
           Future<Void> steps = attach(tx, callId, dealId)
               .compose(x -> PgDealStore.history(tx, dealId, c.endedAt(), "call", "pbx",
                   callDetails(c).put("contactMade", contact)));
           if (contact) {
             steps = steps.compose(x -> PgDealStore.contactMade(tx, dealId, c.answeredAt() != null ? c.answeredAt() : c.endedAt()))
-                .compose(x -> notify(tx, new DealEvent.ContactMade(dealId, "inbound_call", c.endedAt())));
-          } else if ("OUTBOUND".equals(c.direction())) {
+                .compose(x -> notify(tx, new DealEvent.ContactMade(dealId, ContactChannel.ANSWERED_INBOUND_CALL,
+                    c.endedAt())));
+          } else if (CallRule.of(c) == CallRule.Effect.OUTBOUND_RESULT) {
             steps = steps.compose(x -> notify(tx, new DealEvent.OutboundCallEnded(dealId, c.pbxCallId(), c.outcome(),
                 c.operatorExtension(), c.endedAt())));
           }
@@ -176,7 +176,7 @@ public final class PgCallRecorder {
   }
 
   private Future<Void> notify(SqlConnection tx, DealEvent e) {
-    return listeners.on(tx, e);
+    return listeners.publish(tx, e);
   }
 
   private static Future<Long> insertCall(SqlConnection tx, CallFacts c) {
@@ -193,7 +193,7 @@ public final class PgCallRecorder {
 
   /** $1..$16 of the calls row. */
   private static List<Object> callColumns(CallFacts c) {
-    return java.util.Arrays.asList(c.pbxCallId(), c.direction(), c.outcome(), c.missed(),
+    return java.util.Arrays.asList(c.pbxCallId(), c.direction().name(), c.outcome().name(), c.missed(),
         c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
         c.operatorExtension(), c.queue(), PgDealStore.ts(c.startedAt()), PgDealStore.ts(c.answeredAt()),
         PgDealStore.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired());
@@ -212,8 +212,8 @@ public final class PgCallRecorder {
   }
 
   private static JsonObject callDetails(CallFacts c) {
-    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction())
-        .put("outcome", c.outcome()).put("missed", c.missed()).put("operator", c.operatorExtension())
+    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction().name())
+        .put("outcome", c.outcome().name()).put("missed", c.missed()).put("operator", c.operatorExtension())
         .put("queue", c.queue()).put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds());
   }
 }

@@ -7,10 +7,17 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
- * The deal-writing steps every intake path shares, each run inside the caller's transaction.
+ * The deal-writing steps every feature shares, each run inside the caller's transaction. Together with
+ * {@link PgTaskStore} (tasks) this is the only place outside the deals package's own workflows that writes
+ * the tables {@code deals}, {@code tasks} and {@code deal_history}: other features (routing, dialing, intake)
+ * call these typed commands inside their transaction instead of writing the rows themselves.
  *
  * <p>"One open deal per contact" holds under concurrency: the contact row is upserted with
  * {@code DO UPDATE}, which locks it until commit, so two requests for one number queue on that
@@ -18,6 +25,10 @@ import ru.dozvon.phone.PhoneNumber;
  * last line of defence.
  */
 public final class PgDealStore {
+
+  /** A change of owner: routing's decision or a hand reassignment, with the history row's details. */
+  public record OwnerChange(long dealId, long managerId, String actor, JsonObject details, Instant at) {
+  }
 
   /** The open deal of a contact, and whether this transaction created it. */
   public record OpenDeal(long dealId, long contactId, boolean created) {
@@ -75,5 +86,82 @@ public final class PgDealStore {
             WHERE id = $1""")
         .execute(Tuple.of(dealId, ts(at)))
         .mapEmpty();
+  }
+
+  /**
+   * Gives deals their owners, in one batch: the owner set, the routing mark cleared, the deal's open manager
+   * tasks (its callback, its stage task) handed to the owner, and the history row.
+   */
+  public static Future<Void> assignOwners(SqlConnection tx, List<OwnerChange> changes) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(changes.size());
+    for (OwnerChange c : changes) {
+      batch.add(Tuple.of(c.dealId(), c.managerId(), ts(c.at()), c.actor(), c.details()));
+    }
+    return tx.preparedQuery("""
+            WITH d AS (UPDATE deals SET manager_id = $2, routing_pending = false, updated_at = $3 WHERE id = $1
+                       RETURNING id),
+                 t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
+                       RETURNING id)
+            INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $3, 'owner', $4, $5 FROM d""")
+        .executeBatch(batch).mapEmpty();
+  }
+
+  /** Clears the routing mark of deals that got a decision without an owner, or need none any more. */
+  public static Future<Void> clearRoutingPending(SqlConnection tx, List<Long> dealIds) {
+    return dealIds.isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery("UPDATE deals SET routing_pending = false WHERE id = ANY($1) AND routing_pending")
+            .execute(Tuple.of(dealIds.toArray(Long[]::new))).mapEmpty();
+  }
+
+  /** Adds the fields a later request brought; the fields already on the deal stay as they are. */
+  public static Future<Void> addFields(SqlConnection tx, long dealId, JsonObject fields, Instant now) {
+    return tx.preparedQuery("UPDATE deals SET fields = $2 || fields, updated_at = $3 WHERE id = $1")
+        .execute(Tuple.of(dealId, fields, ts(now))).mapEmpty();
+  }
+
+  /**
+   * Moves the locked deal to another stage: the submitted fields merged, the entry task (to the deal's owner)
+   * and the history row. Returns the history details (with the task's id).
+   */
+  static Future<JsonObject> moveStage(SqlConnection tx, LockedDeal d, String from, String to, JsonObject fields,
+                                      Optional<TaskSpec> task, String reason, String actor, Instant now) {
+    JsonObject details = new JsonObject().put("from", from).put("to", to).put("fields", fields).put("reason", reason);
+    Future<Void> steps = tx.preparedQuery("UPDATE deals SET stage = $2, fields = fields || $3, updated_at = $4 WHERE id = $1")
+        .execute(Tuple.of(d.id(), to, fields, ts(now))).mapEmpty();
+    if (task.isPresent()) {
+      TaskSpec t = task.get();
+      steps = steps.compose(x -> PgTaskStore.create(tx, d.id(), d.managerId(), t)).map(taskId -> {
+        details.put("task", new JsonObject().put("id", taskId).put("title", t.title()).put("dueAt", t.dueAt().toString()));
+        return null;
+      });
+    }
+    return steps.compose(x -> history(tx, d.id(), now, "stage", actor, details)).map(details);
+  }
+
+  /**
+   * Closes the locked deal as the funnel decided ({@link Closure.Closed}: by a person, the 8-week rule or the
+   * exhausted callback ladder alike): status, stage, reasons, the manager's open tasks done, the supervisor's
+   * control task, the history row. Returns the event the caller tells the listeners.
+   */
+  static Future<DealEvent.Closed> close(SqlConnection tx, LockedDeal d, Closure.Closed c, String actor,
+                                        JsonObject extraHistory) {
+    String status = c.status().name();
+    JsonObject details = new JsonObject().put("status", status).put("stage", c.stage()).put("reason", c.reason().code())
+        .put("reasonName", c.reason().name()).put("comment", c.comment()).put("automatic", c.automatic())
+        .put("notifyCustomer", c.notifyCustomer()).mergeIn(extraHistory);
+    return tx.preparedQuery("""
+            UPDATE deals SET status = $2, stage = $3, loss_reason = $4, close_reason = $5, close_comment = $6,
+                             closed_at = $7, updated_at = $7
+            WHERE id = $1 AND status = 'OPEN'""")
+        .execute(Tuple.wrap(Arrays.asList(d.id(), status, c.stage(), c.status() == DealStatus.LOST ? c.reason().code() : null,
+            c.reason().code(), c.comment(), ts(c.closedAt()))))
+        .compose(x -> PgTaskStore.closeManagerTasks(tx, d.id(), c.closedAt()))
+        .compose(x -> c.controlTask().isPresent()
+            ? PgTaskStore.create(tx, d.id(), null, c.controlTask().get()).mapEmpty() : Future.<Void>succeededFuture())
+        .compose(x -> history(tx, d.id(), c.closedAt(), "closed", actor, details))
+        .map(x -> new DealEvent.Closed(d.id(), d.managerId(), c.status(), c.reason().code(), c.closedAt()));
   }
 }

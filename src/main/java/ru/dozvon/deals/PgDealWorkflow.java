@@ -7,10 +7,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import ru.dozvon.errors.RuleViolation;
+import ru.dozvon.phone.PhoneNumber;
 
 /**
  * Funnel changes to stored deals, each one transaction: lock the deal, ask the pure {@link Funnel},
@@ -25,10 +28,10 @@ public final class PgDealWorkflow {
 
   private final Pool pool;
   private final Funnel funnel;
-  private final DealTxListener listeners;
+  private final DealEventChain listeners;
   private final Clock clock;
 
-  public PgDealWorkflow(Pool pool, Funnel funnel, DealTxListener listeners, Clock clock) {
+  public PgDealWorkflow(Pool pool, Funnel funnel, DealEventChain listeners, Clock clock) {
     this.pool = pool;
     this.funnel = funnel;
     this.listeners = listeners;
@@ -37,6 +40,18 @@ public final class PgDealWorkflow {
 
   public Funnel funnel() {
     return funnel;
+  }
+
+  /**
+   * Checks a loss reason some rule will close deals with is one of the funnel's, by code or name; returns its code.
+   *
+   * @throws IllegalArgumentException naming the setting when it is not
+   */
+  public String requireLossReason(String reason, String setting) {
+    return funnel.reasonsFor(DealStatus.LOST).stream()
+        .filter(r -> r.code().equals(reason) || r.name().equals(reason)).findFirst().map(Reason::code)
+        .orElseThrow(() -> new IllegalArgumentException(setting + ": '" + reason
+            + "' is not a loss reason of the funnel (expected a code or name from funnel.loss_reasons)"));
   }
 
   /** The funnel's refusal as the web layer's 409. */
@@ -59,20 +74,8 @@ public final class PgDealWorkflow {
         throw violation(r.refusal());
       }
       StageMove.Allowed ok = (StageMove.Allowed) move;
-      Future<Void> steps = tx.preparedQuery("UPDATE deals SET stage = $2, fields = fields || $3, updated_at = $4 WHERE id = $1")
-          .execute(Tuple.of(dealId, ok.toStage(), fields, PgDealStore.ts(now))).mapEmpty();
-      JsonObject details = new JsonObject().put("from", ok.fromStage()).put("to", ok.toStage()).put("fields", fields)
-          .put("reason", reason);
-      if (ok.task().isPresent()) {
-        TaskSpec task = ok.task().get();
-        steps = steps.compose(x -> PgTaskStore.create(tx, dealId, d.managerId(), task))
-            .map(taskId -> {
-              details.put("task", new JsonObject().put("id", taskId).put("title", task.title())
-                  .put("dueAt", task.dueAt().toString()));
-              return null;
-            });
-      }
-      return steps.compose(x -> PgDealStore.history(tx, dealId, now, "stage", actor, details));
+      return PgDealStore.moveStage(tx, d, ok.fromStage(), ok.toStage(), fields, ok.task(), reason, actor, now)
+          .mapEmpty();
     }));
   }
 
@@ -103,21 +106,42 @@ public final class PgDealWorkflow {
   }
 
   private Future<Void> applyClosure(SqlConnection tx, LockedDeal d, Closure.Closed c, String actor) {
-    String status = c.status().name();
-    return tx.preparedQuery("""
-            UPDATE deals SET status = $2, stage = $3, loss_reason = $4, close_reason = $5, close_comment = $6,
-                             closed_at = $7, updated_at = $7
-            WHERE id = $1""")
-        .execute(Tuple.of(d.id(), status, c.stage(), c.status() == DealStatus.LOST ? c.reason().code() : null,
-            c.reason().code(), c.comment(), PgDealStore.ts(c.closedAt())))
-        .compose(x -> PgTaskStore.closeManagerTasks(tx, d.id(), c.closedAt()))
-        .compose(x -> c.controlTask().isPresent()
-            ? PgTaskStore.create(tx, d.id(), null, c.controlTask().get()).mapEmpty() : Future.<Void>succeededFuture())
-        .compose(x -> PgDealStore.history(tx, d.id(), c.closedAt(), "closed", actor, new JsonObject()
-            .put("status", status).put("reason", c.reason().code()).put("reasonName", c.reason().name())
-            .put("comment", c.comment()).put("automatic", c.automatic()).put("notifyCustomer", c.notifyCustomer())))
-        .compose(x -> listeners.on(tx, new DealEvent.Closed(d.id(), d.managerId(), status, c.reason().code(),
-            c.closedAt())));
+    return PgDealStore.close(tx, d, c, actor, new JsonObject()).compose(closed -> listeners.publish(tx, closed));
+  }
+
+  /**
+   * The callback ladder's own close (DOMAIN 3: every step tried without reaching the lead): lost with the retry
+   * policy's reason, exactly as the funnel closes any deal (stage, control task, the manager's tasks done), inside
+   * dialing's transaction. Returns the {@code Closed} event for the caller to hand on (dialing's listener returns
+   * it to the chain); empty when the deal is no longer open.
+   */
+  public Future<Optional<DealEvent.Closed>> closeByLadder(SqlConnection tx, long dealId, String lossReason,
+                                                          String comment, Instant now) {
+    return LockedDeal.lock(tx, dealId).compose(d -> {
+      if (d.view().status().isClosed()) {
+        return Future.succeededFuture(Optional.<DealEvent.Closed>empty());
+      }
+      Closure.Closed c = funnel.close(d.view(), DealStatus.LOST, requireLossReason(lossReason, "loss reason"), comment,
+          now).orThrow();
+      return PgDealStore.close(tx, d, c, "system", new JsonObject().put("automatic", true)
+          .put("by", "retry policy: ladder exhausted")).map(Optional::of);
+    });
+  }
+
+  /**
+   * The lead was reached: a deal still in the funnel's first stage moves on to the next one, with its entry task
+   * (DOMAIN 5: "in work"), inside the caller's transaction. Nothing for a deal further along.
+   */
+  public Future<Void> intoWorkOnContact(SqlConnection tx, long dealId, String actor, Instant now) {
+    String first = funnel.firstStage().code();
+    if (funnel.stages().size() < 2 || !funnel.stages().get(1).isOpen()) {
+      return Future.succeededFuture();
+    }
+    String next = funnel.stages().get(1).code();
+    return LockedDeal.lock(tx, dealId).compose(d -> !first.equals(d.view().stage()) || d.view().status().isClosed()
+        ? Future.succeededFuture()
+        : PgDealStore.moveStage(tx, d, first, next, new JsonObject(), funnel.entryTask(next, now),
+            "the lead was reached", actor, now).mapEmpty());
   }
 
   /** Brings a lost deal back into work, or starts a new deal linked to it when the loss is too old. */
@@ -134,7 +158,7 @@ public final class PgDealWorkflow {
       return otherOpenDeal(tx, d).compose(open -> {
         if (open.isPresent()) {
           throw new RuleViolation("contact_has_open_deal", "the contact already has open deal " + open.get()
-              + "; work that one instead", java.util.List.of());
+              + "; work that one instead", List.of());
         }
         if (r instanceof Reopening.Reopened back) {
           return reopenSame(tx, d, back, actor, now).map(new Reopened(dealId, false));
@@ -175,10 +199,10 @@ public final class PgDealWorkflow {
           .compose(x -> PgDealStore.history(tx, old.id(), now, "reopened", actor, new JsonObject()
               .put("newDealId", id).put("closedAt", old.view().closedAt().toString())))
           .compose(x -> phoneOf(tx, old.contactId()))
-          .compose(phone -> listeners.on(tx, new DealEvent.Created(id, old.contactId(), old.source(), phone, now)))
+          .compose(phone -> listeners.publish(tx, new DealEvent.Created(id, old.contactId(), old.source(), phone, now)))
           // The old owner keeps the lead; their notification goes out as for any assignment.
           .compose(x -> old.managerId() == null ? Future.<Void>succeededFuture()
-              : listeners.on(tx, new DealEvent.Assigned(id, old.managerId(), false, now)))
+              : listeners.publish(tx, new DealEvent.Assigned(id, old.managerId(), false, now)))
           // The entry task goes to whoever owns the deal once routing has had its say.
           .compose(x -> tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(id)))
           .compose(rows -> next.task().isPresent()
@@ -188,12 +212,12 @@ public final class PgDealWorkflow {
     });
   }
 
-  static Future<ru.dozvon.phone.PhoneNumber> phoneOf(SqlConnection tx, long contactId) {
+  static Future<PhoneNumber> phoneOf(SqlConnection tx, long contactId) {
     return tx.preparedQuery("SELECT phone, phone_kind FROM contacts WHERE id = $1").execute(Tuple.of(contactId))
         .map(rows -> {
           var r = rows.iterator().next();
-          return r.getString("phone") == null ? null : new ru.dozvon.phone.PhoneNumber(r.getString("phone"),
-              ru.dozvon.phone.PhoneNumber.Kind.valueOf(r.getString("phone_kind") == null ? "OTHER" : r.getString("phone_kind")));
+          return r.getString("phone") == null ? null : new PhoneNumber(r.getString("phone"),
+              PhoneNumber.Kind.valueOf(r.getString("phone_kind") == null ? "OTHER" : r.getString("phone_kind")));
         });
   }
 
@@ -205,7 +229,7 @@ public final class PgDealWorkflow {
     Priority priority = funnel.qualification().priority(Optional.of(score), byHand);
     return pool.withTransaction(tx -> LockedDeal.lock(tx, dealId).compose(d -> {
       guard.accept(d);
-      JsonObject details = new JsonObject().put("points", new JsonObject(new java.util.LinkedHashMap<>(score.points())))
+      JsonObject details = new JsonObject().put("points", new JsonObject(new LinkedHashMap<>(score.points())))
           .put("total", score.total()).put("max", score.max()).put("priority", priority.name())
           .put("priorityByHand", byHand.isPresent());
       return tx.preparedQuery("UPDATE deals SET score = $2, priority = $3, updated_at = $4 WHERE id = $1")

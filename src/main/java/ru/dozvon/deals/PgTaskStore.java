@@ -47,6 +47,59 @@ public final class PgTaskStore {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * The same with a priority colour and, for a callback, the attempt it is for (one task per attempt: a
+   * second one for the same attempt is not made, and its id comes back as null).
+   */
+  public static Future<Long> create(SqlConnection tx, long dealId, Long managerId, TaskSpec spec, Priority priority,
+                                    Long attemptId) {
+    boolean forSupervisor = spec.assignee() == AssigneeRole.SUPERVISOR;
+    return tx.preparedQuery("""
+            INSERT INTO tasks (deal_id, manager_id, for_role, kind, title, priority, due_at, attempt_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (attempt_id) WHERE attempt_id IS NOT NULL DO NOTHING RETURNING id""")
+        .execute(Tuple.wrap(java.util.Arrays.asList(dealId, forSupervisor ? null : managerId, spec.assignee().name(),
+            spec.kind().name(), spec.title(), priority == null ? null : priority.name(), PgDealStore.ts(spec.dueAt()),
+            attemptId)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * The RED callback task of each fired attempt, given to its deal's owner (one per attempt: fired twice, it is
+   * made once). Returns the task id of each attempt that got one now.
+   */
+  public static Future<java.util.Map<Long, Long>> callbackTasks(SqlConnection tx, List<Long> attemptIds) {
+    if (attemptIds.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return tx.preparedQuery("""
+            INSERT INTO tasks (deal_id, manager_id, kind, title, priority, due_at, attempt_id)
+            SELECT a.deal_id, d.manager_id, 'CALLBACK',
+                   'Перезвонить клиенту: попытка ' || COALESCE(a.step, a.no) || ' из ' || a.of_total, 'RED', a.due_at, a.id
+            FROM attempts a JOIN deals d ON d.id = a.deal_id WHERE a.id = ANY($1)
+            ON CONFLICT (attempt_id) WHERE attempt_id IS NOT NULL DO NOTHING
+            RETURNING id, attempt_id""")
+        .execute(Tuple.of(attemptIds.toArray(Long[]::new)))
+        .map(rows -> {
+          java.util.Map<Long, Long> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("attempt_id"), r.getLong("id")));
+          return out;
+        });
+  }
+
+  /** Marks the tasks of these attempts done (the attempt ended or was cancelled). */
+  public static Future<Void> closeAttemptTasks(SqlConnection tx, List<Long> attemptIds, Instant at) {
+    return attemptIds.isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE attempt_id = ANY($1) AND done_at IS NULL")
+            .execute(Tuple.of(attemptIds.toArray(Long[]::new), PgDealStore.ts(at))).mapEmpty();
+  }
+
+  /** Marks the deal's open tasks of one kind done; returns how many. */
+  public static Future<Integer> closeOpen(SqlConnection tx, long dealId, TaskKind kind, Instant at) {
+    return tx.preparedQuery("UPDATE tasks SET done_at = $3 WHERE deal_id = $1 AND kind = $2 AND done_at IS NULL")
+        .execute(Tuple.of(dealId, kind.name(), PgDealStore.ts(at))).map(rows -> rows.rowCount());
+  }
+
   /** Marks the deal's open manager tasks done (the deal was closed: nothing is left to do on them). */
   static Future<Void> closeManagerTasks(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'")
@@ -125,12 +178,7 @@ public final class PgTaskStore {
   }
 
   private static TaskSpec spec(Row r) {
-    TaskKind kind;
-    try {
-      kind = TaskKind.valueOf(r.getString("kind"));
-    } catch (IllegalArgumentException e) {
-      kind = TaskKind.MANUAL; // tasks written by other features with their own kind names
-    }
+    TaskKind kind = TaskKind.valueOf(r.getString("kind"));
     return new TaskSpec(kind, r.getString("title"), r.getOffsetDateTime("due_at").toInstant(),
         AssigneeRole.valueOf(r.getString("for_role")));
   }

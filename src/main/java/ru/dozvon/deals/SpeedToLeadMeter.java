@@ -5,12 +5,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import ru.dozvon.live.Meters;
+import java.util.List;
+import ru.dozvon.metrics.Meters;
 
 /**
  * Records a deal's speed-to-lead (arrival to first contact) in {@code dozvon_speed_to_lead_seconds}
- * once per deal, whichever path made the contact (an answered call, a reply by chat or email, a
- * reached callback): it follows {@link DealEvent.ContactMade}, marks the deal metered in the same
+ * once per deal, whichever path made the contact (an answered call in either direction, a
+ * manager's reply): it follows {@link DealEvent.ContactMade}, marks the deal metered in the same
  * transaction, and records only after the commit.
  */
 public final class SpeedToLeadMeter implements DealTxListener {
@@ -22,9 +23,9 @@ public final class SpeedToLeadMeter implements DealTxListener {
   }
 
   @Override
-  public Future<Void> on(SqlConnection tx, DealEvent event) {
+  public Future<List<DealEvent>> on(SqlConnection tx, DealEvent event) {
     if (!(event instanceof DealEvent.ContactMade)) {
-      return Future.succeededFuture();
+      return NOTHING;
     }
     return tx.preparedQuery("""
             UPDATE deals SET first_contact_metered = true
@@ -43,7 +44,7 @@ public final class SpeedToLeadMeter implements DealTxListener {
               t.completion().onSuccess(x -> meters.speedToLead(d));
             }
           }
-          return null;
+          return List.<DealEvent>of();
         });
   }
 }

@@ -13,6 +13,8 @@ public enum TaskKind {
   CONTACT_REQUEST,
   /** The supervisor checks a lost deal: «Проконтролировать закрытие сделки» (seed 003 §9.9). */
   CLOSING_CONTROL,
+  /** A next step after the callback ladder ended on a lead that had been reached: the manager decides. */
+  FOLLOW_UP,
   /** Set by hand by a manager or supervisor. */
   MANUAL
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
@@ -16,7 +17,8 @@ import ru.dozvon.phone.PhoneNumber;
  *
  * @param startedAt when the lead arrived; attempt 1 is measured from here
  * @param number the number being called (its kind selects the per-number limits)
- * @param events attempts, contacts and repeated missed calls, oldest first
+ * @param events attempts, calls outside the ladder, cancellations, contacts, repeated missed calls and
+ *     messages, oldest first
  */
 public record AttemptHistory(Instant startedAt, PhoneNumber number, List<HistoryEvent> events) {
 
@@ -52,7 +54,19 @@ public record AttemptHistory(Instant startedAt, PhoneNumber number, List<History
     return with(new HistoryEvent.MissedCall(at));
   }
 
-  /** The attempts placed so far, oldest first. */
+  public AttemptHistory withExtraCall(Instant at, AttemptOutcome outcome) {
+    return with(new HistoryEvent.ExtraCall(at, outcome, null));
+  }
+
+  public AttemptHistory withMessage(Instant at, ContactChannel channel) {
+    return with(new HistoryEvent.CustomerMessage(at, channel));
+  }
+
+  public AttemptHistory withCancelled(Instant at) {
+    return with(new HistoryEvent.Cancelled(at));
+  }
+
+  /** The ladder steps tried so far (every ladder), oldest first. */
   public List<HistoryEvent.Attempt> attempts() {
     return events.stream()
         .filter(HistoryEvent.Attempt.class::isInstance)
@@ -60,8 +74,10 @@ public record AttemptHistory(Instant startedAt, PhoneNumber number, List<History
         .toList();
   }
 
-  /** The times calls were placed to the number, for the per-number limits. */
+  /** The times calls were placed to the number (steps and calls outside the ladder), for the per-number limits. */
   public List<Instant> callTimes() {
-    return attempts().stream().map(HistoryEvent.Attempt::at).toList();
+    return events.stream()
+        .filter(e -> e instanceof HistoryEvent.Attempt || e instanceof HistoryEvent.ExtraCall)
+        .map(HistoryEvent::at).toList();
   }
 }

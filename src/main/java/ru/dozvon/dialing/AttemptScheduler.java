@@ -16,18 +16,19 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.PgTaskStore;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
  * The durable scheduler: fires attempts whose time has come, every {@code interval} and once
  * right at start (so what came due during downtime fires at once).
  *
- * <p>One claim is one SQL statement, hence one transaction: it marks up to {@code batch} due
- * PENDING attempts FIRED ({@code FOR UPDATE SKIP LOCKED}: two instances never take the same row)
- * and gives each deal's manager a RED {@code callback} task (unique per attempt). After commit each
+ * <p>One claim is one transaction: it marks up to {@code batch} due PENDING attempts FIRED
+ * ({@code FOR UPDATE SKIP LOCKED}: two instances never take the same row) and gives each deal's manager a RED
+ * {@code CALLBACK} task (unique per attempt). After commit each
  * fired attempt goes to the live feed ({@code attempt.due}) and to the {@link DueAttemptHandler}.
  * Full batches are claimed again at once until the backlog is drained. "Now" is the injected
  * {@link Clock}, never the database's {@code now()}, so tests move time.
@@ -55,8 +56,9 @@ public final class AttemptScheduler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptScheduler.class);
 
   /**
-   * Claim, task and read-back in one statement; $1 now, $2 instance, $3 batch size, $4 arrivals older than this
-   * fire even if routing has not decided yet ({@link #ROUTING_GRACE}).
+   * Claim and read-back in one statement; $1 now, $2 instance, $3 batch size, $4 arrivals older than this
+   * fire even if routing has not decided yet ({@link #ROUTING_GRACE}). The callback tasks follow in the same
+   * transaction ({@link PgTaskStore#callbackTasks}: tasks are the deals feature's).
    */
   static final String CLAIM = """
       WITH claimed AS (
@@ -67,18 +69,10 @@ public final class AttemptScheduler extends VerticleBase {
                        ORDER BY p.due_at LIMIT $3
                        FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF d SKIP LOCKED)
           AND a.state = 'PENDING'
-        RETURNING a.id, a.deal_id, a.no, a.of_total, a.due_at, a.why),
-      task AS (
-        INSERT INTO tasks (deal_id, manager_id, kind, title, priority, due_at, attempt_id)
-        SELECT c.deal_id, d.manager_id, 'callback', 'Перезвонить клиенту: попытка ' || c.no || ' из ' || c.of_total,
-               'RED', c.due_at, c.id
-        FROM claimed c JOIN deals d ON d.id = c.deal_id
-        ON CONFLICT (attempt_id) WHERE attempt_id IS NOT NULL DO NOTHING
-        RETURNING id, attempt_id)
-      SELECT c.id, c.deal_id, c.no, c.of_total, c.due_at, c.why, d.manager_id, k.phone, k.phone_kind,
-             t.id AS task_id
+        RETURNING a.id, a.deal_id, a.no, a.step, a.of_total, a.due_at, a.why)
+      SELECT c.id, c.deal_id, COALESCE(c.step, c.no) AS step, c.of_total, c.due_at, c.why, d.manager_id, k.phone,
+             k.phone_kind
       FROM claimed c JOIN deals d ON d.id = c.deal_id JOIN contacts k ON k.id = d.contact_id
-      LEFT JOIN task t ON t.attempt_id = c.id
       ORDER BY c.due_at""";
 
   /** One fired attempt: what the handler gets, plus where it landed. */
@@ -150,21 +144,26 @@ public final class AttemptScheduler extends VerticleBase {
   public Future<List<Fired>> claimOnce() {
     Instant now = clock.instant();
     Tuple args = Tuple.of(PgDealStore.ts(now), instance, batch, PgDealStore.ts(now.minus(ROUTING_GRACE)));
-    return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
-      List<Fired> fired = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        fired.add(fired(r));
-      }
-      fired.forEach(f -> handOver(f, now));
-      return fired;
-    });
+    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(args).compose(rows -> {
+      List<Row> claimed = new ArrayList<>(rows.size());
+      rows.forEach(claimed::add);
+      List<Long> ids = claimed.stream().map(r -> r.getLong("id")).toList();
+      return PgTaskStore.callbackTasks(tx, ids).map(tasks -> {
+        List<Fired> fired = new ArrayList<>(claimed.size());
+        for (Row r : claimed) {
+          fired.add(fired(r, tasks.get(r.getLong("id"))));
+        }
+        return fired;
+      });
+    })).onSuccess(fired -> fired.forEach(f -> handOver(f, now)));
   }
 
-  private static Fired fired(Row r) {
-    DueAttempt a = new DueAttempt(r.getLong("deal_id"), r.getInteger("no"), r.getInteger("of_total"),
+  private static Fired fired(Row r, Long taskId) {
+    DueAttempt a = new DueAttempt(r.getLong("deal_id"), r.getInteger("step"), Math.max(r.getInteger("of_total"),
+        r.getInteger("step")),
         new PhoneNumber(r.getString("phone"), PhoneNumber.Kind.valueOf(r.getString("phone_kind"))),
         PgAttempts.instant(r, "due_at"), r.getString("why"));
-    return new Fired(r.getLong("id"), r.getLong("manager_id"), r.getLong("task_id"), a);
+    return new Fired(r.getLong("id"), r.getLong("manager_id"), taskId, a);
   }
 
   private void handOver(Fired f, Instant now) {

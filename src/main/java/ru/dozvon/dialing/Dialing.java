@@ -2,20 +2,18 @@ package ru.dozvon.dialing;
 
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.util.function.Supplier;
-import ru.dozvon.deals.DealTxListener;
-import ru.dozvon.deals.Funnel;
-import ru.dozvon.deals.FunnelConfig;
+import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.web.RouteGroup;
 
 /**
  * The dialing feature put together from its config: the deal listener that keeps the callback
  * schedule, the outcome route, and the scheduler that fires due attempts.
  *
- * @param allListeners every deal listener in order (dialing's included), read lazily: an exhausted
- *     ladder closes the deal and tells them {@code Closed}, and they are built after this
+ * <p>An exhausted ladder closes its deal through the deals feature's own close ({@link PgDealWorkflow#closeByLadder});
+ * the outcome route tells the chain what the outcome caused.
  */
 public final class Dialing {
 
@@ -26,18 +24,19 @@ public final class Dialing {
   private final PgRetryChain chain;
   private final DialingListener listener;
   private final RetryConfig.Scheduler pace;
+  private final DealEventChain events;
 
-  public Dialing(RetryConfig retry, FunnelConfig funnelConfig, Pool pool, Clock clock, Meters meters, LiveFeed feed,
-                 Supplier<DealTxListener> allListeners) {
+  public Dialing(RetryConfig retry, PgDealWorkflow deals, DealEventChain events, Pool pool, Clock clock, Meters meters,
+                 LiveFeed feed) {
     this.pool = pool;
     this.clock = clock;
     this.meters = meters;
     this.feed = feed;
     this.pace = retry.scheduler();
-    Funnel funnel = new Funnel(funnelConfig);
+    this.events = events;
     RetryPolicy policy = RetryPolicy.from(retry);
-    PgExhaustion exhaustion = new PgExhaustion(funnel, retry.policy().lossReason(), allListeners);
-    this.chain = new PgRetryChain(policy, funnel, exhaustion, meters, allListeners);
+    deals.requireLossReason(retry.policy().lossReason(), "retry.exhausted.loss_reason");
+    this.chain = new PgRetryChain(policy, deals, meters);
     this.listener = new DialingListener(chain, new PgEmailRequests(new EmailOnlyPolicy(retry.emailOnly(), retry.window())),
         clock);
   }
@@ -49,7 +48,7 @@ public final class Dialing {
 
   /** {@code POST /api/deals/{id}/outcome}. */
   public RouteGroup routes() {
-    return new OutcomeRoutes(pool, chain, clock);
+    return new OutcomeRoutes(pool, chain, events, clock);
   }
 
   /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */

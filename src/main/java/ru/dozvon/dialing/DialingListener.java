@@ -1,26 +1,37 @@
 package ru.dozvon.dialing;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.List;
+import ru.dozvon.call.CallOutcome;
+import ru.dozvon.deals.AssigneeRole;
+import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.deals.DealEvent;
 import ru.dozvon.deals.DealTxListener;
+import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.Priority;
+import ru.dozvon.deals.TaskKind;
+import ru.dozvon.deals.TaskSpec;
 
 /**
  * Keeps each deal's callback schedule in step with what happens to the deal, inside the
  * transaction that made it happen (DOMAIN 3):
  * <ul>
  *   <li>Created with a phone: attempt 1; with only an email: the email requests.</li>
- *   <li>MissedAgain: the pending attempt is due again (usually now).</li>
+ *   <li>MissedAgain, CustomerMessage: a callback is due now (the pending attempt moves, or a new ladder starts
+ *       when the chain had stopped); a message also ends the email requests, and on a deal without a phone
+ *       gives the manager a task to answer.</li>
  *   <li>ContactMade: the chain stops (and the email requests).</li>
- *   <li>OutboundCallEnded: the call's result is the current attempt's outcome, then the next step
- *       or the exhausted ladder. NOT_CONNECTED (the operator never picked up, the customer was not
- *       dialled) is no attempt on the customer: the attempt stays open.</li>
+ *   <li>OutboundCallEnded: the call's result is the attempt's outcome. NOT_CONNECTED (the operator never picked
+ *       up, the customer was not dialled) is no call to the customer: nothing changes.</li>
  *   <li>Closed: attempts not yet ended are cancelled.</li>
  * </ul>
- * Registered after routing's listener, so a new deal's attempt and tasks go to the manager just chosen.
+ * Returns what its work caused (a deal closed by the exhausted ladder, contact made by a callback) for the chain
+ * to tell. Registered after routing's listener, so a new deal's attempt and tasks go to the manager just chosen.
  */
 public final class DialingListener implements DealTxListener {
 
@@ -35,58 +46,64 @@ public final class DialingListener implements DealTxListener {
   }
 
   @Override
-  public Future<Void> on(SqlConnection tx, DealEvent event) {
+  public Future<List<DealEvent>> on(SqlConnection tx, DealEvent event) {
     Instant now = clock.instant();
     if (event instanceof DealEvent.Created c) {
-      return c.phone() != null
+      return (c.phone() != null
           ? chain.start(tx, c.dealId(), c.phone(), c.at(), now)
-          : email.start(tx, c.dealId(), c.at(), now);
+          : email.start(tx, c.dealId(), c.at(), now)).map(List.of());
     } else if (event instanceof DealEvent.MissedAgain m) {
-      return chain.missedAgain(tx, m.dealId(), m.at(), now);
+      return chain.follow(tx, m.dealId(), now);
+    } else if (event instanceof DealEvent.CustomerMessage m) {
+      return email.stop(tx, m.dealId(), "the lead wrote (" + m.channel() + ")", now)
+          .compose(stopped -> PgAttempts.lockDeal(tx, m.dealId()).compose(deal -> deal.phone() != null || !deal.open()
+              ? chain.follow(tx, m.dealId(), now)
+              : answerTask(tx, deal, m, now).map(List.<DealEvent>of())));
     } else if (event instanceof DealEvent.ContactMade c) {
-      if (DealEvent.ContactMade.CALLBACK.equals(c.channel())) {
-        return Future.succeededFuture(); // told by our own outcome path, which already decided the chain
+      if (c.channel() == ContactChannel.ANSWERED_OUTBOUND_CALL) {
+        return NOTHING; // a callback's outcome: told by our own outcome path, which already followed the chain
       }
-      return chain.contactMade(tx, c.dealId(), channel(c.channel()), c.at(), now)
-          .compose(x -> email.stop(tx, c.dealId(), "the lead made contact (" + c.channel() + ")", now));
+      return chain.follow(tx, c.dealId(), now)
+          .compose(caused -> email.stop(tx, c.dealId(), "the lead made contact (" + c.channel() + ")", now).map(caused));
     } else if (event instanceof DealEvent.OutboundCallEnded o) {
       return outbound(tx, o, now);
     } else if (event instanceof DealEvent.Closed c) {
       return chain.cancel(tx, c.dealId(), "the deal was closed " + c.status(), now)
-          .compose(x -> email.stop(tx, c.dealId(), "the deal was closed " + c.status(), now));
+          .compose(x -> email.stop(tx, c.dealId(), "the deal was closed " + c.status(), now)).map(List.of());
     }
-    return Future.succeededFuture();
+    return NOTHING;
   }
 
-  private Future<Void> outbound(SqlConnection tx, DealEvent.OutboundCallEnded o, Instant now) {
+  private static Future<Void> answerTask(SqlConnection tx, PgAttempts.DealRow deal, DealEvent.CustomerMessage m,
+                                         Instant now) {
+    TaskSpec task = new TaskSpec(TaskKind.FOLLOW_UP, "Ответить клиенту: новое сообщение (" + m.channel().name()
+        .toLowerCase(java.util.Locale.ROOT) + ")", now, AssigneeRole.MANAGER);
+    return PgTaskStore.create(tx, deal.id(), deal.managerId(), task, Priority.RED, null)
+        .compose(id -> PgDealStore.history(tx, deal.id(), now, "task", "system", new JsonObject()
+            .put("kind", task.kind().name()).put("title", task.title()).put("taskId", id)));
+  }
+
+  private Future<List<DealEvent>> outbound(SqlConnection tx, DealEvent.OutboundCallEnded o, Instant now) {
     AttemptOutcome outcome = outcomeOfCall(o.outcome());
     if (outcome == null) {
-      return Future.succeededFuture();
+      return NOTHING;
     }
-    return PgAttempts.lockDeal(tx, o.dealId()).compose(deal -> !deal.open() ? Future.succeededFuture()
-        : chain.recordOutcome(tx, deal, outcome, null, "pbx", o.pbxCallId(), now).mapEmpty());
+    return PgAttempts.lockDeal(tx, o.dealId()).compose(deal -> !deal.open() ? NOTHING
+        : chain.recordOutcome(tx, deal, outcome, null, null, "pbx", o.pbxCallId(), now));
   }
 
   /** A call's outcome as an attempt's; null for a call that never reached for the customer. */
-  static AttemptOutcome outcomeOfCall(String callOutcome) {
-    return switch (callOutcome == null ? "" : callOutcome) {
-      case "ANSWERED" -> AttemptOutcome.REACHED;
-      case "NO_ANSWER" -> AttemptOutcome.NO_ANSWER;
-      case "BUSY" -> AttemptOutcome.BUSY;
-      case "UNAVAILABLE" -> AttemptOutcome.UNAVAILABLE;
-      case "NOT_CONNECTED" -> null;
+  static AttemptOutcome outcomeOfCall(CallOutcome callOutcome) {
+    if (callOutcome == null) {
+      return AttemptOutcome.FAILED;
+    }
+    return switch (callOutcome) {
+      case ANSWERED -> AttemptOutcome.REACHED;
+      case NO_ANSWER -> AttemptOutcome.NO_ANSWER;
+      case BUSY -> AttemptOutcome.BUSY;
+      case UNAVAILABLE -> AttemptOutcome.UNAVAILABLE;
+      case NOT_CONNECTED -> null;
       default -> AttemptOutcome.FAILED;
-    };
-  }
-
-  private static ContactChannel channel(String channel) {
-    return switch (channel == null ? "" : channel.toLowerCase(Locale.ROOT)) {
-      case "inbound_call", "call" -> ContactChannel.ANSWERED_INBOUND_CALL;
-      case "email" -> ContactChannel.EMAIL;
-      case "chat" -> ContactChannel.CHAT;
-      case "messenger" -> ContactChannel.MESSENGER;
-      case "sms" -> ContactChannel.SMS;
-      default -> ContactChannel.OTHER;
     };
   }
 }

@@ -5,10 +5,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.web.Api;
@@ -16,25 +22,28 @@ import ru.dozvon.web.Principal;
 import ru.dozvon.web.RouteGroup;
 
 /**
- * {@code POST /api/deals/{id}/outcome} {@code {"result": "NO_ANSWER", "note": "..."}}: the manual
- * outcome of the current attempt (the one fired to the manager, or the next pending one when the
- * manager calls early). The deal's manager (an operator: own deals only) or staff. 409 on a closed
+ * {@code POST /api/deals/{id}/outcome} {@code {"result": "NO_ANSWER", "note": "...", "callBackAt"?}}: the
+ * manual outcome of a call to the lead: of the attempt that is due, or, before the pending attempt is due, a call
+ * outside the ladder that uses up no step (DOMAIN 3). {@code callBackAt} (REACHED_CALL_LATER only): when the lead
+ * asked to be called; without it the configured default delay applies. The deal's manager (an operator: own deals only) or staff. 409 on a closed
  * deal. Replies {@code {"dealId", "status", "attempts": [...]}} with the attempts as
  * {@code GET /api/deals/{id}} shows them.
  */
 public final class OutcomeRoutes implements RouteGroup {
 
-  private static final Set<String> FIELDS = Set.of("result", "note");
+  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt");
   private static final String RESULTS = Arrays.stream(AttemptOutcome.values()).map(Enum::name)
       .collect(Collectors.joining(", "));
 
   private final Pool pool;
   private final PgRetryChain chain;
+  private final DealEventChain events;
   private final Clock clock;
 
-  OutcomeRoutes(Pool pool, PgRetryChain chain, Clock clock) {
+  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock) {
     this.pool = pool;
     this.chain = chain;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -50,20 +59,47 @@ public final class OutcomeRoutes implements RouteGroup {
     AttemptOutcome result = result(Api.requiredString(body, "result", 64));
     String note = Api.optionalString(body, "note", 2000).orElse(null);
     Instant now = clock.instant();
+    Instant callBackAt = callBackAt(body, result, now);
     Api.reply(ctx, 200, pool.withTransaction(tx -> PgAttempts.lockDeal(tx, dealId).compose(deal -> {
       if (!p.isStaff()) {
         p.requireSelfOrStaff(deal.managerId() == null ? -1 : deal.managerId());
       }
       if (!deal.open()) {
-        throw new RuleViolation("deal_closed", "the deal is already " + deal.status().toLowerCase(java.util.Locale.ROOT)
+        throw new RuleViolation("deal_closed", "the deal is already " + deal.status().name().toLowerCase(Locale.ROOT)
             + "; its attempts are over");
       }
-      return chain.recordOutcome(tx, deal, result, note, p.actor(), null, now)
+      return chain.recordOutcome(tx, deal, result, note, callBackAt, p.actor(), null, now)
+          .compose(caused -> events.publish(tx, caused))
           .compose(x -> PgAttempts.lockDeal(tx, dealId))
           .compose(after -> PgAttempts.list(tx, dealId).map(attempts -> new JsonObject()
-              .put("dealId", dealId).put("status", after.status()).put("stage", after.stage())
+              .put("dealId", dealId).put("status", after.status().name()).put("stage", after.stage())
               .put("attempts", attempts)));
     })));
+  }
+
+  /** {@code callBackAt}: an ISO instant, only with REACHED_CALL_LATER, not in the past (a minute's grace). */
+  private static Instant callBackAt(JsonObject body, AttemptOutcome result, Instant now) {
+    Optional<String> raw = Api.optionalString(body, "callBackAt", 64);
+    if (raw.isEmpty()) {
+      return null;
+    }
+    if (result != AttemptOutcome.REACHED_CALL_LATER) {
+      throw new InvalidInput("callBackAt", "is only for REACHED_CALL_LATER (the lead asked to be called later)");
+    }
+    Instant at;
+    try {
+      at = OffsetDateTime.parse(raw.get()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new InvalidInput("callBackAt", "'" + raw.get() + "' is not an ISO date-time with offset, e.g. "
+          + "2026-12-03T15:00:00+03:00");
+    }
+    if (at.isBefore(now.minus(Duration.ofMinutes(1)))) {
+      throw new InvalidInput("callBackAt", "'" + raw.get() + "' is in the past");
+    }
+    if (at.isAfter(now.plus(Duration.ofDays(366)))) {
+      throw new InvalidInput("callBackAt", "'" + raw.get() + "' is more than a year ahead");
+    }
+    return at;
   }
 
   private static AttemptOutcome result(String raw) {

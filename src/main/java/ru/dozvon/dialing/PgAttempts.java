@@ -12,27 +12,32 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import ru.dozvon.deals.ContactChannel;
+import ru.dozvon.deals.DealStatus;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.PgTaskStore;
 import ru.dozvon.errors.NotFound;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
- * The SQL of a deal's retry chain (attempts, their tasks, the chain's history), each statement run
- * inside the caller's transaction. Invariant kept by the callers: a deal has at most one attempt
- * that has not ended (PENDING, FIRED or PLACED), and attempt k+1 is made only once k has ended.
+ * The SQL of a deal's callback attempts, each statement run inside the caller's transaction. Invariant kept by
+ * the callers (the deal row is locked first): a deal has at most one attempt that has not ended (PENDING, FIRED
+ * or PLACED). {@code no} is the deal's own sequence number, never reused; {@code ladder} and {@code step} say
+ * which run of the ladder and which of its steps an attempt is ({@code step} null: a call outside the ladder).
+ * The tasks of attempts are the deals feature's ({@link PgTaskStore}).
  */
 final class PgAttempts {
 
   /** The deal as the chain needs it, read with its row locked until commit. */
-  record DealRow(long id, String status, String stage, Long managerId, Instant arrivedAt,
+  record DealRow(long id, DealStatus status, String stage, Long managerId, Instant arrivedAt,
                  Instant lastContactAt, JsonObject fields, PhoneNumber phone, int attemptsEnded) {
     boolean open() {
-      return "OPEN".equals(status);
+      return status == DealStatus.OPEN;
     }
   }
 
   /** An attempt that has not ended yet. */
-  record Open(long id, int no, int of, String state, Instant dueAt) {
+  record Open(long id, int no, int ladder, Integer step, int of, AttemptState state, Instant dueAt) {
   }
 
   private PgAttempts() {
@@ -54,30 +59,45 @@ final class PgAttempts {
           String phone = r.getString("phone");
           PhoneNumber number = phone == null ? null
               : new PhoneNumber(phone, PhoneNumber.Kind.valueOf(r.getString("phone_kind")));
-          return new DealRow(dealId, r.getString("status"), r.getString("stage"), r.getLong("manager_id"),
-              instant(r, "arrived_at"), instant(r, "last_contact_at"), r.getJsonObject("fields"), number,
-              r.getLong("ended").intValue());
+          return new DealRow(dealId, DealStatus.valueOf(r.getString("status")), r.getString("stage"),
+              r.getLong("manager_id"), instant(r, "arrived_at"), instant(r, "last_contact_at"),
+              r.getJsonObject("fields"), number, r.getLong("ended").intValue());
         });
   }
 
   /**
-   * The chain so far, in one query: ended attempts (at the time they were placed), and the lead's
-   * own inbound calls after the one that opened the deal (missed: called again; answered: contact).
+   * The deal's whole callback history in one query: every attempt that ended (steps and calls outside the ladder,
+   * at the time they were placed), cancelled attempts, the ends of exhausted ladders, the lead's own inbound calls
+   * after the one that opened the deal (missed: called again; answered: contact) and the lead's own messages.
+   * Ties in time keep a fixed order (attempt, cancel, ladder end, contact, missed call, message).
    */
   static Future<AttemptHistory> history(SqlConnection tx, DealRow deal) {
     return tx.preparedQuery("""
-            SELECT 'A' AS k, COALESCE(placed_at, outcome_at) AS at, outcome FROM attempts
-             WHERE deal_id = $1 AND outcome IS NOT NULL
+            SELECT 'A' AS k, COALESCE(placed_at, outcome_at) AS at, outcome, call_back_at, step IS NULL AS extra,
+                   NULL AS channel FROM attempts
+             WHERE deal_id = $1 AND state = 'DONE' AND outcome IS NOT NULL
             UNION ALL
-            SELECT CASE WHEN missed THEN 'M' ELSE 'C' END, COALESCE(answered_at, ended_at), NULL FROM calls
-             WHERE deal_id = $1 AND direction = 'INBOUND' AND ended_at > $2""")
+            SELECT 'C', COALESCE(cancelled_at, due_at), NULL, NULL, false, NULL FROM attempts
+             WHERE deal_id = $1 AND state = 'CANCELLED'
+            UNION ALL
+            SELECT CASE WHEN kind = 'message' THEN 'W' ELSE 'E' END, at, NULL, NULL, false, details->>'channel'
+              FROM deal_history WHERE deal_id = $1 AND kind IN ('message', 'ladder_ended')
+            UNION ALL
+            SELECT CASE WHEN missed THEN 'M' ELSE 'I' END, COALESCE(answered_at, ended_at), NULL, NULL, false, NULL
+              FROM calls WHERE deal_id = $1 AND direction = 'INBOUND' AND ended_at > $2
+            ORDER BY 2, 1""")
         .execute(Tuple.of(deal.id(), PgDealStore.ts(deal.arrivedAt())))
         .map(rows -> {
           List<HistoryEvent> events = new ArrayList<>();
           for (Row r : rows) {
             Instant at = instant(r, "at");
             events.add(switch (r.getString("k")) {
-              case "A" -> new HistoryEvent.Attempt(at, AttemptOutcome.valueOf(r.getString("outcome")));
+              case "A" -> r.getBoolean("extra")
+                  ? new HistoryEvent.ExtraCall(at, AttemptOutcome.valueOf(r.getString("outcome")), instant(r, "call_back_at"))
+                  : new HistoryEvent.Attempt(at, AttemptOutcome.valueOf(r.getString("outcome")), instant(r, "call_back_at"));
+              case "C" -> new HistoryEvent.Cancelled(at);
+              case "E" -> new HistoryEvent.LadderEnded(at);
+              case "W" -> new HistoryEvent.CustomerMessage(at, channel(r.getString("channel")));
               case "M" -> new HistoryEvent.MissedCall(at);
               default -> new HistoryEvent.ContactMade(at, ContactChannel.ANSWERED_INBOUND_CALL);
             });
@@ -86,72 +106,95 @@ final class PgAttempts {
         });
   }
 
-  /** The attempt to record an outcome on: the one fired to the manager, else the next pending one. */
+  private static ContactChannel channel(String name) {
+    try {
+      return name == null ? ContactChannel.OTHER : ContactChannel.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return ContactChannel.OTHER;
+    }
+  }
+
+  /** The attempt to record an outcome on: the one fired to the manager, else the pending one. */
   static Future<Optional<Open>> current(SqlConnection tx, long dealId) {
     return tx.preparedQuery("""
-            SELECT id, no, of_total, state, due_at FROM attempts
+            SELECT id, no, ladder, step, of_total, state, due_at FROM attempts
             WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED')
             ORDER BY state = 'PENDING', no LIMIT 1""")
         .execute(Tuple.of(dealId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(open(rows.iterator().next())));
   }
 
+  /** A new attempt, numbered after every attempt the deal has had. The deal must be locked. */
   static Future<Long> insert(SqlConnection tx, long dealId, Decision.ScheduleAttempt s) {
-    return tx.preparedQuery("INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why()))
+    return tx.preparedQuery("""
+            INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
+            SELECT $1, COALESCE(max(no), 0) + 1, $2, $3, $4, $5, $6 FROM attempts WHERE deal_id = $1
+            RETURNING id""")
+        .execute(Tuple.of(dealId, s.ladder(), s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why()))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Attempt 1 of a deal this transaction created, with its {@code attempt_scheduled} history row. */
   static Future<Void> insertFirst(SqlConnection tx, long dealId, Decision.ScheduleAttempt s, Instant now,
-                                  io.vertx.core.json.JsonObject details) {
+                                  JsonObject details) {
     return tx.preparedQuery("""
-            WITH a AS (INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+            WITH a AS (INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
+                       VALUES ($1, 1, 1, $2, $3, $4, $5) RETURNING id)
             INSERT INTO deal_history (deal_id, at, kind, actor, details)
             SELECT $1, $6, 'attempt_scheduled', 'system', $7 FROM a""")
         .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why(), PgDealStore.ts(now), details))
         .mapEmpty();
   }
 
-  /** Moves a pending attempt (it has not fired, so no task exists yet). */
-  static Future<Void> reschedule(SqlConnection tx, long attemptId, Instant dueAt, String why) {
-    return tx.preparedQuery("UPDATE attempts SET due_at = $2, why = $3 WHERE id = $1 AND state = 'PENDING'")
-        .execute(Tuple.of(attemptId, PgDealStore.ts(dueAt), why)).mapEmpty();
+  /** Re-plans a pending attempt (it has not fired, so no task exists yet): its time, and which step it is. */
+  static Future<Void> replan(SqlConnection tx, long attemptId, Decision.ScheduleAttempt s) {
+    return tx.preparedQuery("""
+            UPDATE attempts SET due_at = $2, why = $3, ladder = $4, step = $5, of_total = $6
+            WHERE id = $1 AND state = 'PENDING'""")
+        .execute(Tuple.of(attemptId, PgDealStore.ts(s.dueAt()), s.why(), s.ladder(), s.number(), s.of())).mapEmpty();
   }
 
   /** Cancels every attempt of the deal that has not ended, and closes their tasks; returns their numbers. */
   static Future<List<Integer>> cancelOpen(SqlConnection tx, long dealId, Instant now) {
     return tx.preparedQuery("""
-            WITH c AS (UPDATE attempts SET state = 'CANCELLED'
-                       WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED') RETURNING id, no),
-                 t AS (UPDATE tasks SET done_at = $2 WHERE attempt_id IN (SELECT id FROM c) AND done_at IS NULL)
-            SELECT no FROM c ORDER BY no""")
+            UPDATE attempts SET state = 'CANCELLED', cancelled_at = $2
+            WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED') RETURNING id, no""")
         .execute(Tuple.of(dealId, PgDealStore.ts(now)))
-        .map(rows -> {
+        .compose(rows -> {
+          List<Long> ids = new ArrayList<>();
           List<Integer> nos = new ArrayList<>();
-          rows.forEach(r -> nos.add(r.getInteger(0)));
-          return nos;
+          rows.forEach(r -> {
+            ids.add(r.getLong("id"));
+            nos.add(r.getInteger("no"));
+          });
+          nos.sort(null);
+          return PgTaskStore.closeAttemptTasks(tx, ids, now).map(nos);
         });
   }
 
   /** Ends an attempt with its outcome and marks its task done. */
-  static Future<Void> end(SqlConnection tx, long attemptId, AttemptOutcome outcome, Instant now, String pbxCallId) {
+  static Future<Void> end(SqlConnection tx, long attemptId, AttemptOutcome outcome, Instant now, String pbxCallId,
+                          Instant callBackAt) {
     return tx.preparedQuery("""
-            WITH a AS (UPDATE attempts SET state = 'DONE', outcome = $2, outcome_at = $3,
-                              placed_at = COALESCE(placed_at, $3), pbx_call_id = COALESCE($4, pbx_call_id)
-                       WHERE id = $1 RETURNING id)
-            UPDATE tasks SET done_at = $3 WHERE attempt_id IN (SELECT id FROM a) AND done_at IS NULL""")
-        .execute(Tuple.of(attemptId, outcome.name(), PgDealStore.ts(now), pbxCallId)).mapEmpty();
+            UPDATE attempts SET state = 'DONE', outcome = $2, outcome_at = $3, placed_at = COALESCE(placed_at, $3),
+                                pbx_call_id = COALESCE($4, pbx_call_id), call_back_at = $5
+            WHERE id = $1""")
+        .execute(Tuple.of(attemptId, outcome.name(), PgDealStore.ts(now), pbxCallId, PgDealStore.ts(callBackAt)))
+        .compose(x -> PgTaskStore.closeAttemptTasks(tx, List.of(attemptId), now));
   }
 
-  /** Adds a task; {@code managerId} null with role SUPERVISOR is the supervisors' queue. */
-  static Future<Void> task(SqlConnection tx, long dealId, Long managerId, String forRole, String kind, String title,
-                           String priority, Instant dueAt) {
+  /** A call outside the ladder's steps, ended at once; it takes the next number and no step. */
+  static Future<Integer> extraCall(SqlConnection tx, long dealId, int ladder, int of, AttemptOutcome outcome,
+                                   Instant now, String pbxCallId, Instant callBackAt, String why) {
     return tx.preparedQuery("""
-            INSERT INTO tasks (deal_id, manager_id, for_role, kind, title, priority, due_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""")
-        .execute(Tuple.wrap(Arrays.asList(dealId, managerId, forRole, kind, title, priority, PgDealStore.ts(dueAt))))
-        .mapEmpty();
+            INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why, state, placed_at, outcome,
+                                  outcome_at, pbx_call_id, call_back_at)
+            SELECT $1, COALESCE(max(no), 0) + 1, $2, NULL, $3, $4, $5, 'DONE', $4, $6, $4, $7, $8
+            FROM attempts WHERE deal_id = $1
+            RETURNING no""")
+        .execute(Tuple.wrap(Arrays.asList(dealId, ladder, of, PgDealStore.ts(now), why, outcome.name(), pbxCallId,
+            PgDealStore.ts(callBackAt))))
+        .map(rows -> rows.iterator().next().getInteger(0));
   }
 
   /** Every attempt of the deal in the shape of {@code GET /api/deals/{id}}. */
@@ -160,17 +203,19 @@ final class PgAttempts {
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("no", r.getInteger("no"))
+              .put("ladder", r.getInteger("ladder")).put("step", r.getInteger("step"))
               .put("of", r.getInteger("of_total")).put("dueAt", iso(r, "due_at")).put("why", r.getString("why"))
               .put("state", r.getString("state")).put("firedAt", iso(r, "fired_at"))
               .put("placedAt", iso(r, "placed_at")).put("outcome", r.getString("outcome"))
-              .put("outcomeAt", iso(r, "outcome_at"))));
+              .put("outcomeAt", iso(r, "outcome_at")).put("callBackAt", iso(r, "call_back_at"))
+              .put("cancelledAt", iso(r, "cancelled_at"))));
           return out;
         });
   }
 
   private static Open open(Row r) {
-    return new Open(r.getLong("id"), r.getInteger("no"), r.getInteger("of_total"), r.getString("state"),
-        instant(r, "due_at"));
+    return new Open(r.getLong("id"), r.getInteger("no"), r.getInteger("ladder"), r.getInteger("step"),
+        r.getInteger("of_total"), AttemptState.valueOf(r.getString("state")), instant(r, "due_at"));
   }
 
   static Instant instant(Row r, String column) {

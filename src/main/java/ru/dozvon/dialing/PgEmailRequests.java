@@ -3,13 +3,16 @@ package ru.dozvon.dialing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import ru.dozvon.deals.AssigneeRole;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.TaskKind;
+import ru.dozvon.deals.TaskSpec;
 
 /**
  * The email variant for a lead with only an email (DOMAIN 3, seed 003 rule 4), stored as the
- * manager's {@code email_request} tasks.
+ * manager's {@code CONTACT_REQUEST} tasks.
  *
  * <p>Kept simple on purpose: the whole plan is written when the deal is created, each request
  * planned as if the previous one went out when it was due ({@link EmailOnlyPolicy} with the
@@ -34,21 +37,19 @@ final class PgEmailRequests {
     if (!(policy.next(h, now) instanceof EmailOnlyPolicy.Step.SendRequest s)) {
       return Future.succeededFuture();
     }
-    return PgAttempts.task(tx, deal.id(), deal.managerId(), "MANAGER", "email_request", s.task(), null, s.dueAt())
+    TaskSpec task = new TaskSpec(TaskKind.CONTACT_REQUEST, s.task(), s.dueAt(), AssigneeRole.MANAGER);
+    return PgTaskStore.create(tx, deal.id(), deal.managerId(), task)
         .compose(x -> PgDealStore.history(tx, deal.id(), now, "task", "system", new JsonObject()
-            .put("kind", "email_request").put("title", s.task()).put("template", s.template())
+            .put("kind", TaskKind.CONTACT_REQUEST.name()).put("title", s.task()).put("template", s.template())
             .put("no", s.number()).put("of", s.of()).put("dueAt", s.dueAt().toString()).put("why", s.why())))
         .compose(x -> plan(tx, deal, h.withRequestSent(s.dueAt()), s.dueAt()));
   }
 
   /** The lead got in touch or the deal closed: the requests not yet done are closed. */
   Future<Void> stop(SqlConnection tx, long dealId, String why, Instant now) {
-    return tx.preparedQuery("""
-            UPDATE tasks SET done_at = $2
-            WHERE deal_id = $1 AND kind = 'email_request' AND done_at IS NULL""")
-        .execute(Tuple.of(dealId, PgDealStore.ts(now)))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture()
+    return PgTaskStore.closeOpen(tx, dealId, TaskKind.CONTACT_REQUEST, now)
+        .compose(closed -> closed == 0 ? Future.succeededFuture()
             : PgDealStore.history(tx, dealId, now, "email_requests_stopped", "system",
-                new JsonObject().put("closed", rows.rowCount()).put("why", why)));
+                new JsonObject().put("closed", closed).put("why", why)));
   }
 }

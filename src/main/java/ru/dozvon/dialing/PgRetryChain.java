@@ -4,39 +4,39 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import ru.dozvon.deals.Funnel;
+import ru.dozvon.deals.AssigneeRole;
+import ru.dozvon.deals.ContactChannel;
+import ru.dozvon.deals.DealEvent;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.deals.PgDealWorkflow;
+import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.Priority;
+import ru.dozvon.deals.TaskKind;
 import ru.dozvon.deals.TaskSpec;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.phone.PhoneNumber;
 
 /**
- * A deal's retry chain, stored: asks the pure {@link RetryPolicy} what comes next and writes the
- * answer (an attempt row, a stopped chain, or an exhausted one handed to {@link PgExhaustion}),
- * always with a history row. Every method runs inside the caller's transaction.
+ * A deal's callback chain, stored. Every change is the same two moves: write the fact (an outcome, a cancel),
+ * then {@link #reconcile}: read the deal's whole history, ask the pure {@link RetryPolicy} what comes next and
+ * make the stored attempts say so (schedule, re-plan the pending one, cancel, or end the ladder). Every method
+ * runs inside the caller's transaction and returns the deal events its work caused, for the chain to tell.
  */
 final class PgRetryChain {
 
   private final RetryPolicy policy;
-  private final Funnel funnel;
-  private final PgExhaustion exhaustion;
+  private final PgDealWorkflow deals;
   private final Meters meters;
 
-  PgRetryChain(RetryPolicy policy, Funnel funnel, PgExhaustion exhaustion, Meters meters,
-               java.util.function.Supplier<ru.dozvon.deals.DealTxListener> listeners) {
+  PgRetryChain(RetryPolicy policy, PgDealWorkflow deals, Meters meters) {
     this.policy = policy;
-    this.funnel = funnel;
-    this.exhaustion = exhaustion;
+    this.deals = deals;
     this.meters = meters;
-    this.listeners = listeners;
   }
-
-  /** Every deal listener (dialing's own included, which ignores its own callback contacts). */
-  private final java.util.function.Supplier<ru.dozvon.deals.DealTxListener> listeners;
 
   /** A new deal with a phone: attempt 1, measured from the lead's arrival. */
   Future<Void> start(SqlConnection tx, long dealId, PhoneNumber phone, Instant arrivedAt, Instant now) {
@@ -47,133 +47,135 @@ final class PgRetryChain {
       // in one statement.
       return PgAttempts.insertFirst(tx, dealId, s, now, scheduled(s));
     }
-    return PgAttempts.lockDeal(tx, dealId).compose(deal -> apply(tx, deal, d, now, "system", false));
+    return PgAttempts.lockDeal(tx, dealId).compose(deal -> reconcile(tx, deal, now, "system")).mapEmpty();
   }
 
-  /**
-   * The lead called again and was missed: a pending attempt moves (usually to now); one already
-   * with the manager stays as it is; a stopped chain gets a plain callback task, as the ladder is over.
-   */
-  Future<Void> missedAgain(SqlConnection tx, long dealId, Instant at, Instant now) {
-    return PgAttempts.lockDeal(tx, dealId).compose(deal -> {
-      if (!deal.open() || deal.phone() == null) {
-        return Future.succeededFuture();
-      }
-      return PgAttempts.current(tx, dealId).compose(open -> PgAttempts.history(tx, deal).compose(h -> {
-        Decision d = policy.next(h.withMissedCall(at), now);
-        if (open.isPresent() && !"PENDING".equals(open.get().state())) {
-          return Future.succeededFuture(); // already due and on the manager's queue
-        }
-        if (open.isPresent() && d instanceof Decision.ScheduleAttempt s && s.number() == open.get().no()) {
-          return PgAttempts.reschedule(tx, open.get().id(), s.dueAt(), s.why())
-              .compose(x -> PgDealStore.history(tx, dealId, now, "attempt_rescheduled", "system",
-                  scheduled(s)));
-        }
-        if (open.isEmpty() && d instanceof Decision.Stop) {
-          String title = "Перезвонить: клиент звонил снова";
-          return PgAttempts.task(tx, dealId, deal.managerId(), "MANAGER", "callback", title, "RED", now)
-              .compose(x -> PgDealStore.history(tx, dealId, now, "task", "system", new JsonObject()
-                  .put("kind", "callback").put("title", title)
-                  .put("why", "the lead called again after the retry chain had stopped")));
-        }
-        return open.isPresent() ? Future.succeededFuture() : apply(tx, deal, d, now, "system", false);
-      }));
-    });
-  }
-
-  /** The lead made contact by themselves: the chain stops (history only if it was running). */
-  Future<Void> contactMade(SqlConnection tx, long dealId, ContactChannel channel, Instant at, Instant now) {
-    return PgAttempts.lockDeal(tx, dealId).compose(deal -> {
-      if (deal.phone() == null) {
-        return Future.succeededFuture();
-      }
-      return PgAttempts.history(tx, deal)
-          .compose(h -> apply(tx, deal, policy.next(h.withContact(at, channel), now), now, "system", false));
-    });
+  /** Something happened that the history now holds (a missed call, a message, contact): the chain follows it. */
+  Future<List<DealEvent>> follow(SqlConnection tx, long dealId, Instant now) {
+    return PgAttempts.lockDeal(tx, dealId).compose(deal -> !deal.open() || deal.phone() == null
+        ? Future.succeededFuture(List.<DealEvent>of()) : reconcile(tx, deal, now, "system"));
   }
 
   /** The deal was closed: every attempt not yet ended is cancelled. */
   Future<Void> cancel(SqlConnection tx, long dealId, String why, Instant now) {
-    return stop(tx, dealId, why, now, "system", false);
+    return PgAttempts.cancelOpen(tx, dealId, now).compose(nos -> stopped(tx, dealId, why, now, "system", nos));
   }
 
   /**
-   * Records an attempt's outcome on the current attempt (fired, else the next pending one), then:
-   * a contact sets first/last contact; REACHED moves a new deal into work and stops the chain; any
-   * other outcome schedules the next step or exhausts the ladder. Returns whether an attempt was found.
+   * Records the outcome of a call to the lead. On the attempt that is due (fired to the manager, or pending and due
+   * by now) it uses up that step; before the pending step is due, or with no attempt open, it is a call outside
+   * the ladder: kept in the history and counted against the per-number limits, using up nothing (DOMAIN 3). A
+   * contact sets first/last contact; REACHED moves a new deal into work. Then the chain follows.
    */
-  Future<Boolean> recordOutcome(SqlConnection tx, PgAttempts.DealRow deal, AttemptOutcome outcome, String note,
-                                String actor, String pbxCallId, Instant now) {
+  Future<List<DealEvent>> recordOutcome(SqlConnection tx, PgAttempts.DealRow deal, AttemptOutcome outcome, String note,
+                                        Instant callBackAt, String actor, String pbxCallId, Instant now) {
     return PgAttempts.current(tx, deal.id()).compose(current -> {
-      JsonObject details = new JsonObject().put("outcome", outcome.name()).put("note", note).put("pbxCallId", pbxCallId);
-      Future<Void> ended = Future.succeededFuture();
-      if (current.isPresent()) {
+      JsonObject details = new JsonObject().put("outcome", outcome.name()).put("note", note).put("pbxCallId", pbxCallId)
+          .put("callBackAt", callBackAt == null ? null : callBackAt.toString());
+      boolean early = current.isEmpty() || current.get().state() == AttemptState.PENDING
+          && current.get().dueAt().isAfter(now);
+      Future<Void> recorded;
+      if (early) {
+        int ladder = current.map(PgAttempts.Open::ladder).orElse(1);
+        String why = current.isPresent()
+            ? "called before attempt " + current.get().step() + " was due: a call outside the ladder"
+            : "a call while no attempt was open";
+        details.put("outsideLadder", true).put("calledEarly", current.isPresent());
+        recorded = PgAttempts.extraCall(tx, deal.id(), ladder, policy.attempts(), outcome, now, pbxCallId, callBackAt, why)
+            .map(no -> {
+              details.put("no", no);
+              return null;
+            });
+      } else {
         PgAttempts.Open a = current.get();
-        details.put("no", a.no()).put("of", a.of()).put("calledEarly", "PENDING".equals(a.state()));
-        ended = PgAttempts.end(tx, a.id(), outcome, now, pbxCallId).onSuccess(x -> meters.attemptEnded(outcome.name()));
+        details.put("no", a.no()).put("step", a.step()).put("of", a.of()).put("ladder", a.ladder());
+        recorded = PgAttempts.end(tx, a.id(), outcome, now, pbxCallId, callBackAt);
       }
-      Future<Void> steps = ended.compose(x -> PgDealStore.history(tx, deal.id(), now, "attempt_outcome", actor, details));
+      meters.attemptEnded(outcome.name());
+      List<DealEvent> caused = new ArrayList<>();
+      Future<Void> steps = recorded.compose(x -> PgDealStore.history(tx, deal.id(), now, "attempt_outcome", actor, details));
       if (outcome.isContact()) {
-        // The others (speed-to-lead, notifications) learn of the contact; dialing itself already acts here.
-        steps = steps.compose(x -> PgDealStore.contactMade(tx, deal.id(), now))
-            .compose(x -> listeners.get().on(tx, new ru.dozvon.deals.DealEvent.ContactMade(deal.id(),
-                ru.dozvon.deals.DealEvent.ContactMade.CALLBACK, now)));
+        steps = steps.compose(x -> PgDealStore.contactMade(tx, deal.id(), now)).map(x -> {
+          caused.add(new DealEvent.ContactMade(deal.id(), ContactChannel.ANSWERED_OUTBOUND_CALL, now));
+          return null;
+        });
       }
       if (outcome == AttemptOutcome.REACHED) {
-        steps = steps.compose(x -> intoWork(tx, deal, now, actor))
-            .compose(x -> stop(tx, deal.id(), "the lead was reached (" + actor + ")", now, actor, true));
-      } else if (current.isPresent() && deal.phone() != null) {
-        steps = steps.compose(x -> PgAttempts.lockDeal(tx, deal.id()))
-            .compose(fresh -> PgAttempts.history(tx, fresh)
-                .compose(h -> apply(tx, fresh, policy.next(h, now), now, actor, false)));
+        steps = steps.compose(x -> deals.intoWorkOnContact(tx, deal.id(), actor, now));
       }
-      return steps.map(current.isPresent());
+      if (deal.phone() != null) {
+        steps = steps.compose(x -> reconcile(tx, deal, now, actor)).map(more -> {
+          caused.addAll(more);
+          return null;
+        });
+      }
+      return steps.map(x -> caused);
     });
   }
 
-  /** Stores a decision of the policy. */
-  private Future<Void> apply(SqlConnection tx, PgAttempts.DealRow deal, Decision d, Instant now, String actor,
-                             boolean reportStop) {
-    if (d instanceof Decision.ScheduleAttempt s) {
-      return PgAttempts.insert(tx, deal.id(), s)
-          .compose(id -> PgDealStore.history(tx, deal.id(), now, "attempt_scheduled", actor, scheduled(s)));
-    }
-    if (d instanceof Decision.Stop stop) {
-      return stop(tx, deal.id(), stop.why(), now, actor, reportStop);
-    }
-    return exhaustion.close(tx, deal, (Decision.Exhausted) d, now);
+  /** Makes the stored attempts say what the policy says of the deal's history now. */
+  private Future<List<DealEvent>> reconcile(SqlConnection tx, PgAttempts.DealRow deal, Instant now, String actor) {
+    return PgAttempts.current(tx, deal.id()).compose(open -> PgAttempts.history(tx, deal).compose(h -> {
+      Decision d = policy.next(h, now);
+      if (d instanceof Decision.ScheduleAttempt s) {
+        return schedule(tx, deal.id(), open, s, now, actor).map(List.<DealEvent>of());
+      }
+      if (d instanceof Decision.Stop stop) {
+        return PgAttempts.cancelOpen(tx, deal.id(), now)
+            .compose(nos -> stopped(tx, deal.id(), stop.why(), now, actor, nos)).map(List.<DealEvent>of());
+      }
+      return open.isPresent() ? Future.succeededFuture(List.<DealEvent>of())
+          : exhausted(tx, deal, (Decision.Exhausted) d, now);
+    }));
   }
 
-  /** Cancels what is open; writes {@code chain_stopped} if anything was (or when {@code always}). */
-  private Future<Void> stop(SqlConnection tx, long dealId, String why, Instant now, String actor, boolean always) {
-    return PgAttempts.cancelOpen(tx, dealId, now).compose(cancelled -> cancelled.isEmpty() && !always
-        ? Future.succeededFuture()
-        : PgDealStore.history(tx, dealId, now, "chain_stopped", actor,
-            new JsonObject().put("why", why).put("cancelled", new JsonArray(List.copyOf(cancelled)))));
-  }
-
-  /** REACHED on a deal still in the funnel's first stage moves it to the next one, with its entry task. */
-  private Future<Void> intoWork(SqlConnection tx, PgAttempts.DealRow deal, Instant now, String actor) {
-    String first = funnel.firstStage().code();
-    if (!first.equals(deal.stage()) || funnel.stages().size() < 2 || !funnel.stages().get(1).isOpen()) {
+  /** An attempt that is due or being placed stays as it is; a pending one is re-planned; else a new one. */
+  private static Future<Void> schedule(SqlConnection tx, long dealId, Optional<PgAttempts.Open> open,
+                                       Decision.ScheduleAttempt s, Instant now, String actor) {
+    if (open.isEmpty()) {
+      return PgAttempts.insert(tx, dealId, s)
+          .compose(id -> PgDealStore.history(tx, dealId, now, "attempt_scheduled", actor, scheduled(s)));
+    }
+    PgAttempts.Open o = open.get();
+    boolean same = o.ladder() == s.ladder() && o.step() != null && o.step() == s.number() && o.dueAt().equals(s.dueAt());
+    if (o.state() != AttemptState.PENDING || same) {
       return Future.succeededFuture();
     }
-    String next = funnel.stages().get(1).code();
-    Optional<TaskSpec> task = funnel.entryTask(next, now);
-    Future<Void> moved = tx.preparedQuery("UPDATE deals SET stage = $2, updated_at = $3 WHERE id = $1")
-        .execute(Tuple.of(deal.id(), next, PgDealStore.ts(now))).mapEmpty();
-    moved = moved.compose(x -> PgDealStore.history(tx, deal.id(), now, "stage", actor,
-        new JsonObject().put("from", first).put("to", next).put("why", "the lead was reached")));
-    if (task.isPresent()) {
-      TaskSpec t = task.get();
-      moved = moved.compose(x -> PgAttempts.task(tx, deal.id(), deal.managerId(), "MANAGER", "stage_task", t.title(),
-          null, t.dueAt()));
+    return PgAttempts.replan(tx, o.id(), s)
+        .compose(x -> PgDealStore.history(tx, dealId, now, "attempt_rescheduled", actor, scheduled(s).put("no", o.no())));
+  }
+
+  /**
+   * Every step was tried. A lead never reached is closed lost «не дозвонился» with the supervisor's control task,
+   * exactly as the funnel closes a deal; a lead reached before stays open with a next step for its manager.
+   */
+  private Future<List<DealEvent>> exhausted(SqlConnection tx, PgAttempts.DealRow deal, Decision.Exhausted e,
+                                            Instant now) {
+    Future<Void> ended = PgDealStore.history(tx, deal.id(), now, "ladder_ended", "system", new JsonObject()
+        .put("attempts", deal.attemptsEnded()).put("reachedBefore", e.reachedBefore()));
+    if (!e.reachedBefore()) {
+      String comment = "Не дозвонились: все шаги графика перезвона пройдены без ответа";
+      return ended.compose(x -> deals.closeByLadder(tx, deal.id(), e.reason(), comment, now))
+          .map(closed -> closed.<List<DealEvent>>map(List::of).orElse(List.of()));
     }
-    return moved;
+    TaskSpec next = new TaskSpec(TaskKind.FOLLOW_UP,
+        "Клиент не отвечает после договорённости перезвонить: решите, что дальше", now, AssigneeRole.MANAGER);
+    return ended.compose(x -> PgTaskStore.create(tx, deal.id(), deal.managerId(), next, Priority.YELLOW, null))
+        .compose(id -> PgDealStore.history(tx, deal.id(), now, "task", "system", new JsonObject()
+            .put("kind", next.kind().name()).put("title", next.title()).put("taskId", id)))
+        .map(List.<DealEvent>of());
+  }
+
+  /** Writes {@code chain_stopped} when anything was cancelled. */
+  private static Future<Void> stopped(SqlConnection tx, long dealId, String why, Instant now, String actor,
+                                      List<Integer> cancelled) {
+    return cancelled.isEmpty() ? Future.succeededFuture()
+        : PgDealStore.history(tx, dealId, now, "chain_stopped", actor,
+            new JsonObject().put("why", why).put("cancelled", new JsonArray(List.copyOf(cancelled))));
   }
 
   private static JsonObject scheduled(Decision.ScheduleAttempt s) {
-    return new JsonObject().put("no", s.number()).put("of", s.of()).put("dueAt", s.dueAt().toString())
-        .put("why", s.why());
+    return new JsonObject().put("no", s.number()).put("step", s.number()).put("of", s.of()).put("ladder", s.ladder())
+        .put("dueAt", s.dueAt().toString()).put("why", s.why());
   }
 }

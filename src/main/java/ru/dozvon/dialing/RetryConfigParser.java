@@ -21,13 +21,15 @@ final class RetryConfigParser {
 
   static RetryConfig parse(Object section, String path) {
     ConfigReader r = ConfigReader.of(section, path)
-        .onlyKeys("steps", "exhausted", "calling_window", "number_limits", "email_only", "scheduler");
+        .onlyKeys("steps", "exhausted", "call_later_after", "calling_window", "number_limits", "email_only",
+            "scheduler");
     RetryConfig d = RetryConfig.DEFAULT;
     ConfigReader exhausted = r.section("exhausted").onlyKeys("loss_reason", "supervisor_task");
     RetryPolicyConfig policy = new RetryPolicyConfig(
         r.has("steps") ? steps(r.list("steps", STEP_FORM), r.path("steps")) : d.policy().steps(),
         exhausted.string("loss_reason", d.policy().lossReason()),
-        exhausted.string("supervisor_task", d.policy().supervisorTask()));
+        exhausted.string("supervisor_task", d.policy().supervisorTask()),
+        r.duration("call_later_after", d.policy().callLaterAfter()));
     return new RetryConfig(policy, window(r.section("calling_window"), d.window()),
         limits(r.section("number_limits"), d.limits()), emailOnly(r.section("email_only"), d.emailOnly()),
         scheduler(r.section("scheduler"), d.scheduler()));

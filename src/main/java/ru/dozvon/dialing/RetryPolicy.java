@@ -7,26 +7,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.phone.PhoneNumber;
+import ru.dozvon.time.Durations;
 
 /**
- * The dial retry policy (DOMAIN 3, seed 003 rule 1): given what has happened in a deal's chain,
- * says whether and when the next call attempt is due, or that the chain is over.
+ * The dial retry policy (DOMAIN 3, seed 003 rule 1): given a deal's whole callback history, says whether and when
+ * the next call attempt is due, or that the chain is over.
  *
- * <p>Rules, in order:
+ * <p>The history is read as a sequence of ladders. The deal starts ladder 1 when the lead arrives; then, in time
+ * order:
  * <ol>
- *   <li>An attempt with outcome REACHED, or the lead's own contact (answered call back, a reply on
- *       any channel) stops the chain for good. A missed call after that is a new chain: the caller
- *       starts a fresh {@link AttemptHistory}.</li>
- *   <li>Every other outcome, REACHED_CALL_LATER included, uses up one step of the ladder; after the
- *       last step the chain is {@link Decision.Exhausted exhausted}.</li>
- *   <li>Attempt k is due its step's time after attempt k-1 (attempt 1: after the lead arrived). A
- *       missed call from the lead since the last attempt makes it due at that call (or earlier, if
- *       the ladder had it due already) and waives the per-number limits: they protect a lead from
- *       us, and this lead is calling us. The calling window still applies.</li>
- *   <li>The due time is never before {@code now}; then the calling window and the per-number limits
- *       move it later, again and again until all hold at once (a daily limit pushes past midnight,
- *       the window then pushes on to the morning).</li>
+ *   <li>A step that ended unanswered (NO_ANSWER, BUSY, UNAVAILABLE, FAILED) uses up that step; after the last step
+ *       the ladder is {@link Decision.Exhausted exhausted}. A step or an extra call that reached the lead
+ *       (REACHED), the lead's own contact by another path (an answered call back) or a cancelled attempt stops the
+ *       ladder.</li>
+ *   <li>REACHED_CALL_LATER (a step or an extra call) is contact, and starts a new ladder whose first call is at the
+ *       time the lead named, or {@code callLaterAfter} later inside the calling window: it always schedules
+ *       something.</li>
+ *   <li>A call outside the steps ({@link HistoryEvent.ExtraCall}: the operator dialled before the pending step was
+ *       due) uses up no step: «не дозвонился» comes only after the steps were tried at their times. It counts
+ *       against the per-number limits.</li>
+ *   <li>A missed call or a message from the lead, while a ladder runs, makes the next step due at once and waives
+ *       the per-number limits (they protect a lead from us, and this lead is reaching for us). On a ladder that was
+ *       stopped or ended, it starts a new ladder whose first call is due at once.</li>
+ *   <li>Attempt k is due its step's time after attempt k-1 (attempt 1: after the ladder started). The due time is
+ *       never before {@code now}; then the calling window and the per-number limits move it later, again and again
+ *       until all hold at once.</li>
  * </ol>
  * Thread-safe and stateless: one instance serves all deals.
  */
@@ -61,50 +68,136 @@ public final class RetryPolicy {
 
   /** What happens next in the chain described by {@code history}, deciding at {@code now}. */
   public Decision next(AttemptHistory history, Instant now) {
-    List<HistoryEvent.Attempt> done = new ArrayList<>();
-    HistoryEvent.MissedCall missedSinceLast = null;
+    Ladder l = Ladder.first(history.startedAt());
+    boolean reached = false;
     for (HistoryEvent event : history.events()) {
       if (event instanceof HistoryEvent.Attempt a) {
-        if (a.outcome().stopsChain()) {
-          return new Decision.Stop("attempt " + (done.size() + 1) + " reached the lead at " + when(a.at(), now));
+        if (a.outcome() == AttemptOutcome.REACHED) {
+          l = l.stop("attempt " + (l.done.size() + 1) + " reached the lead at " + when(a.at(), now));
+          reached = true;
+        } else if (a.outcome() == AttemptOutcome.REACHED_CALL_LATER) {
+          l = Ladder.callLater(l.number + 1, a.at(), a.callBackAt());
+          reached = true;
+        } else {
+          l.done.add(a);
+          l.missedSince = null;
         }
-        done.add(a);
-        missedSinceLast = null;
+      } else if (event instanceof HistoryEvent.ExtraCall x) {
+        if (x.outcome() == AttemptOutcome.REACHED) {
+          l = l.stop("the lead was reached at " + when(x.at(), now));
+          reached = true;
+        } else if (x.outcome() == AttemptOutcome.REACHED_CALL_LATER) {
+          l = Ladder.callLater(l.number + 1, x.at(), x.callBackAt());
+          reached = true;
+        }
       } else if (event instanceof HistoryEvent.ContactMade c) {
-        return new Decision.Stop("the lead made contact (" + channel(c.channel()) + ") at " + when(c.at(), now));
-      } else if (event instanceof HistoryEvent.MissedCall m) {
-        missedSinceLast = m;
+        l = l.stop("the lead made contact (" + channel(c.channel()) + ") at " + when(c.at(), now));
+        reached = true;
+      } else if (event instanceof HistoryEvent.Cancelled c) {
+        l = l.stop("the attempt was cancelled at " + when(c.at(), now));
+      } else if (event instanceof HistoryEvent.LadderEnded e) {
+        l = l.stop("every step was tried; the ladder ended at " + when(e.at(), now));
+      } else if (event instanceof HistoryEvent.MissedCall || event instanceof HistoryEvent.CustomerMessage) {
+        String what = event instanceof HistoryEvent.MissedCall ? "called again" : "wrote";
+        if (l.stopped != null || l.done.size() >= attempts()) {
+          l = Ladder.recall(l.number + 1, event.at(), what);
+        } else {
+          l.missedSince = event.at();
+          l.missedWhat = what;
+        }
       }
     }
-    int number = done.size() + 1;
+    if (l.stopped != null) {
+      return new Decision.Stop(l.stopped);
+    }
+    int number = l.done.size() + 1;
     int of = attempts();
     if (number > of) {
-      return new Decision.Exhausted(config.lossReason(), config.supervisorTask());
+      return new Decision.Exhausted(config.lossReason(), config.supervisorTask(), reached);
     }
-    RetryStep step = config.steps().get(number - 1);
-    HistoryEvent.Attempt last = done.isEmpty() ? null : done.get(done.size() - 1);
-    Instant previous = last == null ? history.startedAt() : last.at();
-    Instant policyTime = step.dueAfter(previous, window);
-    String base = step.describe(last == null ? "the lead arrived" : "attempt " + (number - 1));
-    if (last != null && last.outcome() == AttemptOutcome.REACHED_CALL_LATER) {
-      base += " (answered, asked to call later)";
-    }
+    return schedule(l, number, of, history, now);
+  }
+
+  private Decision schedule(Ladder l, int number, int of, AttemptHistory history, Instant now) {
+    HistoryEvent.Attempt last = l.done.isEmpty() ? null : l.done.get(l.done.size() - 1);
+    Instant policyTime;
+    String base;
     boolean waiveLimits = false;
-    if (missedSinceLast != null) {
-      // Due at the call, or earlier if the ladder already had it due: the call is the news either way.
-      if (missedSinceLast.at().isBefore(policyTime)) {
-        policyTime = missedSinceLast.at();
-      }
-      base = "the lead called again at " + when(missedSinceLast.at(), now) + " and was missed";
+    boolean fitWindow = true;
+    if (last == null && l.callLaterAt != null) {
+      policyTime = l.callLaterAt; // the time the lead named: kept as named
+      base = "the lead asked to be called back at " + when(policyTime, now);
       waiveLimits = true;
+      fitWindow = false;
+    } else if (last == null && l.kind == Kind.CALL_LATER) {
+      policyTime = l.start.plus(config.callLaterAfter());
+      base = Durations.describe(config.callLaterAfter()) + " after the lead asked to be called later";
+    } else if (last == null && l.kind == Kind.RECALL) {
+      policyTime = l.start;
+      base = "the lead " + l.recallWhat + " at " + when(l.start, now) + " after the chain had stopped";
+      waiveLimits = true;
+    } else {
+      RetryStep step = config.steps().get(number - 1);
+      Instant previous = last == null ? l.start : last.at();
+      policyTime = step.dueAfter(previous, window);
+      base = step.describe(last == null ? "the lead arrived" : "attempt " + (number - 1));
+    }
+    if (l.missedSince != null) {
+      // Due at the call, or earlier if the ladder already had it due: the call is the news either way.
+      if (l.missedSince.isBefore(policyTime)) {
+        policyTime = l.missedSince;
+      }
+      base = "the lead " + l.missedWhat + " at " + when(l.missedSince, now) + " and was missed";
+      waiveLimits = true;
+      fitWindow = true;
     }
     Instant from = policyTime.isBefore(now) ? now : policyTime;
     StringBuilder why = new StringBuilder("attempt " + number + " of " + of + ": " + base);
     if (!waiveLimits && Duration.between(policyTime, now).toMinutes() >= 1) {
       why.append(", overdue since ").append(when(policyTime, now));
     }
-    Instant due = fit(from, history.number(), history.callTimes(), waiveLimits, why);
-    return new Decision.ScheduleAttempt(number, of, due, why.toString());
+    Instant due = fitWindow ? fit(from, history.number(), history.callTimes(), waiveLimits, why) : from;
+    return new Decision.ScheduleAttempt(number, of, due, why.toString(), l.number);
+  }
+
+  private enum Kind { FIRST, CALL_LATER, RECALL }
+
+  /** The ladder being read: its number, how it started, the steps it used up, and whether it stopped. */
+  private static final class Ladder {
+    final int number;
+    final Kind kind;
+    final Instant start;
+    final Instant callLaterAt;
+    final String recallWhat;
+    final List<HistoryEvent.Attempt> done = new ArrayList<>();
+    Instant missedSince;
+    String missedWhat;
+    String stopped;
+
+    private Ladder(int number, Kind kind, Instant start, Instant callLaterAt, String recallWhat) {
+      this.number = number;
+      this.kind = kind;
+      this.start = start;
+      this.callLaterAt = callLaterAt;
+      this.recallWhat = recallWhat;
+    }
+
+    static Ladder first(Instant arrived) {
+      return new Ladder(1, Kind.FIRST, arrived, null, null);
+    }
+
+    static Ladder callLater(int number, Instant at, Instant callBackAt) {
+      return new Ladder(number, Kind.CALL_LATER, at, callBackAt, null);
+    }
+
+    static Ladder recall(int number, Instant at, String what) {
+      return new Ladder(number, Kind.RECALL, at, null, what);
+    }
+
+    Ladder stop(String why) {
+      stopped = why;
+      return this;
+    }
   }
 
   /** Moves {@code t} until the window and the limits all hold; appends what moved it to {@code why}. */
@@ -151,6 +244,8 @@ public final class RetryPolicy {
   private static String channel(ContactChannel channel) {
     return switch (channel) {
       case ANSWERED_INBOUND_CALL -> "called back, answered";
+      case ANSWERED_OUTBOUND_CALL -> "answered our call";
+      case WEB_FORM -> "sent a form";
       case EMAIL -> "replied by email";
       case CHAT -> "replied in chat";
       case MESSENGER -> "replied in a messenger";

@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param steps one per attempt; step 1 is measured from the lead's arrival, step k from attempt k-1
  * @param lossReason the loss reason when the ladder is exhausted («не дозвонился»)
  * @param supervisorTask the supervisor's control task on exhaustion («Проконтролировать закрытие сделки»)
+ * @param callLaterAfter "reached, call later" without a time named: the next call this long after, inside the
+ *     calling window
  */
-public record RetryPolicyConfig(List<RetryStep> steps, String lossReason, String supervisorTask) {
+public record RetryPolicyConfig(List<RetryStep> steps, String lossReason, String supervisorTask,
+                                Duration callLaterAfter) {
+
+  /** Three hours: the default of "call later" (seed 002's «Перезвонить» a few hours later). */
+  public static final Duration DEFAULT_CALL_LATER = Duration.ofHours(3);
 
   /** Now, +1 hour, +1 day, +1 hour; then lost «не дозвонился» with the control task (seed 003 rule 1). */
   public static final RetryPolicyConfig DEFAULT = new RetryPolicyConfig(
@@ -20,7 +26,11 @@ public record RetryPolicyConfig(List<RetryStep> steps, String lossReason, String
           new RetryStep.AfterDelay(Duration.ofHours(1)),
           new RetryStep.AfterDelay(Duration.ofDays(1)),
           new RetryStep.AfterDelay(Duration.ofHours(1))),
-      "не дозвонился", "Проконтролировать закрытие сделки");
+      "не дозвонился", "Проконтролировать закрытие сделки", DEFAULT_CALL_LATER);
+
+  public RetryPolicyConfig(List<RetryStep> steps, String lossReason, String supervisorTask) {
+    this(steps, lossReason, supervisorTask, DEFAULT_CALL_LATER);
+  }
 
   public RetryPolicyConfig {
     steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
@@ -32,6 +42,9 @@ public record RetryPolicyConfig(List<RetryStep> steps, String lossReason, String
     }
     if (Objects.requireNonNull(supervisorTask, "supervisorTask").isBlank()) {
       throw new IllegalArgumentException("supervisorTask must not be blank");
+    }
+    if (Objects.requireNonNull(callLaterAfter, "callLaterAfter").isNegative()) {
+      throw new IllegalArgumentException("callLaterAfter must not be negative");
     }
   }
 }

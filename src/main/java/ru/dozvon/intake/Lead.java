@@ -23,8 +23,6 @@ public record Lead(String source, PhoneNumber phone, String email, String name, 
 
   /** Where leads may come from through intake (calls come through the PBX). */
   public static final Set<String> SOURCES = Set.of("web_form", "chat", "email", "messenger", "manual");
-  /** Channels on which a lead answers us: a request from them on an open deal is a reply, so contact made. */
-  public static final Set<String> REPLY_CHANNELS = Set.of("chat", "email", "messenger");
   /** The body fields of a lead. */
   public static final Set<String> BODY_FIELDS = Set.of("source", "phone", "email", "name", "fields");
 

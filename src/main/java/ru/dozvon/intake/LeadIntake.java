@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 
 /**
  * Where leads from forms, chats, email and messengers enter: stored in one transaction

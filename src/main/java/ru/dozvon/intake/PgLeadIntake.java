@@ -9,7 +9,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.Optional;
 import ru.dozvon.deals.DealEvent;
-import ru.dozvon.deals.DealTxListener;
+import ru.dozvon.deals.ContactChannel;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.deals.PgDealStore;
 import ru.dozvon.errors.RuleViolation;
 
@@ -33,9 +34,9 @@ public final class PgLeadIntake {
   }
 
   private final Pool pool;
-  private final DealTxListener listeners;
+  private final DealEventChain listeners;
 
-  public PgLeadIntake(Pool pool, DealTxListener listeners) {
+  public PgLeadIntake(Pool pool, DealEventChain listeners) {
     this.pool = pool;
     this.listeners = listeners;
   }
@@ -117,7 +118,7 @@ public final class PgLeadIntake {
       }
       return PgDealStore.findOrCreateOpenDeal(tx, c.id(), lead.source(), lead.fields(), now).compose(d -> d.created()
           ? PgDealStore.history(tx, d.dealId(), now, "created", actor, details)
-              .compose(x -> listeners.on(tx, new DealEvent.Created(d.dealId(), c.id(), lead.source(), lead.phone(), now)))
+              .compose(x -> listeners.publish(tx, new DealEvent.Created(d.dealId(), c.id(), lead.source(), lead.phone(), now)))
               .compose(x -> managerOf(tx, d.dealId()))
               .map(m -> new Accepted(d.dealId(), m, 201, true, false))
           : attach(tx, d.dealId(), lead, details, actor, now));
@@ -126,14 +127,17 @@ public final class PgLeadIntake {
 
   private Future<Accepted> attach(SqlConnection tx, long dealId, Lead lead, JsonObject details, String actor,
                                   Instant now) {
-    boolean reply = Lead.REPLY_CHANNELS.contains(lead.source());
+    // The lead's own message (a chat, a letter, another form) is not contact (DOMAIN 3): like a missed call, it
+    // makes a callback due now. A lead typed in by a manager is only added to the deal.
+    Optional<ContactChannel> message = ContactChannel.ofLeadSource(lead.source());
     // Fields already on the deal stay as they are; the history row keeps this request's originals.
-    Future<Void> steps = tx.preparedQuery("UPDATE deals SET fields = $2 || fields, updated_at = $3 WHERE id = $1")
-        .execute(Tuple.of(dealId, lead.fields(), PgDealStore.ts(now))).mapEmpty();
-    steps = steps.compose(x -> PgDealStore.history(tx, dealId, now, "lead", actor, details.put("contactMade", reply)));
-    if (reply) {
-      steps = steps.compose(x -> PgDealStore.contactMade(tx, dealId, now))
-          .compose(x -> listeners.on(tx, new DealEvent.ContactMade(dealId, lead.source(), now)));
+    Future<Void> steps = PgDealStore.addFields(tx, dealId, lead.fields(), now);
+    if (message.isPresent()) {
+      steps = steps.compose(x -> PgDealStore.history(tx, dealId, now, "message", actor,
+              details.put("channel", message.get().name())))
+          .compose(x -> listeners.publish(tx, new DealEvent.CustomerMessage(dealId, message.get(), now)));
+    } else {
+      steps = steps.compose(x -> PgDealStore.history(tx, dealId, now, "lead", actor, details));
     }
     return steps.compose(x -> managerOf(tx, dealId)).map(m -> new Accepted(dealId, m, 200, false, false));
   }

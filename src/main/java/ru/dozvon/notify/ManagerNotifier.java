@@ -18,12 +18,12 @@ import ru.dozvon.deals.PgTaskStore;
 public final class ManagerNotifier implements DealTxListener, FunnelJobs.OverdueHook {
 
   @Override
-  public Future<Void> on(SqlConnection tx, DealEvent event) {
+  public Future<List<DealEvent>> on(SqlConnection tx, DealEvent event) {
     if (!(event instanceof DealEvent.Assigned a)) {
-      return Future.succeededFuture();
+      return NOTHING;
     }
     return Outbox.dealToManager(tx, a.managerId(), "deal.assigned", a.dealId(),
-        new JsonObject().put("byHand", a.byHand()), a.at()).mapEmpty();
+        new JsonObject().put("byHand", a.byHand()), a.at()).map(List.of());
   }
 
   @Override

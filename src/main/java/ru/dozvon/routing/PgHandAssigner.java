@@ -8,9 +8,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.function.Supplier;
 import ru.dozvon.deals.DealEvent;
-import ru.dozvon.deals.DealTxListener;
+import ru.dozvon.deals.DealStatus;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.errors.NotFound;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.live.FeedEvent;
@@ -27,9 +27,9 @@ final class PgHandAssigner {
   private final RoutingVerticle routing;
   private final Clock clock;
   private final LiveFeed feed;
-  private final Supplier<DealTxListener> listeners;
+  private final DealEventChain listeners;
 
-  PgHandAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, Supplier<DealTxListener> listeners) {
+  PgHandAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, DealEventChain listeners) {
     this.pool = pool;
     this.routing = routing;
     this.clock = clock;
@@ -54,7 +54,7 @@ final class PgHandAssigner {
             throw new NotFound("deal " + dealId);
           }
           Row deal = rows.iterator().next();
-          if (!"OPEN".equals(deal.getString("status"))) {
+          if (DealStatus.valueOf(deal.getString("status")) != DealStatus.OPEN) {
             throw new RuleViolation("deal_closed", "deal " + dealId + " is " + deal.getString("status")
                 + "; only an open deal can be reassigned");
           }
@@ -94,7 +94,7 @@ final class PgHandAssigner {
                 JsonObject history = new JsonObject().put("managerId", managerId).put("previousManagerId", previous)
                     .put("byHand", true).put("reason", why).put("forcedAboveCap", aboveCap);
                 return PgRoutingRepository.applyByHand(tx, dealId, managerId, decision, actor, history, now)
-                    .compose(x -> listeners.get().on(tx, new DealEvent.Assigned(dealId, managerId, true, now)))
+                    .compose(x -> listeners.publish(tx, new DealEvent.Assigned(dealId, managerId, true, now)))
                     .map(x -> new ByHand(dealId, managerId, previous, aboveCap, decision));
               });
         }))

@@ -16,14 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.deals.DealEvent;
-import ru.dozvon.deals.DealTxListener;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.live.FeedEvent;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.routing.PgRoutingRepository.Routed;
 
 /**
@@ -50,11 +49,14 @@ final class PgLeadAssigner {
   private final Clock clock;
   private final LiveFeed feed;
   private final Meters meters;
-  private final Supplier<DealTxListener> listeners;
+  private final DealEventChain listeners;
 
-  /** @param listeners told of every assignment inside its transaction (the manager's notification), read lazily */
+  /**
+   * @param listeners told of every assignment this class makes in a transaction of its own (the manager's
+   *     notification); a new deal's assignment, made inside a listener, is returned to the chain instead
+   */
   PgLeadAssigner(Pool pool, RoutingVerticle routing, Clock clock, LiveFeed feed, Meters meters,
-                 Supplier<DealTxListener> listeners) {
+                 DealEventChain listeners) {
     this.pool = pool;
     this.routing = routing;
     this.clock = clock;
@@ -67,33 +69,38 @@ final class PgLeadAssigner {
    * Routes a deal just created, inside its transaction: assigned, or stored as waiting with the reason; null (and
    * nothing stored) for a deal created with an owner already, as a deal started again from a lost one keeps its.
    */
-  Future<RoutingResult> routeNew(SqlConnection tx, long dealId) {
+  Future<List<DealEvent>> routeNew(SqlConnection tx, long dealId) {
     // both read without a lock, pipelined on the connection
     Future<LeadToRoute> lead = PgRoutingRepository.lead(tx, dealId);
     Future<List<ManagerSnapshot>> managers = PgRoutingRepository.snapshots(tx);
     return Future.all(lead, managers)
-        .compose(x -> lead.result() == null ? Future.succeededFuture(null) // given an owner already (a linked deal)
+        .compose(x -> lead.result() == null ? Future.succeededFuture(List.<DealEvent>of()) // an owner already
             : settle(tx, lead.result(), managers.result(), null).compose(routed -> decided(tx, routed)));
   }
 
-  private Future<RoutingResult> decided(SqlConnection tx, Routed routed) {
-    return store(tx, List.of(routed), clock.instant()).map(x -> {
+  private Future<List<DealEvent>> decided(SqlConnection tx, Routed routed) {
+    return store(tx, List.of(routed), clock.instant()).map(assigned -> {
       count(List.of(routed));
-      return routed.result();
+      return assigned;
     });
   }
 
-  /** Stores decisions, then tells the listeners of each assignment, all inside the caller's transaction. */
-  private Future<Void> store(SqlConnection tx, List<Routed> decisions, Instant at) {
-    return PgRoutingRepository.apply(tx, decisions, at).compose(x -> {
-      Future<Void> told = Future.succeededFuture();
+  /** Stores decisions inside the caller's transaction; returns the assignments made, for the listeners. */
+  private Future<List<DealEvent>> store(SqlConnection tx, List<Routed> decisions, Instant at) {
+    return PgRoutingRepository.apply(tx, decisions, at).map(x -> {
+      List<DealEvent> assigned = new ArrayList<>();
       for (Routed r : decisions) {
         if (r.result() instanceof Assignment a) {
-          told = told.compose(y -> listeners.get().on(tx, new DealEvent.Assigned(r.lead().dealId(), a.managerId(), false, at)));
+          assigned.add(new DealEvent.Assigned(r.lead().dealId(), a.managerId(), false, at));
         }
       }
-      return told;
+      return assigned;
     });
+  }
+
+  /** Stores decisions made in a transaction of this class's own, and tells the listeners of the assignments. */
+  private Future<Void> storeAndTell(SqlConnection tx, List<Routed> decisions, Instant at) {
+    return store(tx, decisions, at).compose(assigned -> listeners.publish(tx, assigned));
   }
 
   /**
@@ -151,7 +158,7 @@ final class PgLeadAssigner {
               decided.forEach(r -> ids.add(r.lead().dealId()));
               List<Duration> waited = pending.stream().filter(p -> ids.contains(p.lead().dealId()))
                   .map(PgRoutingRepository.Pending::waited).toList(); // trimmed deals are measured when decided
-              return store(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed, waited));
+              return storeAndTell(tx, decided, now).map(x -> new Batch(b.assigned(), decided, full || trimmed, waited));
             });
           });
     });
@@ -225,7 +232,7 @@ final class PgLeadAssigner {
           .compose(chosen -> chosen.isEmpty() ? Future.succeededFuture(new Batch(List.of(), false))
               : PgRoutingRepository.lockManagers(tx, chosen.stream().map(r -> managerOf(r)).toList())
                   .map(now -> withinCaps(chosen, now, leads.size() == limit)))
-          .compose(b -> store(tx, b.assigned(), clock.instant()).map(b));
+          .compose(b -> storeAndTell(tx, b.assigned(), clock.instant()).map(b));
     });
   }
 

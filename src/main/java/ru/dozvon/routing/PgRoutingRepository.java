@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import ru.dozvon.deals.PgDealStore;
 import ru.dozvon.managers.ManagerState;
 
 /**
@@ -48,26 +49,10 @@ final class PgRoutingRepository {
       (SELECT p.manager_id FROM deals p WHERE p.contact_id = d.contact_id AND p.id < d.id
           AND p.manager_id IS NOT NULL ORDER BY p.id DESC LIMIT 1) AS previous_manager""";
 
-  /**
-   * Sets the owner, hands the deal's open manager tasks (its callback, its stage task) to them,
-   * stores the decision and the history row, in one round trip.
-   */
-  private static final String ASSIGN = """
-      WITH d AS (UPDATE deals SET manager_id = $2, routing_pending = false, updated_at = now() WHERE id = $1
-                 RETURNING id),
-           t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
-                 RETURNING id),
-           a AS (INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
-                 SELECT id, $2, $3, $4, $5, $6 FROM d RETURNING id)
-      INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $6, 'owner', $7, $8 FROM d""";
-
-  /**
-   * Stores why a lead waits; the deal keeps no manager. No history row: the owner did not change, and the
-   * deal shows this decision as its latest assignment until a manager is found.
-   */
-  private static final String WAIT = """
-      WITH d AS (UPDATE deals SET routing_pending = false WHERE id = $1 AND routing_pending)
-      INSERT INTO assignments (deal_id, manager_id, strategy, decision, created_at) VALUES ($1, NULL, $2, $3, $4)""";
+  /** Stores a routing decision (the deal's owner and history are written by the deals feature, beside it). */
+  private static final String DECISION = """
+      INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6)""";
 
   private PgRoutingRepository() {
   }
@@ -185,9 +170,7 @@ final class PgRoutingRepository {
 
   /** Clears the mark of pending deals that need no decision any more (closed, or given an owner meanwhile). */
   static Future<Void> clearPending(SqlConnection tx, List<Long> dealIds) {
-    return dealIds.isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery("UPDATE deals SET routing_pending = false WHERE id = ANY($1)")
-            .execute(Tuple.of(dealIds.toArray(Long[]::new))).mapEmpty();
+    return PgDealStore.clearRoutingPending(tx, dealIds);
   }
 
   /** Deals closed won or lost by one manager on one UTC day. */
@@ -220,36 +203,37 @@ final class PgRoutingRepository {
 
   /** Applies routing decisions in one batch: owners set, decisions and history stored. */
   static Future<Void> apply(SqlConnection tx, List<Routed> routed, Instant at) {
-    List<Tuple> assigned = new ArrayList<>();
-    List<Tuple> waiting = new ArrayList<>();
+    List<PgDealStore.OwnerChange> owners = new ArrayList<>();
+    List<Long> waitingIds = new ArrayList<>();
+    List<Tuple> decisions = new ArrayList<>();
     for (Routed r : routed) {
       if (r.result() instanceof Assignment a) {
-        JsonObject decision = decisionJson(a, r.teamAverage());
-        assigned.add(Tuple.wrap(java.util.Arrays.asList(r.lead().dealId(), a.managerId(),
-            a.why().strategy().configName(), decision, false, ts(at), "system",
-            new JsonObject().put("managerId", a.managerId()).put("strategy", a.why().strategy().configName())
-                .put("reason", a.why().reason()))));
+        String strategy = a.why().strategy().configName();
+        owners.add(new PgDealStore.OwnerChange(r.lead().dealId(), a.managerId(), "system", new JsonObject()
+            .put("managerId", a.managerId()).put("strategy", strategy).put("reason", a.why().reason()), at));
+        decisions.add(Tuple.of(r.lead().dealId(), a.managerId(), strategy, decisionJson(a, r.teamAverage()), false,
+            ts(at)));
       } else if (r.result() instanceof Unassigned u) {
+        // No history row for a lead that waits: the owner did not change; the deal shows this decision as its
+        // latest assignment until a manager is found.
         JsonObject decision = new JsonObject().put("strategy", u.strategy().configName()).put("assigned", false)
             .put("reason", u.reason());
-        waiting.add(Tuple.of(r.lead().dealId(), u.strategy().configName(), decision, ts(at)));
+        waitingIds.add(r.lead().dealId());
+        decisions.add(Tuple.wrap(java.util.Arrays.asList(r.lead().dealId(), null, u.strategy().configName(), decision,
+            false, ts(at))));
       }
     }
-    Future<Void> done = Future.succeededFuture();
-    if (!assigned.isEmpty()) {
-      done = done.compose(x -> tx.preparedQuery(ASSIGN).executeBatch(assigned).mapEmpty());
-    }
-    if (!waiting.isEmpty()) {
-      done = done.compose(x -> tx.preparedQuery(WAIT).executeBatch(waiting).mapEmpty());
-    }
-    return done;
+    return PgDealStore.assignOwners(tx, owners)
+        .compose(x -> PgDealStore.clearRoutingPending(tx, waitingIds))
+        .compose(x -> decisions.isEmpty() ? Future.succeededFuture()
+            : tx.preparedQuery(DECISION).executeBatch(decisions).mapEmpty());
   }
 
   /** Stores a hand-made assignment: by_hand, with the actor in the history. */
   static Future<Void> applyByHand(SqlConnection tx, long dealId, long managerId, JsonObject decision, String actor,
                                   JsonObject history, Instant at) {
-    return tx.preparedQuery(ASSIGN)
-        .execute(Tuple.wrap(java.util.Arrays.asList(dealId, managerId, "manual", decision, true, ts(at), actor, history)))
+    return PgDealStore.assignOwners(tx, List.of(new PgDealStore.OwnerChange(dealId, managerId, actor, history, at)))
+        .compose(x -> tx.preparedQuery(DECISION).execute(Tuple.of(dealId, managerId, "manual", decision, true, ts(at))))
         .mapEmpty();
   }
 

@@ -5,7 +5,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.List;
 import ru.dozvon.deals.DealEvent;
+import ru.dozvon.deals.DealStatus;
 import ru.dozvon.deals.DealTxListener;
 
 /**
@@ -33,14 +35,15 @@ final class RoutingListener implements DealTxListener {
   }
 
   @Override
-  public Future<Void> on(SqlConnection tx, DealEvent event) {
+  public Future<List<DealEvent>> on(SqlConnection tx, DealEvent event) {
     if (event instanceof DealEvent.Created created) {
       if (created.routingPending()) {
         // A deal from the PBX: routed once committed, in a batch with the others (its mark survives a crash).
         afterCommit(tx, routing::routePending);
-        return Future.succeededFuture();
+        return NOTHING;
       }
-      return assigner.routeNew(tx, created.dealId()).mapEmpty();
+      return assigner.routeNew(tx, created.dealId()); // the assignment, for the notifier after us
+
     }
     if (event instanceof DealEvent.Closed closed && closed.managerId() != null) {
       // The manager has room again: the queue is swept right after the commit, in a transaction of its own. Not
@@ -51,12 +54,12 @@ final class RoutingListener implements DealTxListener {
         routing.assignWaiting();
       });
     }
-    return Future.succeededFuture();
+    return NOTHING;
   }
 
   private void recordRating(DealEvent.Closed closed) {
-    boolean won = "WON".equals(closed.status());
-    if (won || "LOST".equals(closed.status())) {
+    boolean won = closed.status() == DealStatus.WON;
+    if (won || closed.status() == DealStatus.LOST) {
       routing.recordClosed(closed.managerId(), won, closed.at())
           .onFailure(e -> LOG.warn("Routing: rating not updated for deal {}", closed.dealId(), e));
     }

@@ -20,9 +20,10 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.deals.DealTxListener;
 import ru.dozvon.live.LiveFeed;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.routing.PgRoutingRepository.Routed;
 
 /**
@@ -65,7 +66,7 @@ public final class RoutingVerticle extends VerticleBase {
    * @param rebuildEvery how often the ratings are rebuilt from the database (e.g. 15 min)
    */
   public RoutingVerticle(RoutingConfig config, Pool pool, Clock clock, LiveFeed feed, Meters meters,
-                         Duration sweepEvery, Duration rebuildEvery, Supplier<DealTxListener> listeners) {
+                         Duration sweepEvery, Duration rebuildEvery, DealEventChain listeners) {
     this.config = config;
     this.pool = pool;
     this.clock = clock;

@@ -1,5 +1,7 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import java.time.Instant;
 import ru.dozvon.phone.PhoneNumber;
 

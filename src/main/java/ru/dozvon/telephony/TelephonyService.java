@@ -1,5 +1,7 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -255,7 +257,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   static CallFacts toFacts(CallRecord r) {
-    return new CallFacts(r.linkedid(), r.direction().name(), r.outcome().name(), r.missed(),
+    return new CallFacts(r.linkedid(), r.direction(), r.outcome(), r.missed(),
         r.customerNumber(), r.callerRaw(), r.withheld(), r.companyNumber(), r.operatorExtension(), r.queue(),
         r.startedAt(), r.answeredAt(), r.endedAt(), (int) Math.min(Integer.MAX_VALUE, r.ringSeconds() + r.waitSeconds()),
         (int) Math.min(Integer.MAX_VALUE, r.talkSeconds()), r.expired());

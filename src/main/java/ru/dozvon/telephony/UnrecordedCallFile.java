@@ -1,5 +1,7 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -139,7 +141,7 @@ final class UnrecordedCallFile {
   }
 
   static JsonObject toJson(CallFacts c) {
-    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction()).put("outcome", c.outcome())
+    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction().name()).put("outcome", c.outcome().name())
         .put("missed", c.missed())
         .put("phone", c.customer() == null ? null : c.customer().e164())
         .put("phoneKind", c.customer() == null ? null : c.customer().kind().name())
@@ -153,7 +155,8 @@ final class UnrecordedCallFile {
     String phone = j.getString("phone");
     PhoneNumber customer = phone == null ? null
         : new PhoneNumber(phone, PhoneNumber.Kind.valueOf(j.getString("phoneKind")));
-    return new CallFacts(required(j, "pbxCallId"), required(j, "direction"), required(j, "outcome"),
+    return new CallFacts(required(j, "pbxCallId"), CallDirection.valueOf(required(j, "direction")),
+        CallOutcome.valueOf(required(j, "outcome")),
         j.getBoolean("missed"), customer, j.getString("callerRaw"), j.getBoolean("withheld", false),
         j.getString("companyNumber"), j.getString("operator"), j.getString("queue"),
         instant(j, "startedAt"), instant(j, "answeredAt"), instant(j, "endedAt"),

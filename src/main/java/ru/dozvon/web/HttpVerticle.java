@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 
 /**
  * The HTTP edge: ops routes, then {@code /api} behind bearer auth with a body size limit, and one

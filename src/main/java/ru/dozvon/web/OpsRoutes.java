@@ -6,7 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 
 /** {@code GET /health} (readiness: database and AMI) and {@code GET /metrics} (Prometheus). */
 final class OpsRoutes {

@@ -1,5 +1,7 @@
 package ru.dozvon.bench;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.vertx.core.Vertx;
@@ -232,7 +234,7 @@ public final class MissedCallLatencyBenchmark {
         }
         String digits = String.format(Locale.ROOT, "%d%06d", runNo, who);
         PhoneNumber phone = PhoneNumbers.parse("+7916" + digits);
-        return new CallFacts("bench." + runNo + "." + i, "INBOUND", "NO_ANSWER", true, phone, phone.e164(), false,
+        return new CallFacts("bench." + runNo + "." + i, CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, phone, phone.e164(), false,
                 "74951234567", null, null, endedAt.minusSeconds(30), null, endedAt, 30, 0, false);
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import ru.dozvon.dialing.AttemptScheduler;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.store.Database;
 
 /**

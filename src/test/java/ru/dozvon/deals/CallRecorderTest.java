@@ -1,5 +1,7 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
@@ -43,7 +45,7 @@ class CallRecorderTest {
   static CallFacts call(String phone, String direction, String outcome, boolean missed) {
     String id = "1795551887." + IDS.incrementAndGet();
     var p = PhoneNumbers.tryParse(phone).orElse(null);
-    return new CallFacts(id, direction, outcome, missed, p, phone, p == null, "74951234567",
+    return new CallFacts(id, CallDirection.valueOf(direction), CallOutcome.valueOf(outcome), missed, p, phone, p == null, "74951234567",
         missed ? null : "101", null, T0, missed ? null : T0.plusSeconds(5), T0.plusSeconds(30),
         missed ? 30 : 5, missed ? 0 : 25, false);
   }

@@ -1,5 +1,7 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;
@@ -41,7 +43,7 @@ class GroupCommitTest {
 
   static CallFacts missed(String phone, String callerRaw) {
     var p = PhoneNumbers.parse(phone);
-    return new CallFacts("group." + IDS.incrementAndGet(), "INBOUND", "NO_ANSWER", true, p, callerRaw, false,
+    return new CallFacts("group." + IDS.incrementAndGet(), CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, p, callerRaw, false,
         "74951234567", null, null, T0, null, T0.plusSeconds(30), 30, 0, false);
   }
 

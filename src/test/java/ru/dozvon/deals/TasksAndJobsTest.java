@@ -119,7 +119,7 @@ class TasksAndJobsTest {
     f.clock.set(t0);
     JsonArray list = await(f.t.get("/api/tasks", otherToken).send()).bodyAsJsonArray();
     // Stage tasks only: dialing also puts each lead's callback task in the queue.
-    List<Long> deals = list.stream().map(JsonObject.class::cast).filter(t -> !"callback".equals(t.getString("kind")))
+    List<Long> deals = list.stream().map(JsonObject.class::cast).filter(t -> !"CALLBACK".equals(t.getString("kind")))
         .map(t -> t.getLong("dealId")).filter(d -> d == a || d == b || d == c).toList();
     assertThat(deals).containsExactly(b, a, c);
     assertThat(list.stream().map(JsonObject.class::cast).allMatch(t -> t.getLong("managerId") == otherId)).isTrue();

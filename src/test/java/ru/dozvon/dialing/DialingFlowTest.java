@@ -62,7 +62,7 @@ class DialingFlowTest {
       awaitFired(t, dealId, k);
       assertThat(count(t, """
           SELECT count(*) FROM tasks t JOIN attempts a ON a.id = t.attempt_id
-          WHERE a.deal_id = $1 AND a.no = $2 AND t.kind = 'callback' AND t.priority = 'RED' AND t.done_at IS NULL""",
+          WHERE a.deal_id = $1 AND a.no = $2 AND t.kind = 'CALLBACK' AND t.priority = 'RED' AND t.done_at IS NULL""",
           dealId, k)).isEqualTo(1);
       JsonObject reply = postOutcome(t, dealId, "NO_ANSWER", 200);
       assertThat(reply.getJsonArray("attempts").getJsonObject(k - 1).getString("outcome")).isEqualTo("NO_ANSWER");
@@ -75,9 +75,9 @@ class DialingFlowTest {
     assertThat(d.getString("lossReason")).isEqualTo("could_not_reach");
     assertThat(d.getString("closedAt")).isEqualTo(CLOCK.instant().toString());
     assertThat(count(t, """
-        SELECT count(*) FROM tasks WHERE deal_id = $1 AND for_role = 'SUPERVISOR' AND kind = 'control'
+        SELECT count(*) FROM tasks WHERE deal_id = $1 AND for_role = 'SUPERVISOR' AND kind = 'CLOSING_CONTROL'
         AND title = 'Проконтролировать закрытие сделки' AND done_at IS NULL""", dealId)).isEqualTo(1);
-    assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'callback' AND done_at IS NULL",
+    assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'CALLBACK' AND done_at IS NULL",
         dealId)).isZero();
     assertThat(historyKinds(t, dealId)).containsSubsequence("created", "attempt_scheduled", "attempt_outcome",
         "attempt_scheduled", "attempt_outcome", "attempt_scheduled", "attempt_outcome", "attempt_scheduled",
@@ -222,7 +222,7 @@ class DialingFlowTest {
     assertThat(d.getString("stage")).isEqualTo(stage);
     assertThat(d.getString("firstContactAt") != null).isEqualTo(contact);
     assertThat(historyKinds(t, dealId).contains("chain_stopped")).isEqualTo(stopped);
-    assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'callback' AND done_at IS NOT NULL",
+    assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'CALLBACK' AND done_at IS NOT NULL",
         dealId)).isEqualTo(1);
   }
 

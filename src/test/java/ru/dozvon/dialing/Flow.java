@@ -1,5 +1,7 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -43,7 +45,7 @@ final class Flow {
   static CallFacts call(String phone, String direction, String outcome, boolean missed, Instant endedAt) {
     var p = PhoneNumbers.parse(phone);
     boolean answered = "ANSWERED".equals(outcome);
-    return new CallFacts("dialing." + IDS.incrementAndGet(), direction, outcome, missed, p, phone, false,
+    return new CallFacts("dialing." + IDS.incrementAndGet(), CallDirection.valueOf(direction), CallOutcome.valueOf(outcome), missed, p, phone, false,
         "74951234567", missed ? null : "101", null, endedAt.minusSeconds(40), answered ? endedAt.minusSeconds(30) : null,
         endedAt, answered ? 10 : 40, answered ? 30 : 0, false);
   }

@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.deals.ContactChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.dialing.Fixtures.MOSCOW;
 import static ru.dozvon.dialing.Fixtures.at;

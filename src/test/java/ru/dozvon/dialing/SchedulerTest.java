@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import ru.dozvon.live.FeedEvent;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.support.TestApp;
 
 /** The durable scheduler: fires once, survives a restart, and two instances never fire the same attempt. */
@@ -45,7 +45,7 @@ class SchedulerTest {
       awaitFired(t, dealId, 1);
       eventually(t, () -> due.size(), n -> n == 1);
       Row task = sql(t, "SELECT * FROM tasks WHERE deal_id = $1", dealId).iterator().next();
-      assertThat(task.getString("kind")).isEqualTo("callback");
+      assertThat(task.getString("kind")).isEqualTo("CALLBACK");
       assertThat(task.getString("priority")).isEqualTo("RED");
       assertThat(task.getString("title")).isEqualTo("Перезвонить клиенту: попытка 1 из 4");
       assertThat(task.getOffsetDateTime("due_at").toInstant()).isEqualTo(clock.instant());
@@ -92,8 +92,8 @@ class SchedulerTest {
           SELECT count(*) FROM tasks t JOIN attempts a ON a.id = t.attempt_id WHERE a.no = 2""")).isEqualTo(2);
       clock.set(msk("2026-11-24T12:50"));
       awaitFired(second, deals[2], 2);
-      assertThat(count(second, "SELECT count(*) FROM tasks WHERE kind = 'callback'")).isEqualTo(6);
-      assertThat(count(second, "SELECT count(DISTINCT attempt_id) FROM tasks WHERE kind = 'callback'")).isEqualTo(6);
+      assertThat(count(second, "SELECT count(*) FROM tasks WHERE kind = 'CALLBACK'")).isEqualTo(6);
+      assertThat(count(second, "SELECT count(DISTINCT attempt_id) FROM tasks WHERE kind = 'CALLBACK'")).isEqualTo(6);
     }
   }
 
@@ -129,7 +129,7 @@ class SchedulerTest {
       a.app.vertx().timer(3 * AttemptScheduler.DEFAULT_INTERVAL.toMillis()).await(5, TimeUnit.SECONDS);
 
       assertThat(count(a, "SELECT count(*) FROM attempts WHERE state = 'FIRED'")).isEqualTo(1000);
-      assertThat(count(a, "SELECT count(*) FROM tasks WHERE kind = 'callback'")).isEqualTo(1000);
+      assertThat(count(a, "SELECT count(*) FROM tasks WHERE kind = 'CALLBACK'")).isEqualTo(1000);
       assertThat(count(a, "SELECT count(DISTINCT attempt_id) FROM tasks")).isEqualTo(1000);
       assertThat(handedOver).hasSize(1000);
       assertThat(new HashSet<>(handedOver)).hasSize(1000);
@@ -147,12 +147,12 @@ class SchedulerTest {
           INSERT INTO deals (contact_id, source, arrived_at) SELECT id, 'email', $1 FROM k RETURNING id, contact_id""",
           clock.instant().atOffset(ZoneOffset.UTC)).iterator().next();
       long dealId = deal.getLong("id");
-      Dialing dialing = new Dialing(t.config.retry(), t.config.funnel(), t.app.pool(), clock, t.app.meters(),
-          t.app.feed(), () -> (tx, e) -> Future.succeededFuture());
+      Dialing dialing = new Dialing(t.config.retry(), t.app.workflow(), t.app.dealListeners(), t.app.pool(), clock,
+          t.app.meters(), t.app.feed());
       t.app.pool().withTransaction(tx -> dialing.listener().on(tx, new ru.dozvon.deals.DealEvent.Created(dealId,
           deal.getLong("contact_id"), "email", null, clock.instant()))).await(10, TimeUnit.SECONDS);
       List<String> due = new ArrayList<>();
-      sql(t, "SELECT * FROM tasks WHERE deal_id = $1 AND kind = 'email_request' ORDER BY due_at", dealId)
+      sql(t, "SELECT * FROM tasks WHERE deal_id = $1 AND kind = 'CONTACT_REQUEST' ORDER BY due_at", dealId)
           .forEach(r -> {
             due.add(Flow.local(r.getOffsetDateTime("due_at").toInstant()));
             assertThat(r.getString("title")).isEqualTo("Запросить контактные данные");
@@ -160,8 +160,8 @@ class SchedulerTest {
       assertThat(due).containsExactly("2026-11-24T11:00", "2026-11-25T11:00");
       assertThat(count(t, "SELECT count(*) FROM attempts WHERE deal_id = $1", dealId)).isZero();
       clock.set(msk("2026-11-24T15:00"));
-      t.app.pool().withTransaction(tx -> dialing.listener().on(tx, new ru.dozvon.deals.DealEvent.ContactMade(dealId,
-          "email", clock.instant()))).await(10, TimeUnit.SECONDS);
+      t.app.pool().withTransaction(tx -> dialing.listener().on(tx, new ru.dozvon.deals.DealEvent.CustomerMessage(dealId,
+          ru.dozvon.deals.ContactChannel.EMAIL, clock.instant()))).await(10, TimeUnit.SECONDS);
       assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND done_at IS NULL", dealId)).isZero();
       JsonObject stopped = Flow.deal(t, dealId).getJsonArray("history").stream().map(JsonObject.class::cast)
           .filter(h -> h.getString("kind").equals("email_requests_stopped")).findFirst().orElseThrow();

@@ -1,5 +1,7 @@
 package ru.dozvon.live;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.http.HttpClient;
@@ -54,7 +56,7 @@ class LiveStreamTest {
             }
           });
           Instant now = Instant.now();
-          var facts = new CallFacts("live.1", "INBOUND", "NO_ANSWER", true, PhoneNumbers.parse("+79161112233"),
+          var facts = new CallFacts("live.1", CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, PhoneNumbers.parse("+79161112233"),
               "+79161112233", false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0, false);
           t.app.callIntake().accept(facts, now).onFailure(test::failNow);
         })
@@ -76,7 +78,7 @@ class LiveStreamTest {
   @Test
   void theSnapshotCountsTheFloorAndIsForStaffOnly() throws Exception {
     Instant now = Instant.now();
-    var facts = new CallFacts("live.2", "INBOUND", "NO_ANSWER", true, PhoneNumbers.parse("+79161112244"),
+    var facts = new CallFacts("live.2", CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, PhoneNumbers.parse("+79161112244"),
         "+79161112244", false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0, false);
     t.app.callIntake().accept(facts, now).await(10, TimeUnit.SECONDS);
     JsonObject op = t.createManager("Petr", "241", 3);

@@ -1,5 +1,7 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
 import static ru.dozvon.support.TestApp.await;
@@ -26,7 +28,7 @@ import ru.dozvon.deals.CallFacts;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.dialing.AttemptScheduler;
 import ru.dozvon.dialing.DueAttemptHandler;
-import ru.dozvon.live.Meters;
+import ru.dozvon.metrics.Meters;
 import ru.dozvon.phone.PhoneNumbers;
 import ru.dozvon.support.MovableClock;
 import ru.dozvon.support.TestApp;
@@ -51,7 +53,7 @@ class PendingRoutingTest {
   PgCallRecorder.Recorded missedCall(String phone) throws Exception {
     var p = PhoneNumbers.parse(phone);
     Instant at = clock.instant();
-    return t.app.callIntake().accept(new CallFacts("1795560000." + IDS.incrementAndGet(), "INBOUND", "NO_ANSWER",
+    return t.app.callIntake().accept(new CallFacts("1795560000." + IDS.incrementAndGet(), CallDirection.INBOUND, CallOutcome.NO_ANSWER,
         true, p, phone, false, "74951234567", null, null, at.minusSeconds(30), null, at, 30, 0, false), at)
         .await(10, TimeUnit.SECONDS);
   }
@@ -176,7 +178,7 @@ class PendingRoutingTest {
         TestApp on = i % 2 == 0 ? t : second;
         var p = PhoneNumbers.parse(String.format("+7916710%04d", i));
         Instant at = clock.instant();
-        calls.add(on.app.callIntake().accept(new CallFacts("1795560000.two." + i, "INBOUND", "NO_ANSWER", true, p,
+        calls.add(on.app.callIntake().accept(new CallFacts("1795560000.two." + i, CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, p,
             p.e164(), false, "74951234567", null, null, at.minusSeconds(30), null, at, 30, 0, false), at));
       }
       Future.all(calls).await(60, TimeUnit.SECONDS);
@@ -242,7 +244,7 @@ class PendingRoutingTest {
     t.settleRouting().await(10, TimeUnit.SECONDS);
     assertThat(scheduler.drain().await(10, TimeUnit.SECONDS)).isEqualTo(1);
     Row task = sql("SELECT manager_id, kind FROM tasks WHERE deal_id = $1", dealId).iterator().next();
-    assertThat(task.getString("kind")).isEqualTo("callback");
+    assertThat(task.getString("kind")).isEqualTo("CALLBACK");
     assertThat(task.getLong("manager_id")).isEqualTo(anna);
   }
 
@@ -281,7 +283,7 @@ class PendingRoutingTest {
 
       assertThat(scheduler.drain().await(10, TimeUnit.SECONDS)).isEqualTo(1);
       Row task = sql("SELECT manager_id, kind FROM tasks WHERE deal_id = $1", dealId).iterator().next();
-      assertThat(task.getString("kind")).isEqualTo("callback");
+      assertThat(task.getString("kind")).isEqualTo("CALLBACK");
       assertThat(task.getLong("manager_id")).as("nobody owns the deal yet").isNull();
       hold.rollback();
     }

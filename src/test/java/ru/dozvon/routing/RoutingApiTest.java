@@ -1,5 +1,7 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ru.dozvon.support.TestApp.ADMIN_TOKEN;
@@ -58,7 +60,7 @@ class RoutingApiTest {
   Future<PgCallRecorder.Recorded> missedCallAsync(String phone) {
     var p = PhoneNumbers.parse(phone);
     Instant at = clock.instant();
-    return t.app.callIntake().accept(new CallFacts("1795551887." + IDS.incrementAndGet(), "INBOUND", "NO_ANSWER",
+    return t.app.callIntake().accept(new CallFacts("1795551887." + IDS.incrementAndGet(), CallDirection.INBOUND, CallOutcome.NO_ANSWER,
         true, p, phone, false, "74951234567", null, null, at.minusSeconds(30), null, at, 30, 0, false), at)
         .compose(t::routed); // routing decides after the call's commit
   }
@@ -108,8 +110,8 @@ class RoutingApiTest {
     t.app.pool().withTransaction(tx -> tx.preparedQuery("""
             UPDATE deals SET status = $2, closed_at = $3 WHERE id = $1 RETURNING manager_id""")
         .execute(io.vertx.sqlclient.Tuple.of(dealId, status, clock.instant().atOffset(java.time.ZoneOffset.UTC)))
-        .compose(rows -> t.app.dealListeners().on(tx, new DealEvent.Closed(dealId,
-            rows.iterator().next().getLong(0), status, "test", clock.instant()))))
+        .compose(rows -> t.app.dealListeners().publish(tx, new DealEvent.Closed(dealId,
+            rows.iterator().next().getLong(0), ru.dozvon.deals.DealStatus.valueOf(status), "test", clock.instant()))))
         .await();
   }
 

@@ -1,5 +1,7 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import ru.dozvon.support.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

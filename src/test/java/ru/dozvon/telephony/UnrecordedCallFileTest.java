@@ -1,5 +1,7 @@
 package ru.dozvon.telephony;
 
+import ru.dozvon.call.CallDirection;
+import ru.dozvon.call.CallOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -29,7 +31,7 @@ class UnrecordedCallFileTest {
 
   static CallFacts call(String id, String phone) {
     Instant t = Instant.parse("2026-11-24T09:00:00Z");
-    return new CallFacts(id, "INBOUND", "NO_ANSWER", true, phone == null ? null : PhoneNumbers.parse(phone),
+    return new CallFacts(id, CallDirection.INBOUND, CallOutcome.NO_ANSWER, true, phone == null ? null : PhoneNumbers.parse(phone),
         phone == null ? "anonymous" : phone, phone == null, "74951234567", null, "sales", t, null, t.plusSeconds(30),
         30, 0, false);
   }
@@ -39,7 +41,7 @@ class UnrecordedCallFileTest {
     UnrecordedCallFile spool = new UnrecordedCallFile(vertx, dir.resolve("sub/unrecorded-calls.jsonl"));
     CallFacts a = call("1.1", "+79161234567");
     CallFacts b = call("1.2", null);
-    CallFacts c = new CallFacts("1.3", "INBOUND", "ANSWERED", false, PhoneNumbers.parse("84951234567"), "84951234567",
+    CallFacts c = new CallFacts("1.3", CallDirection.INBOUND, CallOutcome.ANSWERED, false, PhoneNumbers.parse("84951234567"), "84951234567",
         false, "74951234567", "101", null, Instant.parse("2026-11-24T09:00:00Z"), Instant.parse("2026-11-24T09:00:05Z"),
         Instant.parse("2026-11-24T09:01:00Z"), 5, 55, true);
     spool.kept(a).compose(x -> spool.kept(b)).compose(x -> spool.kept(c)).compose(x -> spool.recorded("1.2"))

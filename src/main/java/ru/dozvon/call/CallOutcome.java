@@ -1,4 +1,4 @@
-package ru.dozvon.telephony;
+package ru.dozvon.call;
 
 /**
  * How a call ended. For INBOUND calls everything but {@link #ANSWERED} is a missed call; for

@@ -1,4 +1,4 @@
-package ru.dozvon.telephony;
+package ru.dozvon.call;
 
 /** Who started a call, as {@link CallTracker} decides it from the dialplan contexts it went through. */
 public enum CallDirection {

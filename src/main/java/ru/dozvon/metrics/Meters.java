@@ -1,4 +1,4 @@
-package ru.dozvon.live;
+package ru.dozvon.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
