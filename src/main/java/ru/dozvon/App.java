@@ -28,6 +28,7 @@ import ru.dozvon.deals.FunnelJobs;
 import ru.dozvon.deals.FunnelRoutes;
 import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.deals.PgTaskStore;
+import ru.dozvon.deals.SpeedToLead;
 import ru.dozvon.deals.SpeedToLeadMeter;
 import ru.dozvon.deals.TaskRoutes;
 import ru.dozvon.intake.FormHookRoutes;
@@ -91,7 +92,7 @@ public final class App {
 
   /** Starts with a given clock: tests move time instead of sleeping. */
   public static Future<App> start(AppConfig cfg, Database db, Clock clock) {
-    Meters meters = new Meters();
+    Meters meters = new Meters(SpeedToLead.histogramEdges());
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(meters.registry()))

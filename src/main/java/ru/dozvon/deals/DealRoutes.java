@@ -16,7 +16,8 @@ import ru.dozvon.web.RouteGroup;
 /** {@code GET /api/deals} and {@code GET /api/deals/{id}}; an operator sees only their own deals. */
 public final class DealRoutes implements RouteGroup {
 
-  private static final Set<String> STATUSES = Set.of("OPEN", "WON", "LOST", "INVALID");
+  private static final Set<String> STATUSES = java.util.Arrays.stream(DealStatus.values()).map(Enum::name)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
   private static final Set<String> SOURCES =
       Set.of("missed_call", "inbound_call", "web_form", "chat", "email", "messenger", "manual");
 

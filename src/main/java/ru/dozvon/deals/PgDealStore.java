@@ -141,6 +141,12 @@ public final class PgDealStore {
     return steps.compose(x -> history(tx, d.id(), now, "stage", actor, details)).map(details);
   }
 
+  private static Future<Void> controlTask(SqlConnection tx, long dealId, TaskSpec t, Instant at) {
+    return PgTaskStore.create(tx, dealId, null, t).compose(id -> history(tx, dealId, at, "task", "system",
+        new JsonObject().put("kind", t.kind().name()).put("forRole", t.assignee().name()).put("title", t.title())
+            .put("dueAt", t.dueAt().toString()).put("taskId", id)));
+  }
+
   /**
    * Closes the locked deal as the funnel decided ({@link Closure.Closed}: by a person, the 8-week rule or the
    * exhausted callback ladder alike): status, stage, reasons, the manager's open tasks done, the supervisor's
@@ -159,9 +165,9 @@ public final class PgDealStore {
         .execute(Tuple.wrap(Arrays.asList(d.id(), status, c.stage(), c.status() == DealStatus.LOST ? c.reason().code() : null,
             c.reason().code(), c.comment(), ts(c.closedAt()))))
         .compose(x -> PgTaskStore.closeManagerTasks(tx, d.id(), c.closedAt()))
-        .compose(x -> c.controlTask().isPresent()
-            ? PgTaskStore.create(tx, d.id(), null, c.controlTask().get()).mapEmpty() : Future.<Void>succeededFuture())
         .compose(x -> history(tx, d.id(), c.closedAt(), "closed", actor, details))
+        .compose(x -> c.controlTask().isEmpty() ? Future.<Void>succeededFuture() : controlTask(tx, d.id(),
+            c.controlTask().get(), c.closedAt()))
         .map(x -> new DealEvent.Closed(d.id(), d.managerId(), c.status(), c.reason().code(), c.closedAt()));
   }
 }

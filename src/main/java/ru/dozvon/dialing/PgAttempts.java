@@ -68,25 +68,28 @@ final class PgAttempts {
   /**
    * The deal's whole callback history in one query: every attempt that ended (steps and calls outside the ladder,
    * at the time they were placed), cancelled attempts, the ends of exhausted ladders, the lead's own inbound calls
-   * after the one that opened the deal (missed: called again; answered: contact) and the lead's own messages.
-   * Ties in time keep a fixed order (attempt, cancel, ladder end, contact, missed call, message).
+   * but the one that opened the deal (missed: called again; answered: contact) and the lead's own messages.
+   * Ties in time keep a fixed order: cancel, ladder end, contact, missed call, message, then attempts (an attempt
+   * that ended at the very instant of the lead's call answered that call).
    */
   static Future<AttemptHistory> history(SqlConnection tx, DealRow deal) {
     return tx.preparedQuery("""
-            SELECT 'A' AS k, COALESCE(placed_at, outcome_at) AS at, outcome, call_back_at, step IS NULL AS extra,
-                   NULL AS channel FROM attempts
+            SELECT 'A' AS k, 6 AS ord, COALESCE(placed_at, outcome_at) AS at, outcome, call_back_at,
+                   step IS NULL AS extra, NULL AS channel FROM attempts
              WHERE deal_id = $1 AND state = 'DONE' AND outcome IS NOT NULL
             UNION ALL
-            SELECT 'C', COALESCE(cancelled_at, due_at), NULL, NULL, false, NULL FROM attempts
+            SELECT 'C', 1, COALESCE(cancelled_at, due_at), NULL, NULL, false, NULL FROM attempts
              WHERE deal_id = $1 AND state = 'CANCELLED'
             UNION ALL
-            SELECT CASE WHEN kind = 'message' THEN 'W' ELSE 'E' END, at, NULL, NULL, false, details->>'channel'
+            SELECT CASE WHEN kind = 'message' THEN 'W' ELSE 'E' END, CASE WHEN kind = 'message' THEN 5 ELSE 2 END, at,
+                   NULL, NULL, false, details->>'channel'
               FROM deal_history WHERE deal_id = $1 AND kind IN ('message', 'ladder_ended')
             UNION ALL
-            SELECT CASE WHEN missed THEN 'M' ELSE 'I' END, COALESCE(answered_at, ended_at), NULL, NULL, false, NULL
-              FROM calls WHERE deal_id = $1 AND direction = 'INBOUND' AND ended_at > $2
-            ORDER BY 2, 1""")
-        .execute(Tuple.of(deal.id(), PgDealStore.ts(deal.arrivedAt())))
+            SELECT CASE WHEN missed THEN 'M' ELSE 'I' END, CASE WHEN missed THEN 4 ELSE 3 END,
+                   COALESCE(answered_at, ended_at), NULL, NULL, false, NULL
+              FROM calls WHERE deal_id = $1 AND direction = 'INBOUND' AND pbx_call_id IS DISTINCT FROM $2
+            ORDER BY at, ord""")
+        .execute(Tuple.of(deal.id(), deal.fields() == null ? null : deal.fields().getString("pbxCallId")))
         .map(rows -> {
           List<HistoryEvent> events = new ArrayList<>();
           for (Row r : rows) {
@@ -134,16 +137,17 @@ final class PgAttempts {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  /** Attempt 1 of a deal this transaction created, with its {@code attempt_scheduled} history row. */
+  /**
+   * Attempt 1 of a deal this transaction created, with its {@code attempt_scheduled} history row (the deals
+   * feature's): both statements sent at once, pipelined on the connection, since nothing else can see the deal.
+   */
   static Future<Void> insertFirst(SqlConnection tx, long dealId, Decision.ScheduleAttempt s, Instant now,
                                   JsonObject details) {
-    return tx.preparedQuery("""
-            WITH a AS (INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
-                       VALUES ($1, 1, 1, $2, $3, $4, $5) RETURNING id)
-            INSERT INTO deal_history (deal_id, at, kind, actor, details)
-            SELECT $1, $6, 'attempt_scheduled', 'system', $7 FROM a""")
-        .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why(), PgDealStore.ts(now), details))
-        .mapEmpty();
+    Future<?> attempt = tx.preparedQuery("""
+            INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why) VALUES ($1, 1, 1, $2, $3, $4, $5)""")
+        .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why()));
+    Future<Void> history = PgDealStore.history(tx, dealId, now, "attempt_scheduled", "system", details);
+    return Future.all(attempt, history).mapEmpty();
   }
 
   /** Re-plans a pending attempt (it has not fired, so no task exists yet): its time, and which step it is. */

@@ -47,18 +47,18 @@ final class PgRetryChain {
       // in one statement.
       return PgAttempts.insertFirst(tx, dealId, s, now, scheduled(s));
     }
-    return PgAttempts.lockDeal(tx, dealId).compose(deal -> reconcile(tx, deal, now, "system")).mapEmpty();
+    return PgAttempts.lockDeal(tx, dealId).compose(deal -> reconcile(tx, deal, now, "system", false)).mapEmpty();
   }
 
   /** Something happened that the history now holds (a missed call, a message, contact): the chain follows it. */
   Future<List<DealEvent>> follow(SqlConnection tx, long dealId, Instant now) {
     return PgAttempts.lockDeal(tx, dealId).compose(deal -> !deal.open() || deal.phone() == null
-        ? Future.succeededFuture(List.<DealEvent>of()) : reconcile(tx, deal, now, "system"));
+        ? Future.succeededFuture(List.<DealEvent>of()) : reconcile(tx, deal, now, "system", false));
   }
 
   /** The deal was closed: every attempt not yet ended is cancelled. */
   Future<Void> cancel(SqlConnection tx, long dealId, String why, Instant now) {
-    return PgAttempts.cancelOpen(tx, dealId, now).compose(nos -> stopped(tx, dealId, why, now, "system", nos));
+    return PgAttempts.cancelOpen(tx, dealId, now).compose(nos -> stopped(tx, dealId, why, now, "system", nos, false));
   }
 
   /**
@@ -104,7 +104,7 @@ final class PgRetryChain {
         steps = steps.compose(x -> deals.intoWorkOnContact(tx, deal.id(), actor, now));
       }
       if (deal.phone() != null) {
-        steps = steps.compose(x -> reconcile(tx, deal, now, actor)).map(more -> {
+        steps = steps.compose(x -> reconcile(tx, deal, now, actor, outcome == AttemptOutcome.REACHED)).map(more -> {
           caused.addAll(more);
           return null;
         });
@@ -113,8 +113,13 @@ final class PgRetryChain {
     });
   }
 
-  /** Makes the stored attempts say what the policy says of the deal's history now. */
-  private Future<List<DealEvent>> reconcile(SqlConnection tx, PgAttempts.DealRow deal, Instant now, String actor) {
+  /**
+   * Makes the stored attempts say what the policy says of the deal's history now.
+   *
+   * @param reportStop write {@code chain_stopped} even when nothing was left to cancel (the lead was just reached)
+   */
+  private Future<List<DealEvent>> reconcile(SqlConnection tx, PgAttempts.DealRow deal, Instant now, String actor,
+                                            boolean reportStop) {
     return PgAttempts.current(tx, deal.id()).compose(open -> PgAttempts.history(tx, deal).compose(h -> {
       Decision d = policy.next(h, now);
       if (d instanceof Decision.ScheduleAttempt s) {
@@ -122,7 +127,7 @@ final class PgRetryChain {
       }
       if (d instanceof Decision.Stop stop) {
         return PgAttempts.cancelOpen(tx, deal.id(), now)
-            .compose(nos -> stopped(tx, deal.id(), stop.why(), now, actor, nos)).map(List.<DealEvent>of());
+            .compose(nos -> stopped(tx, deal.id(), stop.why(), now, actor, nos, reportStop)).map(List.<DealEvent>of());
       }
       return open.isPresent() ? Future.succeededFuture(List.<DealEvent>of())
           : exhausted(tx, deal, (Decision.Exhausted) d, now);
@@ -166,10 +171,10 @@ final class PgRetryChain {
         .map(List.<DealEvent>of());
   }
 
-  /** Writes {@code chain_stopped} when anything was cancelled. */
+  /** Writes {@code chain_stopped} when anything was cancelled (or {@code always}). */
   private static Future<Void> stopped(SqlConnection tx, long dealId, String why, Instant now, String actor,
-                                      List<Integer> cancelled) {
-    return cancelled.isEmpty() ? Future.succeededFuture()
+                                      List<Integer> cancelled, boolean always) {
+    return cancelled.isEmpty() && !always ? Future.succeededFuture()
         : PgDealStore.history(tx, dealId, now, "chain_stopped", actor,
             new JsonObject().put("why", why).put("cancelled", new JsonArray(List.copyOf(cancelled))));
   }

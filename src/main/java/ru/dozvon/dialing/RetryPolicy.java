@@ -71,6 +71,10 @@ public final class RetryPolicy {
     Ladder l = Ladder.first(history.startedAt());
     boolean reached = false;
     for (HistoryEvent event : history.events()) {
+      if (event instanceof HistoryEvent.Attempt a && l.stopped != null) {
+        // a step ended after its ladder had stopped (only a tie in time can show it so): a call like any other
+        event = new HistoryEvent.ExtraCall(a.at(), a.outcome(), a.callBackAt());
+      }
       if (event instanceof HistoryEvent.Attempt a) {
         if (a.outcome() == AttemptOutcome.REACHED) {
           l = l.stop("attempt " + (l.done.size() + 1) + " reached the lead at " + when(a.at(), now));

@@ -33,11 +33,21 @@ public final class Meters {
   private final Counter attemptsFired;
   private final Timer firingLag;
 
+  /** Meters without speed-to-lead buckets (tests of other meters). */
   public Meters() {
-    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new Duration[0]);
   }
 
-  public Meters(PrometheusMeterRegistry registry) {
+  /**
+   * @param speedToLeadEdges the bucket edges of {@code dozvon_speed_to_lead_seconds} (the deals feature's
+   *     {@code SpeedToLead.histogramEdges()}: seed 001's 5 min, 20 min, 3 h, 12 h), passed in so that the meters
+   *     depend on no feature
+   */
+  public Meters(Duration... speedToLeadEdges) {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), speedToLeadEdges);
+  }
+
+  public Meters(PrometheusMeterRegistry registry, Duration... speedToLeadEdges) {
     this.registry = registry;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -61,7 +71,7 @@ public final class Meters {
         .register(registry);
     speedToLead = Timer.builder("dozvon_speed_to_lead_seconds")
         .description("From a request's arrival to the first real contact (answered call or reply)")
-        .serviceLevelObjectives(ru.dozvon.deals.SpeedToLead.histogramEdges())
+        .serviceLevelObjectives(speedToLeadEdges)
         .register(registry);
     attemptsFired = Counter.builder("dozvon_attempts_fired")
         .description("Callback attempts that came due and went to the manager (and the dialer seam)")

@@ -25,7 +25,7 @@ class FunnelPurityTest {
   @Test
   void funnelRulesDependOnNoInfrastructure() {
     noClasses().that().belongToAnyOf(PURE)
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "java.sql..", "org.asteriskjava..",
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.micrometer..", "java.sql..", "org.asteriskjava..",
             "io.micrometer..", "org.snakeyaml..")
         .check(classes);
   }

@@ -47,7 +47,7 @@ class DialingFlowTest {
   @ParameterizedTest(name = "{0}: attempts due {1}")
   @CsvSource(delimiter = '|', textBlock = """
       +74951110001 | 2026-11-24T11:00 2026-11-24T12:00 2026-11-25T12:00 2026-11-25T13:00
-      +79161110001 | 2026-11-24T11:00 2026-11-24T13:00 2026-11-25T13:00 2026-11-25T15:00
+      +79161110001 | 2026-11-24T11:00 2026-11-24T12:00 2026-11-25T12:00 2026-11-25T13:00
       """)
   void theWholeLadderUnansweredEndsLostWithTheSupervisorsTask(String phone, String dues) {
     List<String> expected = Arrays.asList(dues.split(" "));
@@ -184,7 +184,7 @@ class DialingFlowTest {
       NO_ANSWER     | NO_ANSWER   | 2 | DONE  | new
       BUSY          | BUSY        | 2 | DONE  | new
       UNAVAILABLE   | UNAVAILABLE | 2 | DONE  | new
-      CONGESTION    | FAILED      | 2 | DONE  | new
+      CALLER_ABANDONED | FAILED   | 2 | DONE  | new
       NOT_CONNECTED |             | 1 | FIRED | new
       """)
   void anOutboundCallEndsTheFiredAttempt(String callOutcome, String attemptOutcome, int attemptsAfter,
@@ -227,13 +227,19 @@ class DialingFlowTest {
   }
 
   @Test
-  void aManagerCallingEarlyRecordsTheOutcomeOnThePendingAttempt() {
+  void aManagerCallingEarlyRecordsACallOutsideTheLadderAndKeepsThePendingStep() {
     CLOCK.set(msk("2026-11-28T12:00")); // Saturday: attempt 1 waits for Monday
     long dealId = missed(t, "+74951170001", CLOCK.instant()).dealId();
     JsonObject reply = postOutcome(t, dealId, "NO_ANSWER", 200);
     JsonArray a = reply.getJsonArray("attempts");
-    assertThat(a.getJsonObject(0).getString("state")).isEqualTo("DONE");
+    assertThat(a).hasSize(2);
+    assertThat(a.getJsonObject(0).getString("state")).isEqualTo("PENDING");
+    assertThat(a.getJsonObject(0).getInteger("step")).isEqualTo(1);
+    assertThat(local(Instant.parse(a.getJsonObject(0).getString("dueAt")))).startsWith("2026-11-30T10:00");
     assertThat(a.getJsonObject(1).getInteger("no")).isEqualTo(2);
+    assertThat(a.getJsonObject(1).getInteger("step")).isNull();
+    assertThat(a.getJsonObject(1).getString("state")).isEqualTo("DONE");
+    assertThat(a.getJsonObject(1).getString("outcome")).isEqualTo("NO_ANSWER");
     assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1", dealId)).isZero();
   }
 

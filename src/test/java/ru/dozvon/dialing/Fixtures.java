@@ -28,6 +28,13 @@ final class Fixtures {
   private Fixtures() {
   }
 
+  /**
+   * Seed 001's own limits (mobiles 3 a day, 2 hours apart): not the default any more (the ladder's 1-hour steps
+   * win), kept for the tests that show how a larger gap stretches the ladder.
+   */
+  static final NumberLimits SEED_001 = new NumberLimits(new NumberLimits.Limit(3, java.time.Duration.ofHours(2)),
+      NumberLimits.Limit.NONE, new NumberLimits.Limit(3, java.time.Duration.ofHours(2)));
+
   static CallingWindow window(ZoneId zone, String days) {
     return new CallingWindow(zone, LocalTime.of(10, 0), LocalTime.of(19, 0),
         CallingWindow.parseDays(days), HOLIDAYS);

@@ -75,7 +75,7 @@ class NumberLimitsTest {
     steps.add(new RetryStep.AfterDelay(Duration.ZERO));
     steps.addAll(Collections.nCopies(6, new RetryStep.AfterDelay(Duration.ofMinutes(10))));
     RetryPolicy policy = new RetryPolicy(new RetryPolicyConfig(steps, "не дозвонился", "Проконтролировать закрытие сделки"),
-        Fixtures.moscow(), NumberLimits.DEFAULT);
+        Fixtures.moscow(), Fixtures.SEED_001);
     List<String> due = RetryLadderTest.play(policy, Fixtures.number(kind), at(arrives, MOSCOW), MOSCOW,
         AttemptOutcome.BUSY);
     assertThat(due).containsExactlyElementsOf(Fixtures.split(expected));
@@ -85,7 +85,7 @@ class NumberLimitsTest {
   void fourthCallOfTheDayWhyNamesTheDailyLimitAndTheWindow() {
     RetryPolicy policy = new RetryPolicy(new RetryPolicyConfig(
         Collections.nCopies(4, new RetryStep.AfterDelay(Duration.ofMinutes(10))), "не дозвонился", "контроль"),
-        Fixtures.moscow(), NumberLimits.DEFAULT);
+        Fixtures.moscow(), Fixtures.SEED_001);
     AttemptHistory h = AttemptHistory.startedAt(at("2026-03-03T09:50", MOSCOW), Fixtures.MOBILE)
         .withAttempt(at("2026-03-03T10:00", MOSCOW), AttemptOutcome.NO_ANSWER)
         .withAttempt(at("2026-03-03T12:00", MOSCOW), AttemptOutcome.NO_ANSWER)

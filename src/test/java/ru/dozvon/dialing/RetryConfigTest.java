@@ -95,7 +95,7 @@ class RetryConfigTest {
     assertThat(cfg.window()).isEqualTo(new CallingWindow(ZoneId.of("Europe/Berlin"), LocalTime.of(9, 0),
         LocalTime.of(17, 30), EnumSet.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.SATURDAY),
         java.util.Set.of(LocalDate.of(2026, 12, 24), LocalDate.of(2026, 12, 25), LocalDate.of(2026, 12, 26))));
-    assertThat(cfg.limits().mobile()).isEqualTo(new NumberLimits.Limit(5, Duration.ofHours(2)));
+    assertThat(cfg.limits().mobile()).isEqualTo(new NumberLimits.Limit(5, Duration.ofHours(1)));
     assertThat(cfg.limits().fixedLine()).isEqualTo(new NumberLimits.Limit(0, Duration.ofMinutes(15)));
     assertThat(cfg.emailOnly().requests()).hasSize(3);
     assertThat(cfg.emailOnly().task()).isEqualTo(EmailOnlyConfig.DEFAULT.task());

@@ -34,6 +34,8 @@ class RetryPolicyRulesTest {
         h = h.withMissedCall(t);
       } else if (parts[0].startsWith("CONTACT_")) {
         h = h.withContact(t, ContactChannel.valueOf(parts[0].substring("CONTACT_".length())));
+      } else if (parts[0].startsWith("X_")) {
+        h = h.withExtraCall(t, AttemptOutcome.valueOf(parts[0].substring(2)));
       } else {
         h = h.withAttempt(t, AttemptOutcome.valueOf(parts[0]));
       }
@@ -59,8 +61,6 @@ class RetryPolicyRulesTest {
           + " the lead made contact (replied in a messenger) at Tue 11:10",
       "replied by SMS; CONTACT_SMS@2026-03-03T11:01; 2026-03-03T11:02; the lead made contact (replied by SMS) at Tue 11:01",
       "contact before attempt 1; CONTACT_OTHER@2026-03-03T11:01; 2026-03-03T11:02; the lead made contact (replied) at Tue 11:01",
-      "contact, then a missed call; NO_ANSWER@2026-03-03T11:00|CONTACT_EMAIL@2026-03-03T11:10|MISSED@2026-03-03T11:20;"
-          + " 2026-03-03T11:21; the lead made contact (replied by email) at Tue 11:10",
       "contact after the last attempt; NO_ANSWER@2026-03-03T11:00|NO_ANSWER@2026-03-03T12:00|NO_ANSWER@2026-03-04T12:00"
           + "|NO_ANSWER@2026-03-04T13:00|CONTACT_ANSWERED_INBOUND_CALL@2026-03-04T13:30; 2026-03-04T13:31;"
           + " the lead made contact (called back, answered) at Wed 13:30",
@@ -82,16 +82,18 @@ class RetryPolicyRulesTest {
           + " attempt 3 of 4: 1 day after attempt 2, moved to Mon 10:00 by calling hours",
       "night arrival; LANDLINE; 2026-03-03T03:00; ; 2026-03-03T03:00; 1; 2026-03-03T10:00;"
           + " attempt 1 of 4: right away, moved to Tue 10:00 by calling hours",
-      "mobile gap; MOBILE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00; 2026-03-03T11:01; 2; 2026-03-03T13:00;"
-          + " attempt 2 of 4: 1 hour after attempt 1, moved to Tue 13:00 by the mobile limit (at least 2 hours between calls)",
-      "mobile gap into the night; MOBILE; 2026-03-06T17:30; NO_ANSWER@2026-03-06T17:30; 2026-03-06T17:31; 2;"
-          + " 2026-03-09T10:00; attempt 2 of 4: 1 hour after attempt 1, moved to Mon 10:00 by the mobile limit"
-          + " (at least 2 hours between calls) and calling hours",
+      "the mobile gap keeps the ladder's hour; MOBILE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00; 2026-03-03T11:01;"
+          + " 2; 2026-03-03T12:00; attempt 2 of 4: 1 hour after attempt 1",
+      "mobile gap late on Friday; MOBILE; 2026-03-06T17:30; NO_ANSWER@2026-03-06T17:30; 2026-03-06T17:31; 2;"
+          + " 2026-03-06T18:30; attempt 2 of 4: 1 hour after attempt 1",
+      "mobile limit after a call outside the ladder; MOBILE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00"
+          + "|X_BUSY@2026-03-03T11:30; 2026-03-03T11:31; 2; 2026-03-03T12:30; attempt 2 of 4: 1 hour after attempt 1,"
+          + " moved to Tue 12:30 by the mobile limit (at least 1 hour between calls)",
       "landline has no gap; LANDLINE; 2026-03-06T17:30; NO_ANSWER@2026-03-06T17:30; 2026-03-06T17:31; 2;"
           + " 2026-03-06T18:30; attempt 2 of 4: 1 hour after attempt 1",
-      "can't talk counts but continues; LANDLINE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00"
-          + "|REACHED_CALL_LATER@2026-03-03T12:00; 2026-03-03T12:02; 3; 2026-03-04T12:00;"
-          + " attempt 3 of 4: 1 day after attempt 2 (answered, asked to call later)",
+      "can't talk: called again later by default; LANDLINE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00"
+          + "|REACHED_CALL_LATER@2026-03-03T12:00; 2026-03-03T12:02; 1; 2026-03-03T15:00;"
+          + " attempt 1 of 4: 3 hours after the lead asked to be called later",
       "missed call mid-chain is due now; LANDLINE; 2026-03-03T11:00; NO_ANSWER@2026-03-03T11:00"
           + "|MISSED@2026-03-03T11:20; 2026-03-03T11:20; 2; 2026-03-03T11:20;"
           + " attempt 2 of 4: the lead called again at Tue 11:20 and was missed",

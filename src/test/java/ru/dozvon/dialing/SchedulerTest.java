@@ -162,7 +162,11 @@ class SchedulerTest {
       clock.set(msk("2026-11-24T15:00"));
       t.app.pool().withTransaction(tx -> dialing.listener().on(tx, new ru.dozvon.deals.DealEvent.CustomerMessage(dealId,
           ru.dozvon.deals.ContactChannel.EMAIL, clock.instant()))).await(10, TimeUnit.SECONDS);
-      assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND done_at IS NULL", dealId)).isZero();
+      assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND done_at IS NULL AND kind = 'CONTACT_REQUEST'",
+          dealId)).isZero();
+      // the lead wrote: the manager is asked to answer, now
+      assertThat(count(t, "SELECT count(*) FROM tasks WHERE deal_id = $1 AND done_at IS NULL AND kind = 'FOLLOW_UP'"
+          + " AND priority = 'RED'", dealId)).isEqualTo(1);
       JsonObject stopped = Flow.deal(t, dealId).getJsonArray("history").stream().map(JsonObject.class::cast)
           .filter(h -> h.getString("kind").equals("email_requests_stopped")).findFirst().orElseThrow();
       assertThat(stopped.getJsonObject("details").getInteger("closed")).isEqualTo(2);

@@ -185,10 +185,14 @@ class LeadIntakeTest {
         .isEqualTo(f.deal(byEmail).getJsonObject("contact").getLong("id"));
   }
 
-  /** A later message by chat, email or messenger is the lead answering: contact made, speed-to-lead measured once. */
+  /**
+   * A later message by chat, email, messenger or another form is the lead's own message (DOMAIN 3): kept on the
+   * deal as a {@code message}, not contact (no speed-to-lead); a lead typed in by hand is only added to the deal.
+   */
   @ParameterizedTest
-  @CsvSource({"chat, true", "email, true", "messenger, true", "web_form, false", "manual, false"})
-  void aReplyOnAChannelIsContactMade(String channel, boolean contact) {
+  @CsvSource({"chat, message", "email, message", "messenger, message", "web_form, message", "manual, lead"})
+  void aLeadsOwnMessageIsNotContact(String channel, String kind) {
+    boolean contact = false;
     Instant arrived = Instant.parse("2026-08-10T09:00:00Z");
     f.clock.set(arrived);
     String email = newEmail();
@@ -204,6 +208,8 @@ class LeadIntakeTest {
     lead(new JsonObject().put("source", channel).put("email", email));
     assertThat(f.deal(id).getString("firstContactAt")).isEqualTo(contact ? arrived.plus(Duration.ofMinutes(7)).toString() : null);
     assertThat(speedCount() - before).isEqualTo(contact ? 1.0 : 0.0);
+    assertThat(f.deal(id).getJsonArray("history").stream().map(JsonObject.class::cast)
+        .filter(h -> h.getString("kind").equals(kind))).hasSize(2);
   }
 
   static double speedCount() {
@@ -266,6 +272,6 @@ class LeadIntakeTest {
   /** History rows written by intake itself (routing and dialing add their own: owner, attempt_scheduled, task). */
   private static long intakeRows(io.vertx.core.json.JsonArray history) {
     return history.stream().map(JsonObject.class::cast).map(r -> r.getString("kind"))
-        .filter(k -> k.equals("created") || k.equals("lead")).count();
+        .filter(k -> k.equals("created") || k.equals("lead") || k.equals("message")).count();
   }
 }

@@ -21,7 +21,7 @@ class RoutingPurityTest {
 
     noClasses().that().resideInAPackage("ru.dozvon.routing")
         .and().haveNameNotMatching("ru\\.dozvon\\.routing\\.(Pg\\w*|\\w*(Verticle|Repository|Routes|Listener))(\\$.*)?")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "java.sql..", "org.asteriskjava..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.micrometer..", "java.sql..", "org.asteriskjava..")
         .because("routing rules are records in, records out (STYLE.md 1)")
         .check(classes);
   }
