@@ -139,7 +139,14 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
             LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage()));
         continue;
       }
-      List<CallRecord> ended = tracker.accept(e);
+      List<CallRecord> ended;
+      try {
+        ended = tracker.accept(e);
+      } catch (RuntimeException ex) { // a bug on one event must cost neither the rest of the batch nor silence
+        LOG.error("AMI event {} of call {} (channel {}) could not be followed", e.getClass().getSimpleName(),
+            e.linkedid(), e.uniqueid(), ex);
+        continue;
+      }
       if (!ended.isEmpty()) {
         deliver(ended);
       }
