@@ -150,11 +150,12 @@ final class UnrecordedCalls {
       String id = p.call().pbxCallId();
       MDC.put("linkedid", id + " ");
       if (added) {
-        LOG.error("Call {} is unrecordable: the database refused it {} times (SQLSTATE {}: {}); filed in"
+        LOG.error("Call {} is unrecordable: the database refuses it (SQLSTATE {}: {}); filed after {} attempts in"
             + " unrecordable_calls with its facts (GET /api/calls/unrecordable), the calls after it go on",
-            id, p.attempts() + 1, state, why);
+            id, state == null ? "none" : state, why, p.attempts() + 1);
       } else {
-        LOG.warn("Call {} refused again (SQLSTATE {}: {}); it was filed as unrecordable before", id, state, why);
+        LOG.warn("Call {} refused again (SQLSTATE {}: {}); it was filed as unrecordable before", id,
+            state == null ? "none" : state, why);
       }
       MDC.remove("linkedid");
       return null;
@@ -196,8 +197,9 @@ final class UnrecordedCalls {
     boolean refusedNow = !p.refused() && SqlFailures.permanent(err);
     MDC.put("linkedid", p.call().pbxCallId() + " ");
     if (refusedNow) {
+      String state = SqlFailures.sqlState(err);
       LOG.warn("Call refused by the database (SQLSTATE {}: {}); trying once more before filing it as unrecordable",
-          SqlFailures.sqlState(err), SqlFailures.describe(err));
+          state == null ? "none" : state, SqlFailures.describe(err));
     } else if (!p.kept()) {
       LOG.warn("Call not recorded yet, will retry: {}", err.getMessage());
     } else {
