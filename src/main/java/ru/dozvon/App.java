@@ -50,7 +50,9 @@ import ru.dozvon.managers.PgManagerRepository;
 import ru.dozvon.routing.RoutingRoutes;
 import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
+import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
+import ru.dozvon.telephony.UnrecordableCallRoutes;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.TokenStore;
 
@@ -121,8 +123,10 @@ public final class App {
     // Missed calls that arrive together share a transaction (group commit), up to 50 calls each.
     var groups = new GroupCommit(vertx.getOrCreateContext(), callRecorder, cfg.database().callTransactions(), 50);
     callIntake = new CallIntake(groups, feed, meters, clock);
+    var unrecordable = new PgUnrecordableCalls(pool, meters, clock);
     // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.
     telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
+        unrecordable::file,
         (extension, paused) -> managers.setPbxPaused(extension, paused)
             .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
@@ -143,14 +147,14 @@ public final class App {
         .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
-              telephony::state,
+              telephony::state, unrecordable::unacknowledged,
               List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock), routingHooks()),
                   new DealRoutes(dealQueries), new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls)),
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
-                  new LeadRoutes(leads, dealQueries), dialing.routes()),
+                  new LeadRoutes(leads, dealQueries), dialing.routes(), new UnrecordableCallRoutes(unrecordable)),
               List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);
         })

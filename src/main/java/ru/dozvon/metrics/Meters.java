@@ -32,6 +32,7 @@ public final class Meters {
   private final Timer speedToLead;
   private final Counter attemptsFired;
   private final Timer firingLag;
+  private final Counter unrecordableCalls;
 
   /** Meters without speed-to-lead buckets (tests of other meters). */
   public Meters() {
@@ -81,6 +82,9 @@ public final class Meters {
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry);
+    unrecordableCalls = Counter.builder("dozvon_calls_unrecordable")
+        .description("Ended calls the database refused for good, filed in unrecordable_calls instead of recorded")
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -112,6 +116,11 @@ public final class Meters {
   public void attemptFired(Duration lag) {
     attemptsFired.increment();
     firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+  }
+
+  /** A call the database refused twice was filed as unrecordable (once per call). */
+  public void callUnrecordable() {
+    unrecordableCalls.increment();
   }
 
   public void dealCreated() {

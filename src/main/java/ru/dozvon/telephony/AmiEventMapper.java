@@ -228,8 +228,20 @@ public final class AmiEventMapper {
   private void malformed(ManagerEvent e, String why) {
     malformed.increment();
     long n = malformed.sum();
+    // The bean as Asterisk-Java prints it carries the call's ids (linkedid, uniqueid, channel) where the PBX sent any.
     if (n <= WARN_FIRST || n % WARN_EVERY == 0) {
-      LOG.warn("malformed AMI event {} ({} so far): {}", e.getClass().getSimpleName(), n, why);
+      LOG.warn("malformed AMI event {} ({} so far): {}; {}", e.getClass().getSimpleName(), n, why, brief(e));
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("malformed AMI event {} ({} so far): {}; {}", e.getClass().getSimpleName(), n, why, brief(e));
+    }
+  }
+
+  private static String brief(ManagerEvent e) {
+    try {
+      String text = e.toString();
+      return text.length() <= 600 ? text : text.substring(0, 600) + "...";
+    } catch (RuntimeException ex) {
+      return "(unprintable: " + ex + ")";
     }
   }
 

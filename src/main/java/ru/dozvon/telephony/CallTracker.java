@@ -89,6 +89,9 @@ public final class CallTracker {
     CallState s = callFor(e);
     if (s == null) {
       ignoredEvents++;
+      // Expected for late events of an ended call; anything else is worth seeing when looking for a lost call.
+      LOG.debug("{} of call {} (channel {}) ignored: {}", e.getClass().getSimpleName(), e.linkedid(), e.uniqueid(),
+          blankToNull(e.linkedid()) == null ? "no call it belongs to is followed" : "the call has ended");
       return List.of();
     }
     s.lastActivity = now;

@@ -7,13 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import ru.dozvon.deals.CallFacts;
 
 /**
@@ -22,7 +19,8 @@ import ru.dozvon.deals.CallFacts;
  * (recorded, and a missed one turned into a deal). A sink failure (the database away) keeps the
  * call and retries it with backoff, oldest first; the call is also written to the unrecorded-calls
  * file ({@link UnrecordedCallFile}), so a restart or crash before the database returns loses none: the next
- * start records them.
+ * start records them. A call the database refuses for good is filed as unrecordable ({@link DeadLetters})
+ * after one more try, and the stream goes on ({@link UnrecordedCalls}).
  */
 public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
@@ -32,6 +30,15 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     Future<?> accept(CallFacts call, Instant seenAt);
   }
 
+  /**
+   * Where a call the database refuses for good is kept instead (a dead letter); completes with true once newly
+   * filed, false if it was filed before.
+   */
+  @FunctionalInterface
+  public interface DeadLetters {
+    Future<Boolean> file(CallFacts call, String error, String sqlState, Instant firstFailedAt, int attempts);
+  }
+
   /** Where a queue member's pause on the PBX goes (the operator with that extension takes no new leads). */
   @FunctionalInterface
   public interface PbxPauses {
@@ -39,46 +46,34 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(TelephonyService.class);
-  private static final int MAX_PENDING = 200_000;
   private static final long EXPIRE_EVERY_MS = 30_000;
 
   private final Vertx vertx;
   private final AmiSettings ami;
   private final CallTracker tracker;
   private final Clock clock;
-  private final EndedCalls sink;
   private final PbxPauses pauses;
   private final String mapperMarker;
   private final MeterRegistry registry;
-  private final ArrayDeque<Pending> retries = new ArrayDeque<>();
-  private final UnrecordedCallFile spool;
-  private int droppedFromMemory;
-  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+  private final UnrecordedCalls unrecorded;
   private AmiClient<TelephonyEvent> client;
   private long expiryTimer = -1;
-  private long retryTimer = -1;
-  private int retryFailures;
-  // Read by /health, /api/live and tests from other threads; written only on the owning event loop
-  // (one writer, so ++ and -- need no atomics).
+  // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
-  private volatile int unconfirmed;
-
-  private record Pending(CallFacts call, Instant seenAt, boolean retried) {
-  }
 
   /**
    * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
+   * @param deadLetters where calls the database refuses for good are filed
    * @param unrecordedFile where calls the database could not take are kept across restarts
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
-                          PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
-    this.spool = new UnrecordedCallFile(vertx, unrecordedFile);
+                          DeadLetters deadLetters, PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
+    this.unrecorded = new UnrecordedCalls(vertx, clock, sink, deadLetters, unrecordedFile);
     this.pauses = pauses;
     this.vertx = vertx;
     this.ami = ami;
     this.tracker = new CallTracker(settings, clock);
     this.clock = clock;
-    this.sink = sink;
     this.registry = registry;
     this.mapperMarker = settings.markerVariable();
   }
@@ -88,19 +83,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
    * the PBX may be down); must be called on an event loop.
    */
   public Future<Void> start() {
-    return spool.load().compose(left -> {
-      if (!left.isEmpty()) {
-        LOG.warn("{} ended calls were not recorded by the last run (database unavailable): recording them now",
-            left.size());
-        Instant now = clock.instant();
-        for (CallFacts c : left) {
-          retries.addLast(new Pending(c, now, true));
-          unconfirmed++;
-        }
-        scheduleRetry();
-      }
-      return listen();
-    });
+    return unrecorded.start().compose(x -> listen());
   }
 
   private Future<Void> listen() {
@@ -116,11 +99,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
-    vertx.cancelTimer(retryTimer);
-    if (!retries.isEmpty()) {
-      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable); the unrecorded-calls file"
-          + " keeps them for the next start", retries.size());
-    }
+    unrecorded.stop();
     return client == null ? Future.succeededFuture() : client.stop();
   }
 
@@ -139,9 +118,14 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     return liveCallsSeen;
   }
 
-  /** Ended calls that failed to record and are not yet recorded (the database is away). */
+  /** Ended calls that failed to record and are not yet recorded (the database is away) nor filed as unrecordable. */
   public int pendingCalls() {
-    return unconfirmed;
+    return unrecorded.pending();
+  }
+
+  /** Retries the waiting calls now rather than after their backoff (tests); completes once that try settled. */
+  Future<Void> retryNow() {
+    return unrecorded.retryNow();
   }
 
   /** The AMI link, for click-to-call (null when no PBX is configured). */
@@ -157,7 +141,14 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
             LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage()));
         continue;
       }
-      List<CallRecord> ended = tracker.accept(e);
+      List<CallRecord> ended;
+      try {
+        ended = tracker.accept(e);
+      } catch (RuntimeException ex) { // a bug on one event must cost neither the rest of the batch nor silence
+        LOG.error("AMI event {} of call {} (channel {}) could not be followed", e.getClass().getSimpleName(),
+            e.linkedid(), e.uniqueid(), ex);
+        continue;
+      }
       if (!ended.isEmpty()) {
         deliver(ended);
       }
@@ -186,74 +177,15 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     liveCallsSeen = tracker.liveCalls();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
-      send(new Pending(toFacts(r), seenAt, false));
-    }
-  }
-
-  private void send(Pending p) {
-    sink.accept(p.call(), p.seenAt()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        confirmed(p);
-      } else {
-        failed(p, ar.cause());
-        scheduleRetry();
+      CallFacts facts;
+      try {
+        facts = toFacts(r);
+      } catch (RuntimeException e) { // a bug; the rest of the batch must still go, and this one be told
+        LOG.error("Call {} ended but could not be turned into call facts; not recorded: {}", r.linkedid(), r, e);
+        continue;
       }
-    });
-  }
-
-  private void confirmed(Pending p) {
-    if (p.retried()) {
-      unconfirmed--;
-      Future<Void> done = spool.recorded(p.call().pbxCallId());
-      if (unconfirmed == 0 && droppedFromMemory == 0) {
-        done = done.compose(x -> spool.clear());
-      }
-      done.onFailure(e -> LOG.warn("Unrecorded-calls file not updated: {}", e.getMessage()));
+      unrecorded.send(facts, seenAt);
     }
-  }
-
-  private void failed(Pending p, Throwable err) {
-    MDC.put("linkedid", p.call().pbxCallId() + " ");
-    LOG.warn("Call not recorded yet, will retry: {}", err.getMessage());
-    MDC.remove("linkedid");
-    if (retries.size() >= MAX_PENDING) {
-      Pending dropped = retries.pollFirst();
-      unconfirmed--;
-      droppedFromMemory++;
-      LOG.error("Retry queue full ({}): the oldest unrecorded call {} leaves memory; it stays in the unrecorded-calls"
-          + " file and is recorded at the next start", MAX_PENDING, dropped.call().pbxCallId());
-    }
-    if (!p.retried()) {
-      unconfirmed++;
-      spool.kept(p.call()).onFailure(e -> LOG.error("Call {} could not be kept on disk either ({}): only memory holds"
-          + " it until the database returns", p.call().pbxCallId(), e.getMessage()));
-    }
-    retries.addLast(new Pending(p.call(), p.seenAt(), true));
-  }
-
-  /** One call at a time while the database is away; all the rest at once when it is back. */
-  private void scheduleRetry() {
-    if (retryTimer >= 0 || retries.isEmpty()) {
-      return;
-    }
-    long delay = backoff.delay(retryFailures).toMillis();
-    retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
-      Pending head = retries.pollFirst();
-      sink.accept(head.call(), head.seenAt()).onComplete(ar -> {
-        retryTimer = -1;
-        if (ar.succeeded()) {
-          retryFailures = 0;
-          confirmed(head);
-          ArrayDeque<Pending> rest = new ArrayDeque<>(retries);
-          retries.clear();
-          rest.forEach(this::send);
-        } else {
-          retryFailures++;
-          retries.addFirst(head);
-          scheduleRetry();
-        }
-      });
-    });
   }
 
   static CallFacts toFacts(CallRecord r) {

@@ -27,29 +27,32 @@ public final class HttpVerticle extends VerticleBase {
   private final Pool pool;
   private final Meters meters;
   private final Supplier<String> amiState;
+  private final Supplier<Future<Integer>> unrecordableCalls;
   private final List<RouteGroup> groups;
   private final List<RouteGroup> rootGroups;
   private HttpServer server;
 
   /**
+   * @param unrecordableCalls calls the database refused and no one has acknowledged yet (makes /health DEGRADED)
    * @param rootGroups routes outside {@code /api} and its bearer auth (signed webhooks): each mounts
    *     on the root router and brings its own body handler and limit
    */
   public HttpVerticle(int port, long maxBodyBytes, Pool pool, Meters meters, Supplier<String> amiState,
-                      List<RouteGroup> groups, List<RouteGroup> rootGroups) {
+                      Supplier<Future<Integer>> unrecordableCalls, List<RouteGroup> groups, List<RouteGroup> rootGroups) {
     this.rootGroups = List.copyOf(rootGroups);
     this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.pool = pool;
     this.meters = meters;
     this.amiState = amiState;
+    this.unrecordableCalls = unrecordableCalls;
     this.groups = List.copyOf(groups);
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    new OpsRoutes(pool, meters, amiState).mount(router);
+    new OpsRoutes(pool, meters, amiState, unrecordableCalls).mount(router);
     rootGroups.forEach(g -> g.mount(router));
 
     Router api = Router.router(vertx);

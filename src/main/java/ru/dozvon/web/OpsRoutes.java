@@ -6,28 +6,42 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ru.dozvon.metrics.Meters;
 
-/** {@code GET /health} (readiness: database and AMI) and {@code GET /metrics} (Prometheus). */
+/**
+ * {@code GET /health} (readiness: database and AMI; DEGRADED while calls the database refused wait for someone
+ * to look at them) and {@code GET /metrics} (Prometheus).
+ */
 final class OpsRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpsRoutes.class);
 
   private final Pool pool;
   private final Meters meters;
   private final Supplier<String> amiState;
+  private final Supplier<Future<Integer>> unrecordableCalls;
 
-  OpsRoutes(Pool pool, Meters meters, Supplier<String> amiState) {
+  OpsRoutes(Pool pool, Meters meters, Supplier<String> amiState, Supplier<Future<Integer>> unrecordableCalls) {
     this.pool = pool;
     this.meters = meters;
     this.amiState = amiState;
+    this.unrecordableCalls = unrecordableCalls;
   }
 
   void mount(Router router) {
-    router.get("/health").handler(ctx -> databaseUp().onComplete(db -> {
+    router.get("/health").handler(ctx -> databaseUp().compose(x -> unrecordable()).onComplete(db -> {
       boolean up = db.succeeded();
+      Integer unrecordable = up ? db.result() : null;
       JsonObject body = new JsonObject()
-          .put("status", up ? "UP" : "DOWN")
+          .put("status", !up ? "DOWN" : unrecordable != null && unrecordable > 0 ? "DEGRADED" : "UP")
           .put("db", up ? "UP" : "DOWN")
           .put("ami", amiState.get());
+      if (unrecordable != null) {
+        body.put("unrecordableCalls", unrecordable);
+      }
+      // DEGRADED still serves: the calls are kept, only someone should look at them.
       Api.send(ctx, up ? 200 : 503, body);
     }));
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -37,5 +51,13 @@ final class OpsRoutes {
 
   private Future<Void> databaseUp() {
     return pool.query("SELECT 1").execute().<Void>mapEmpty().timeout(2, TimeUnit.SECONDS);
+  }
+
+  /** The count, or null if it cannot be had although the database answers (then the answer says nothing of it). */
+  private Future<Integer> unrecordable() {
+    return unrecordableCalls.get().timeout(2, TimeUnit.SECONDS).otherwise(e -> {
+      LOG.warn("/health: unrecordable calls not counted: {}", e.getMessage());
+      return null;
+    });
   }
 }
