@@ -56,7 +56,8 @@ public record WebhookPolicy(boolean allowPrivate, Set<String> allowedNames, List
     } else if (allow != null && !String.valueOf(allow).isBlank()) {
       String v = String.valueOf(allow).strip().toLowerCase(Locale.ROOT);
       if (!v.equals("true") && !v.equals("false")) {
-        throw new IllegalArgumentException("notify.webhook_allow_private: '" + allow + "' is not true or false");
+        throw new IllegalArgumentException("notify.webhook_allow_private: '" + allow
+            + "' is not a yes/no value (expected true or false)");
       }
       allowPrivate = v.equals("true");
     }

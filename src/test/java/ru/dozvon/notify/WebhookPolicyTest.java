@@ -108,8 +108,8 @@ class WebhookPolicyTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
-      "webhook_allow_private|maybe|notify.webhook_allow_private: 'maybe' is not true or false",
-      "webhook_allow_private|1|notify.webhook_allow_private: '1' is not true or false",
+      "webhook_allow_private|maybe|notify.webhook_allow_private: 'maybe' is not a yes/no value (expected true or false)",
+      "webhook_allow_private|1|notify.webhook_allow_private: '1' is not a yes/no value",
       "webhook_allowed_hosts|10.0.0.0/33|notify.webhook_allowed_hosts: '10.0.0.0/33' is not a host name",
       "webhook_allowed_hosts|10.0.0.0/x|notify.webhook_allowed_hosts: '10.0.0.0/x' is not a host name",
       "webhook_allowed_hosts|http://x.ru|notify.webhook_allowed_hosts: 'http://x.ru' is not a host name",
