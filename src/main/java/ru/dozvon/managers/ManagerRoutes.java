@@ -133,8 +133,9 @@ public final class ManagerRoutes implements RouteGroup {
     if (active != null && !(active instanceof Boolean)) {
       throw new InvalidInput("active", "must be true or false");
     }
-    var change = new PgManagerRepository.Change(ManagerInput.extension(b), Api.optionalInt(b, "maxActiveDeals", 0, 10000), state,
-        Api.optionalString(b, "name", 200), ManagerInput.timezone(b), Optional.ofNullable((Boolean) active));
+    var change = new PgManagerRepository.Change(ManagerInput.extension(b),
+        Api.optionalInt(b, "maxActiveDeals", 0, 10000), state, Api.optionalString(b, "name", 200),
+        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active));
     boolean setsWebhook = b.containsKey("webhookUrl");
     Future<Optional<String>> webhookUrl = setsWebhook ? figures.checkUrl(b.getValue("webhookUrl"))
         : Future.succeededFuture(Optional.empty());

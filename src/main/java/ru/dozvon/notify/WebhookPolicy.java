@@ -26,8 +26,8 @@ public record WebhookPolicy(boolean allowPrivate, Set<String> allowedNames, List
 
   private static final Pattern NAME =
       Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
-  private static final String HOW_TO_ALLOW =
-      "webhooks may only call public addresses (notify.webhook_allow_private or notify.webhook_allowed_hosts allow others)";
+  private static final String HOW_TO_ALLOW = "webhooks may only call public addresses "
+      + "(notify.webhook_allow_private or notify.webhook_allowed_hosts allow others)";
 
   public WebhookPolicy {
     allowedNames = Set.copyOf(allowedNames);
