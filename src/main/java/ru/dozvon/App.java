@@ -37,8 +37,11 @@ import ru.dozvon.intake.LeadIntake;
 import ru.dozvon.intake.LeadRoutes;
 import ru.dozvon.intake.PgLeadIntake;
 import ru.dozvon.managers.ManagerFigures;
+import ru.dozvon.managers.PgAccounts;
+import ru.dozvon.managers.TokenRoutes;
 import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
+import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
 import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
@@ -133,7 +136,10 @@ public final class App {
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool);
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
-    outbox = new OutboxDrainer(vertx, pool, clock);
+    // Managers' webhooks call only the hosts the settings allow, checked when set and before every delivery.
+    var webhooks = new WebhookGuard(vertx, cfg.webhooks());
+    outbox = new OutboxDrainer(vertx, pool, clock, webhooks);
+    var accounts = new PgAccounts(pool, managers, clock);
     var leadStore = new PgLeadIntake(pool, dealListeners);
     var leads = new LeadIntake(leadStore, feed, meters, clock);
     funnelJobs.start(vertx, intakeCfg.jobsEvery());
@@ -148,7 +154,8 @@ public final class App {
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state, unrecordable::unacknowledged,
-              List.of(new ManagerRoutes(managers, new ManagerFigures(pool, clock), routingHooks()),
+              List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks), routingHooks()),
+                  new TokenRoutes(accounts),
                   new DealRoutes(dealQueries), new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls)),
@@ -184,6 +191,11 @@ public final class App {
       @Override
       public Future<?> capacityMayHaveGrown() {
         return routing.assignWaiting();
+      }
+
+      @Override
+      public Future<?> ownersReleased() {
+        return routing.routePending();
       }
     };
   }

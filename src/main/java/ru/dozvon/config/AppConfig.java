@@ -6,6 +6,7 @@ import java.util.Optional;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.intake.IntakeConfig;
+import ru.dozvon.notify.WebhookPolicy;
 import ru.dozvon.routing.RoutingConfig;
 import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
@@ -19,10 +20,11 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param funnel stages, reasons, qualification criteria
  * @param routing the lead routing strategy and conversion rating settings
  * @param intake webhook secrets per source and intake limits
+ * @param webhooks the notify section: which hosts managers' webhooks may call (public addresses only, unless allowed)
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
-    FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake) {
+    FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {

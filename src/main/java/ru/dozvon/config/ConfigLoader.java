@@ -20,6 +20,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.intake.IntakeConfig;
+import ru.dozvon.notify.WebhookPolicy;
 import ru.dozvon.routing.RoutingConfig;
 import ru.dozvon.telephony.AmiSettings;
 import ru.dozvon.telephony.TrackerSettings;
@@ -50,7 +51,9 @@ public final class ConfigLoader {
       Map.entry("DOZVON_ADMIN_TOKEN", "auth.adminToken"),
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
-      Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"));
+      Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"),
+      Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
+      Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -167,7 +170,8 @@ public final class ConfigLoader {
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
         feature(s, "routing", RoutingConfig::fromMap),
-        feature(s, "intake", IntakeConfig::fromMap));
+        feature(s, "intake", IntakeConfig::fromMap),
+        feature(s, "notify", WebhookPolicy::fromMap));
   }
 
   private static AppConfig.DbUrl parseDbUrl(Settings s, String url) {

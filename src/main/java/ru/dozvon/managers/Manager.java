@@ -10,10 +10,12 @@ import java.time.Instant;
  * @param activeDeals open deals they own now (their load)
  * @param won deals won in the rating window
  * @param lost deals lost in the rating window
+ * @param active false once deactivated: no leads, no working token, state OFF (rows are never deleted)
+ * @param deactivatedAt when they were deactivated; null while active
  */
 public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
                       String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
-                      int won, int lost, Instant createdAt) {
+                      int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt) {
 
   /** Raw conversion in the window, or null before any deal was decided. */
   public Double rawConversion() {
@@ -29,6 +31,8 @@ public record Manager(long id, String name, String extension, String role, int m
         .put("maxActiveDeals", maxActiveDeals)
         .put("timezone", timezone)
         .put("state", state.name())
+        .put("active", active)
+        .put("deactivatedAt", deactivatedAt == null ? null : deactivatedAt.toString())
         .put("pbxPaused", pbxPaused)
         .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
         .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))

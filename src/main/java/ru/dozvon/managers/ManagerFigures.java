@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import ru.dozvon.deals.PgDealStore;
 import ru.dozvon.deals.SpeedToLead;
 import ru.dozvon.errors.InvalidInput;
+import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -27,10 +29,13 @@ public final class ManagerFigures {
 
   private final Pool pool;
   private final Clock clock;
+  private final WebhookGuard guard;
 
-  public ManagerFigures(Pool pool, Clock clock) {
+  /** @param guard which hosts a webhook may call */
+  public ManagerFigures(Pool pool, Clock clock, WebhookGuard guard) {
     this.pool = pool;
     this.clock = clock;
+    this.guard = guard;
   }
 
   /** Per manager id: {@code {"webhookUrl", "speedToLead": {"medianSeconds", "withinIdealShare", "reached", "deals"}}}. */
@@ -64,8 +69,27 @@ public final class ManagerFigures {
         });
   }
 
-  /** Checks a {@code webhookUrl} value: an http(s) URL, or null/blank to remove the webhook. */
-  public static Optional<String> checkUrl(Object raw) {
+  /**
+   * Checks a {@code webhookUrl} value: null/blank removes the webhook; otherwise an http(s) URL whose host the
+   * webhook policy allows, judged on its text and then on every address its name resolves to (looked up off
+   * the event loop). A name that does not resolve now is accepted: nothing can be told of it yet, and every
+   * delivery checks it again.
+   */
+  public Future<Optional<String>> checkUrl(Object raw) {
+    Optional<URI> uri = parseUrl(raw);
+    if (uri.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return guard.destination(uri.get()).map(address -> Optional.of(uri.get().toString())).recover(e -> {
+      if (e instanceof WebhookGuard.Refused refused) {
+        return Future.failedFuture(new InvalidInput("webhookUrl", refused.getMessage()));
+      }
+      return e instanceof UnknownHostException ? Future.succeededFuture(Optional.of(uri.get().toString()))
+          : Future.failedFuture(e);
+    });
+  }
+
+  private static Optional<URI> parseUrl(Object raw) {
     if (raw == null || raw instanceof String s && s.isBlank()) {
       return Optional.empty();
     }
@@ -77,7 +101,7 @@ public final class ManagerFigures {
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new InvalidInput("webhookUrl", "must be an http(s) URL such as https://bot.example.ru/dozvon");
       }
-      return Optional.of(uri.toString());
+      return Optional.of(uri);
     } catch (URISyntaxException e) {
       throw new InvalidInput("webhookUrl", "is not a valid URL");
     }

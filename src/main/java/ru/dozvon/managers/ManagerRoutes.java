@@ -5,9 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
-import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,21 +12,21 @@ import java.util.Optional;
 import java.util.Set;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.NotFound;
-import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.web.Api;
 import ru.dozvon.web.Principal;
 import ru.dozvon.web.Role;
 import ru.dozvon.web.RouteGroup;
 
 /**
- * {@code /api/managers}: staff create and change managers; an operator sees only themselves and
- * may only change their own state (go on shift, pause, go off).
+ * {@code /api/managers}: staff create, change and deactivate managers; an operator sees only themselves and
+ * may only change their own state (go on shift, pause, go off). Managers are never deleted: {@code DELETE}
+ * deactivates, as {@code PATCH {"active": false}} does.
  */
 public final class ManagerRoutes implements RouteGroup {
 
   private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
   private static final Set<String> PATCH_FIELDS =
-      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl");
+      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active");
 
   /**
    * What routing adds to managers, passed in so that this package does not depend on routing: the smoothed
@@ -41,18 +38,25 @@ public final class ManagerRoutes implements RouteGroup {
 
     /** A manager went on shift or got a higher cap: assign waiting deals now. */
     Future<?> capacityMayHaveGrown();
+
+    /** A deactivated manager's deals were marked for routing in a transaction just committed: route them now. */
+    Future<?> ownersReleased();
   }
 
   private final PgManagerRepository managers;
+  private final PgAccounts accounts;
   private final ManagerFigures figures;
   private final RoutingHooks routing;
 
   /**
+   * @param accounts changes to managers with their consequences (deactivation)
    * @param figures speed-to-lead and webhook per manager
-   * @param routing ratings to show, and the hook that assigns waiting deals when capacity grows
+   * @param routing ratings to show, and the hooks that route deals when capacity grows or owners are released
    */
-  public ManagerRoutes(PgManagerRepository managers, ManagerFigures figures, RoutingHooks routing) {
+  public ManagerRoutes(PgManagerRepository managers, PgAccounts accounts, ManagerFigures figures,
+                       RoutingHooks routing) {
     this.managers = java.util.Objects.requireNonNull(managers);
+    this.accounts = java.util.Objects.requireNonNull(accounts);
     this.figures = java.util.Objects.requireNonNull(figures);
     this.routing = routing;
   }
@@ -63,6 +67,7 @@ public final class ManagerRoutes implements RouteGroup {
     api.get("/managers").handler(this::list);
     api.get("/managers/:id").handler(this::get);
     api.patch("/managers/:id").handler(this::patch);
+    api.delete("/managers/:id").handler(this::deactivate);
   }
 
   private void create(RoutingContext ctx) {
@@ -74,11 +79,11 @@ public final class ManagerRoutes implements RouteGroup {
     }
     var m = new PgManagerRepository.NewManager(
         Api.requiredString(b, "name", 200),
-        extension(b).orElseThrow(() -> new InvalidInput("extension", "is required")),
+        ManagerInput.extension(b).orElseThrow(() -> new InvalidInput("extension", "is required")),
         role,
         Api.requiredInt(b, "maxActiveDeals", 0, 10000),
-        timezone(b).orElse(null));
-    Api.reply(ctx, 201, managers.create(m).recover(ManagerRoutes::duplicateExtension)
+        ManagerInput.timezone(b).orElse(null));
+    Api.reply(ctx, 201, managers.create(m).recover(ManagerInput::duplicateExtension)
         .map(c -> c.manager().toJson().put("token", c.token())));
   }
 
@@ -124,25 +129,52 @@ public final class ManagerRoutes implements RouteGroup {
         throw new InvalidInput("state", "must be one of ON_SHIFT, PAUSED, OFF");
       }
     });
-    var change = new PgManagerRepository.Change(extension(b), Api.optionalInt(b, "maxActiveDeals", 0, 10000), state,
-        Api.optionalString(b, "name", 200), timezone(b));
+    Object active = b.getValue("active");
+    if (active != null && !(active instanceof Boolean)) {
+      throw new InvalidInput("active", "must be true or false");
+    }
+    var change = new PgManagerRepository.Change(ManagerInput.extension(b),
+        Api.optionalInt(b, "maxActiveDeals", 0, 10000), state, Api.optionalString(b, "name", 200),
+        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active));
     boolean setsWebhook = b.containsKey("webhookUrl");
-    Optional<String> webhookUrl = setsWebhook ? ManagerFigures.checkUrl(b.getValue("webhookUrl")) : Optional.empty();
-    Api.reply(ctx, 200, managers.update(id, change).recover(ManagerRoutes::duplicateExtension)
-        .map(m -> m.orElseThrow(() -> new NotFound("manager " + id)))
-        .compose(m -> {
+    Future<Optional<String>> webhookUrl = setsWebhook ? figures.checkUrl(b.getValue("webhookUrl"))
+        : Future.succeededFuture(Optional.empty());
+    Api.reply(ctx, 200, webhookUrl.compose(url -> change(id, change, p)
+        .compose(json -> !setsWebhook ? Future.succeededFuture(json)
+            : figures.setWebhook(id, url).map(secret -> json.put("webhookSecret", secret.orElse(null)))))
+        .compose(this::withFigures));
+  }
+
+  /** {@code DELETE /api/managers/{id}}: deactivates (the row stays); 200 with the manager. */
+  private void deactivate(RoutingContext ctx) {
+    long id = Api.idParam(ctx, "id");
+    Principal p = Api.principal(ctx);
+    p.require(Role.ADMIN, Role.SUPERVISOR);
+    var change = new PgManagerRepository.Change(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of(false));
+    Api.reply(ctx, 200, change(id, change, p).compose(this::withFigures));
+  }
+
+  /** Applies a change, then lets routing act on what it freed: the manager's JSON with their rating. */
+  private Future<JsonObject> change(long id, PgManagerRepository.Change change, Principal p) {
+    return accounts.update(id, change, p).recover(ManagerInput::duplicateExtension)
+        .map(u -> u.orElseThrow(() -> new NotFound("manager " + id)))
+        .compose(u -> {
+          Manager m = u.manager();
+          if (u.deactivatedNow() && u.releasedDeals() > 0) {
+            // Reply once their deals went to whoever can take them (or wait in the queue); should routing fail
+            // now, the deals keep their mark and its poll routes them within a second.
+            return routing.ownersReleased().transform(x -> withRating(m));
+          }
           boolean mayTakeMore = m.state() == ManagerState.ON_SHIFT
-              && (state.isPresent() || change.maxActiveDeals().isPresent());
+              && (change.state().isPresent() || change.maxActiveDeals().isPresent());
           if (!mayTakeMore) {
             return withRating(m);
           }
           // Reply once waiting deals went to whoever can take them now, with the load that results.
           return routing.capacityMayHaveGrown().transform(x -> managers.find(id))
               .compose(again -> withRating(again.orElse(m)));
-        })
-        .compose(json -> !setsWebhook ? Future.succeededFuture(json)
-            : figures.setWebhook(id, webhookUrl).map(secret -> json.put("webhookSecret", secret.orElse(null))))
-        .compose(this::withFigures));
+        });
   }
 
   /** The manager's JSON with their figures (speed-to-lead, webhook) merged in. */
@@ -161,37 +193,5 @@ public final class ManagerRoutes implements RouteGroup {
       json.put("rating", rating);
     }
     return json;
-  }
-
-  private static Optional<String> extension(JsonObject b) {
-    Object v = b.getValue("extension");
-    if (v instanceof Number n) {
-      v = String.valueOf(n.longValue());
-    }
-    if (v != null && !(v instanceof String)) {
-      throw new InvalidInput("extension", "must be 2 to 10 digits");
-    }
-    Optional<String> ext = Optional.ofNullable((String) v).map(String::strip);
-    if (ext.isPresent() && !ext.get().matches("[0-9]{2,10}")) {
-      throw new InvalidInput("extension", "must be 2 to 10 digits");
-    }
-    return ext;
-  }
-
-  private static Optional<String> timezone(JsonObject b) {
-    return Api.optionalString(b, "timezone", 64).map(z -> {
-      try {
-        return ZoneId.of(z).getId();
-      } catch (DateTimeException e) {
-        throw new InvalidInput("timezone", "'" + z + "' is not a time zone such as Europe/Moscow");
-      }
-    });
-  }
-
-  private static <T> Future<T> duplicateExtension(Throwable t) {
-    if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-      return Future.failedFuture(new RuleViolation("extension_taken", "extension is already used by another manager"));
-    }
-    return Future.failedFuture(t);
   }
 }

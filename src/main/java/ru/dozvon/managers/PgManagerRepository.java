@@ -38,9 +38,13 @@ public final class PgManagerRepository {
   public record NewManager(String name, String extension, String role, int maxActiveDeals, String timezone) {
   }
 
-  /** Fields an update may change; empty ones stay as they are. */
+  /**
+   * Fields an update may change; empty ones stay as they are ({@link PgAccounts#update} applies them).
+   *
+   * @param active false deactivates (state OFF, tokens revoked, deals back to routing), true reactivates
+   */
   public record Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
-                       Optional<String> name, Optional<String> timezone) {
+                       Optional<String> name, Optional<String> timezone, Optional<Boolean> active) {
   }
 
   public Future<Created> create(NewManager m) {
@@ -69,22 +73,6 @@ public final class PgManagerRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
   }
 
-  /** Applies a change; empty when there is no such manager. */
-  public Future<Optional<Manager>> update(long id, Change c) {
-    return pool.preparedQuery("""
-            UPDATE managers SET
-              extension = COALESCE($2, extension),
-              max_active_deals = COALESCE($3, max_active_deals),
-              state = COALESCE($4, state),
-              name = COALESCE($5, name),
-              timezone = COALESCE($6, timezone),
-              updated_at = now()
-            WHERE id = $1""")
-        .execute(Tuple.of(id, c.extension().orElse(null), c.maxActiveDeals().orElse(null),
-            c.state().map(Enum::name).orElse(null), c.name().orElse(null), c.timezone().orElse(null)))
-        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(id));
-  }
-
   /**
    * Records a pause on the PBX (a queue member paused on the phone) for the manager with that
    * extension. True when it changed something.
@@ -99,9 +87,11 @@ public final class PgManagerRepository {
 
   static Manager map(Row r) {
     OffsetDateTime created = r.getOffsetDateTime("created_at");
+    OffsetDateTime deactivated = r.getOffsetDateTime("deactivated_at");
     return new Manager(r.getLong("id"), r.getString("name"), r.getString("extension"), r.getString("role"),
         r.getInteger("max_active_deals"), r.getString("timezone"), ManagerState.valueOf(r.getString("state")),
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
-        r.getLong("lost").intValue(), created.toInstant());
+        r.getLong("lost").intValue(), created.toInstant(), r.getBoolean("active"),
+        deactivated == null ? null : deactivated.toInstant());
   }
 }

@@ -7,15 +7,20 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.deals.PgDealStore;
@@ -27,6 +32,10 @@ import ru.dozvon.intake.WebhookSignature;
  * retry time a lease ahead, so a crash mid-delivery retries rather than loses; then POSTs each as
  * JSON signed like inbound webhooks ({@link WebhookSignature}, with the manager's secret). A failure
  * is kept in {@code last_error} and retried after 5 s, 10 s, 20 s ... up to 1 h between tries.
+ *
+ * <p>Before each delivery the destination is checked again ({@link WebhookGuard}: the name may resolve elsewhere
+ * now than when the URL was set) and the request goes to the address checked. A refused one is not sent: the
+ * message is marked failed ({@code failed_at}), with the reason in {@code last_error}, and not tried again.
  */
 public final class OutboxDrainer {
 
@@ -39,11 +48,13 @@ public final class OutboxDrainer {
   private final Pool pool;
   private final HttpClient http;
   private final Clock clock;
+  private final WebhookGuard guard;
   private boolean running;
 
-  public OutboxDrainer(Vertx vertx, Pool pool, Clock clock) {
+  public OutboxDrainer(Vertx vertx, Pool pool, Clock clock, WebhookGuard guard) {
     this.pool = pool;
     this.clock = clock;
+    this.guard = guard;
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000).setIdleTimeout(10));
   }
 
@@ -74,7 +85,7 @@ public final class OutboxDrainer {
     Instant now = clock.instant();
     return pool.preparedQuery("""
             UPDATE outbox o SET attempts = o.attempts + 1, next_try_at = $2
-            FROM (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_try_at <= $1
+            FROM (SELECT id FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND next_try_at <= $1
                   ORDER BY next_try_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
             WHERE o.id = due.id
             RETURNING o.id, o.target_url, o.payload, o.attempts,
@@ -96,11 +107,40 @@ public final class OutboxDrainer {
   private Future<Boolean> deliver(Row r, Instant now) {
     long id = r.getLong("id");
     int attempts = r.getInteger("attempts");
+    URI uri;
+    try {
+      uri = new URI(r.getString("target_url"));
+    } catch (URISyntaxException e) {
+      return refuse(id, "the webhook URL is not a valid URL");
+    }
+    return guard.destination(uri)
+        .compose(address -> send(r, uri, address, now))
+        .compose(status -> pool.preparedQuery("UPDATE outbox SET delivered_at = $2, last_error = NULL WHERE id = $1")
+            .execute(Tuple.of(id, PgDealStore.ts(clock.instant()))).map(true))
+        .recover(err -> {
+          if (err instanceof WebhookGuard.Refused refused) {
+            return refuse(id, refused.getMessage());
+          }
+          String error = String.valueOf(err.getMessage());
+          Instant next = clock.instant().plus(backoff(attempts));
+          LOG.warn("Outbox message {} not delivered (try {}): {}; next try at {}", id, attempts, error, next);
+          return pool.preparedQuery("UPDATE outbox SET next_try_at = $2, last_error = $3 WHERE id = $1")
+              .execute(Tuple.of(id, PgDealStore.ts(next), cut(error)))
+              .map(false);
+        });
+  }
+
+  /** POSTs the message, to {@code address} when the guard pinned one; the status code when it is 2xx. */
+  private Future<Integer> send(Row r, URI uri, Optional<InetAddress> address, Instant now) {
+    long id = r.getLong("id");
     Buffer body = Buffer.buffer(r.getJsonObject("payload").encode());
     String secret = r.getString("secret");
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(r.getString("target_url"))
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri.toString())
         .setTimeout(10_000).putHeader("Content-Type", "application/json")
         .putHeader("X-Dozvon-Delivery", String.valueOf(id));
+    // The host stays the URL's (Host header, TLS name check); only the connection goes to the checked address.
+    address.ifPresent(a -> options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(a,
+        uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80))));
     long ts = now.getEpochSecond();
     if (secret != null) {
       options.putHeader(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(ts))
@@ -113,16 +153,19 @@ public final class OutboxDrainer {
             throw new IllegalStateException("HTTP " + res.statusCode());
           }
           return res.statusCode();
-        }))
-        .compose(status -> pool.preparedQuery("UPDATE outbox SET delivered_at = $2, last_error = NULL WHERE id = $1")
-            .execute(Tuple.of(id, PgDealStore.ts(clock.instant()))).map(true))
-        .recover(err -> {
-          String error = String.valueOf(err.getMessage());
-          Instant next = clock.instant().plus(backoff(attempts));
-          LOG.warn("Outbox message {} not delivered (try {}): {}; next try at {}", id, attempts, error, next);
-          return pool.preparedQuery("UPDATE outbox SET next_try_at = $2, last_error = $3 WHERE id = $1")
-              .execute(Tuple.of(id, PgDealStore.ts(next), error.length() > 500 ? error.substring(0, 500) : error))
-              .map(false);
-        });
+        }));
+  }
+
+  /** Marks a message failed for good: its destination is refused. Nothing was sent. */
+  private Future<Boolean> refuse(long id, String why) {
+    String error = "not sent: " + why;
+    LOG.warn("Outbox message {} refused, not tried again: {}", id, error);
+    return pool.preparedQuery("UPDATE outbox SET failed_at = $2, last_error = $3 WHERE id = $1")
+        .execute(Tuple.of(id, PgDealStore.ts(clock.instant()), cut(error)))
+        .map(false);
+  }
+
+  private static String cut(String error) {
+    return error.length() > 500 ? error.substring(0, 500) : error;
   }
 }

@@ -69,13 +69,17 @@ final class PgHandAssigner {
           return tx.preparedQuery("SELECT id FROM managers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
               .execute(Tuple.of(owners))
               .compose(x -> tx.preparedQuery("""
-                  SELECT m.name, m.state, m.max_active_deals, m.open_deals AS active
+                  SELECT m.name, m.state, m.max_active_deals, m.open_deals AS active, m.active AS enabled
                   FROM managers m WHERE m.id = $1""").execute(Tuple.of(managerId)))
               .compose(found -> {
                 if (found.size() == 0) {
                   throw new NotFound("manager " + managerId);
                 }
                 Row m = found.iterator().next();
+                if (!m.getBoolean("enabled")) {
+                  throw new RuleViolation("manager_inactive", m.getString("name") + " (manager " + managerId
+                      + ") is deactivated and takes no deals");
+                }
                 int active = m.getLong("active").intValue();
                 int max = m.getInteger("max_active_deals");
                 boolean aboveCap = active >= max;

@@ -37,11 +37,11 @@ final class PgRoutingRepository {
   /**
    * Managers as the router needs them, with their open deals ({@code open_deals}, kept by a trigger on deals),
    * read without any lock: a snapshot to decide on, checked against the locked row of the manager chosen. Only
-   * operators take leads (supervisors watch the floor).
+   * active operators take leads (supervisors watch the floor; a deactivated manager takes none).
    */
   private static final String SNAPSHOTS = """
       SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
-      FROM managers m WHERE m.role = 'operator' ORDER BY m.id""";
+      FROM managers m WHERE m.role = 'operator' AND m.active ORDER BY m.id""";
 
   /** A lead's score and its previous manager: the owner of the contact's most recent earlier deal that had one. */
   private static final String LEAD_COLUMNS = """
@@ -59,7 +59,7 @@ final class PgRoutingRepository {
 
   /**
    * Locks one manager's row for a new deal and returns the manager as they are now (exact load), or
-   * {@code null} when they are no longer an operator. A savepoint is set just before the lock, so that
+   * {@code null} when they are no longer an active operator. A savepoint is set just before the lock, so that
    * {@link #releaseManager} can give the row back when the manager cannot take the deal: a transaction that
    * routes a new deal therefore never holds one manager's row while it waits for another's.
    *
@@ -72,7 +72,7 @@ final class PgRoutingRepository {
     return tx.query("SAVEPOINT routing_manager; "
             + "SELECT 1 FROM managers WHERE id = " + id + " FOR NO KEY UPDATE; "
             + "SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals "
-            + "FROM managers m WHERE m.id = " + id + " AND m.role = 'operator'")
+            + "FROM managers m WHERE m.id = " + id + " AND m.role = 'operator' AND m.active")
         .execute()
         .map(rows -> {
           var now = rows.next().next();
@@ -88,8 +88,8 @@ final class PgRoutingRepository {
   /**
    * Locks these managers' rows in ascending id order (the order every path that locks several keeps, so two
    * such transactions never wait for each other in a cycle), then, in a second statement whose snapshot
-   * follows the locks, returns them as they are now (exact loads), by id. Managers no longer operators are
-   * missing from the map.
+   * follows the locks, returns them as they are now (exact loads), by id. Managers no longer active operators
+   * are missing from the map.
    */
   static Future<Map<Long, ManagerSnapshot>> lockManagers(SqlConnection tx, Collection<Long> ids) {
     Long[] sorted = ids.stream().distinct().sorted().toArray(Long[]::new);
@@ -97,7 +97,7 @@ final class PgRoutingRepository {
         .execute(Tuple.of(sorted))
         .compose(x -> tx.preparedQuery("""
             SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
-            FROM managers m WHERE m.id = ANY($1) AND m.role = 'operator'""").execute(Tuple.of(sorted)))
+            FROM managers m WHERE m.id = ANY($1) AND m.role = 'operator' AND m.active""").execute(Tuple.of(sorted)))
         .map(rows -> {
           Map<Long, ManagerSnapshot> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getLong("id"), toSnapshot(r)));

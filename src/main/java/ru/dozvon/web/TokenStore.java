@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Bearer tokens, stored only as SHA-256 hashes: a stolen database does not log anyone in.
- * A token is shown once, when it is issued.
+ * A token is shown once, when it is issued. Every request looks its token up in the database (no cache), so
+ * a token revoked, or one of a manager deactivated, fails the very next request.
  */
 public final class TokenStore {
 
@@ -41,9 +42,11 @@ public final class TokenStore {
     }
   }
 
-  /** The caller behind a token, if it is known and not revoked. */
+  /** The caller behind a token, if it is known, not revoked, and not a deactivated manager's. */
   public Future<Optional<Principal>> find(String token) {
-    return pool.preparedQuery("SELECT role, manager_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+    return pool.preparedQuery("""
+            SELECT t.role, t.manager_id FROM api_tokens t LEFT JOIN managers m ON m.id = t.manager_id
+            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.manager_id IS NULL OR m.active)""")
         .execute(Tuple.of(Buffer.buffer(hash(token))))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -60,6 +63,22 @@ public final class TokenStore {
     return tx.preparedQuery("INSERT INTO api_tokens (token_hash, role, manager_id, label) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(Buffer.buffer(hash(token)), role.dbName(), managerId, label))
         .map(token);
+  }
+
+  /**
+   * Revokes every live token of a manager (in the caller's transaction); they fail from the next request on.
+   *
+   * @return how many were revoked
+   */
+  public static Future<Integer> revokeAll(SqlClient tx, long managerId) {
+    return tx.preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE manager_id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(managerId))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Revokes a manager's tokens and issues a new one, in the caller's transaction; returns the plain token. */
+  public static Future<String> reissue(SqlClient tx, Role role, long managerId, String label) {
+    return revokeAll(tx, managerId).compose(n -> issue(tx, role, managerId, label));
   }
 
   /**

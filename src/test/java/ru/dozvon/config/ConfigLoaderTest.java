@@ -109,12 +109,30 @@ class ConfigLoaderTest {
       "DOZVON_CALLING_HOURS|25:00-26:00|DOZVON_CALLING_HOURS: retry.calling_window.hours: '25:00-26:00'",
       "DOZVON_CALLING_HOURS|19:00-10:00|DOZVON_CALLING_HOURS: retry.calling_window.hours: '19:00-10:00' closes before it opens",
       "DOZVON_CALLING_DAYS|MONDAYS|DOZVON_CALLING_DAYS: retry.calling_window.days: 'MONDAYS' is not calling days",
+      "DOZVON_WEBHOOK_ALLOW_PRIVATE|maybe|DOZVON_WEBHOOK_ALLOW_PRIVATE: notify.webhook_allow_private: 'maybe'",
+      "DOZVON_WEBHOOK_ALLOWED_HOSTS|10.0.0.0/40|DOZVON_WEBHOOK_ALLOWED_HOSTS: notify.webhook_allowed_hosts: '10.0.0.0/40'",
   })
   void badCalendarValuesNameTheVariableAndTheKey(String key, String value, String start) {
     assertThatThrownBy(() -> load(Map.of(key, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(start)
         .hasMessageContaining("expected");
+  }
+
+  @Test
+  void webhookHostsArePublicOnlyUnlessTheSettingsAllowOthers() throws IOException {
+    assertThat(load(Map.of()).webhooks().allowPrivate()).isFalse();
+    assertThat(load(Map.of()).webhooks().allowedNames()).isEmpty();
+    AppConfig c = load(Map.of("DOZVON_WEBHOOK_ALLOW_PRIVATE", "true", "DOZVON_WEBHOOK_ALLOWED_HOSTS",
+        "Hooks.Internal, 10.0.0.0/8"));
+    assertThat(c.webhooks().allowPrivate()).isTrue();
+    assertThat(c.webhooks().allowedNames()).containsExactly("hooks.internal");
+    assertThat(c.webhooks().allowedBlocks()).hasSize(1);
+    Path file = dir.resolve("notify.yaml");
+    Files.writeString(file, "notify:\n  webhook_allowed_hosts: [crm.internal, 300.0.0.0/8]\n");
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("notify.webhook_allowed_hosts: '300.0.0.0/8' is not a host name");
   }
 
   @Test
