@@ -9,7 +9,8 @@ import ru.dozvon.errors.InvalidInput;
  * Refuses text that PostgreSQL cannot keep as it came, before anything is stored: the NUL character
  * U+0000 (refused in {@code text} and in {@code jsonb}, so the insert failed and the lead with it) and
  * unpaired UTF-16 surrogates (a JSON escape of a lone U+D800: not Unicode, it would be written as
- * {@code ?} and the original lost). Every string of a JSON document is checked, keys of
+ * {@code ?} and the original lost); also numbers too large for a double, which would be stored as the
+ * string {@code "Infinity"}. Every string of a JSON document is checked, keys of
  * nested objects too, and the refusal names the value by its JSON path ({@code fields.comment},
  * {@code tags[2]}).
  */
@@ -47,6 +48,9 @@ public final class StorableText {
       }
     } else if (value instanceof String s) {
       check(s, path.isEmpty() ? "body" : path);
+    } else if (value instanceof Double d && d.isInfinite()) {
+      // The parser reads 1e400 as Infinity, which would be stored as the string "Infinity".
+      throw new InvalidInput(path.isEmpty() ? "body" : path, "is a number too large to store (beyond ±1.7e308)");
     }
   }
 

@@ -140,6 +140,19 @@ class UnstorableTextApiTest {
     assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("fields.tags[1].deep");
   }
 
+  /** 1e400 does not fit a double: read as Infinity, it would be stored as the string "Infinity". */
+  @Test
+  void aNumberTooLargeToStoreIs400AndAnyDoubleIsKept() {
+    var r = send("POST", "/api/leads", "{\"source\":\"web_form\",\"phone\":\"$PHONE\",\"fields\":{\"budget\":%s}}",
+        "1e400", FunnelFixture.newPhone());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("fields.budget");
+    var ok = send("POST", "/api/leads", "{\"source\":\"web_form\",\"phone\":\"$PHONE\",\"fields\":{\"budget\":%s}}",
+        "1.5e300", FunnelFixture.newPhone());
+    assertThat(ok.statusCode()).isEqualTo(201);
+    assertThat(ok.bodyAsJsonObject().getJsonObject("fields").getDouble("budget")).isEqualTo(1.5e300);
+  }
+
   @Test
   void bytesThatAreNotUtf8Are400NotReplaced() {
     byte[] head = ("{\"source\":\"web_form\",\"phone\":\"" + FunnelFixture.newPhone() + "\",\"name\":\"")
