@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import ru.dozvon.errors.Forbidden;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.NotFound;
@@ -44,6 +45,11 @@ public final class FunnelRoutes implements RouteGroup {
     long id = Api.idParam(ctx, "id");
     JsonObject b = Api.body(ctx, Set.of("stage", "fields", "reason"));
     String stage = Api.requiredString(b, "stage", 64);
+    if (workflow.funnel().stage(stage).isEmpty()) {
+      // A code that is not in the funnel is bad input (the client's list is stale or mistyped), not a rule.
+      throw new InvalidInput("stage", "'" + stage + "' is not a stage of the funnel (known: "
+          + workflow.funnel().stages().stream().map(Stage::code).collect(Collectors.joining(", ")) + ")");
+    }
     JsonObject fields = DealFields.check(b.getValue("fields"), "fields");
     String reason = Api.optionalString(b, "reason", 2000).orElse(null);
     Principal p = Api.principal(ctx);

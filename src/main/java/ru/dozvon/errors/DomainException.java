@@ -5,7 +5,7 @@ package ru.dozvon.errors;
  * ({@code ru.dozvon.web.Failures}); the message is safe to show.
  */
 public abstract sealed class DomainException extends RuntimeException
-    permits InvalidInput, NotFound, RuleViolation, Forbidden, Unauthorized {
+    permits InvalidInput, NotFound, RuleViolation, Forbidden, Unauthorized, IdempotencyKeyReused {
 
   protected DomainException(String message) {
     super(message, null, false, false);

@@ -1,8 +1,6 @@
 package ru.dozvon.intake;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,10 +9,10 @@ import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.NotFound;
 import ru.dozvon.errors.Unauthorized;
 import ru.dozvon.web.Api;
+import ru.dozvon.web.Failures;
 import ru.dozvon.web.RouteGroup;
 
 /**
@@ -40,6 +38,7 @@ public final class FormHookRoutes implements RouteGroup {
 
   @Override
   public void mount(Router root) {
+    root.post("/hooks/forms/:source").handler(Failures.bodyLimit(config.webhookMaxBodyBytes()));
     root.post("/hooks/forms/:source")
         .handler(BodyHandler.create(false).setBodyLimit(config.webhookMaxBodyBytes()))
         .handler(this::hook);
@@ -66,20 +65,7 @@ public final class FormHookRoutes implements RouteGroup {
         default -> "signature does not match";
       });
     }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(raw);
-    } catch (DecodeException e) {
-      throw new InvalidInput("body", "not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject body)) {
-      throw new InvalidInput("body", "must be a JSON object");
-    }
-    for (String key : body.fieldNames()) {
-      if (!Lead.BODY_FIELDS.contains(key)) {
-        throw new InvalidInput(key, "unknown field (allowed: email, fields, name, phone, source)");
-      }
-    }
+    JsonObject body = Api.jsonObject(raw, Lead.BODY_FIELDS);
     Lead lead = Lead.parse(body, source);
     Optional<String> key = LeadRoutes.idempotencyKey(ctx.request().getHeader(LeadRoutes.IDEMPOTENCY_KEY));
     intake.accept(lead, key, Optional.of(new PgLeadIntake.Nonce(source, signature.strip())), "webhook:" + source)

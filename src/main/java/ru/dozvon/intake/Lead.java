@@ -1,9 +1,16 @@
 package ru.dozvon.intake;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import ru.dozvon.deals.DealFields;
 import ru.dozvon.errors.InvalidInput;
@@ -16,7 +23,7 @@ import ru.dozvon.phone.PhoneNumbers;
  * phone (E.164) or email or both, and the original fields kept as they came.
  *
  * @param phone null when only an email came
- * @param email lower-cased; null when only a phone came
+ * @param email in its one canonical spelling ({@link #canonicalEmail}); null when only a phone came
  * @param fields every field that came with the request (UTM tags, form fields, transcript reference)
  */
 public record Lead(String source, PhoneNumber phone, String email, String name, JsonObject fields) {
@@ -71,10 +78,7 @@ public record Lead(String source, PhoneNumber phone, String email, String name, 
     }
     String email = text(body, "email", 254);
     if (email != null) {
-      if (!EMAIL.matcher(email).matches()) {
-        throw new InvalidInput("email", "'" + email + "' is not an email address such as name@example.ru");
-      }
-      email = email.toLowerCase(Locale.ROOT);
+      email = canonicalEmail(email);
     }
     if (phone == null && email == null) {
       throw new InvalidInput("phone", "a phone or an email is required");
@@ -82,6 +86,44 @@ public record Lead(String source, PhoneNumber phone, String email, String name, 
     String name = text(body, "name", 200);
     JsonObject fields = DealFields.check(body.getValue("fields"), "fields");
     return new Lead(source, phone, email, name, fields);
+  }
+
+  /**
+   * The one spelling an address is stored and matched by: lower case, and the domain in its ASCII form
+   * (IDNA, as DNS and mail servers see it), so that {@code Клиент@Пример.РФ} and
+   * {@code клиент@xn--e1afmkfd.xn--p1ai} are one contact. ASCII rather than Unicode because addresses
+   * stored before international domains were accepted are in it already (a punycode domain always was).
+   * The local part has no ASCII form; it is kept as written, lower-cased.
+   */
+  static String canonicalEmail(String raw) {
+    int at = raw.lastIndexOf('@');
+    String domain;
+    try {
+      domain = at < 0 ? "" : IDN.toASCII(raw.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+    } catch (IllegalArgumentException e) {
+      domain = "";
+    }
+    String email = (at < 0 ? raw : raw.substring(0, at + 1) + domain).toLowerCase(Locale.ROOT);
+    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      throw new InvalidInput("email", "'" + raw + "' is not an email address such as name@example.ru or имя@пример.рф");
+    }
+    return email;
+  }
+
+  /**
+   * SHA-256 (hex) of the lead in a canonical form: its source and what was parsed from the body, field
+   * names sorted. Two requests under one Idempotency-Key are the same request when this is equal; spelling
+   * differences that parse to the same lead (a phone's format, an email's case, key order) do not count.
+   */
+  public String fingerprint() {
+    JsonArray canonical = new JsonArray().add(source).add(phone == null ? null : phone.e164()).add(email).add(name)
+        .add(new JsonObject(new TreeMap<>(fields.getMap())));
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.encode().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /** An optional string: absent, null or blank is none; anything else must be a string up to {@code max}. */

@@ -12,10 +12,12 @@ import ru.dozvon.deals.DealEvent;
 import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.errors.IdempotencyKeyReused;
 import ru.dozvon.errors.RuleViolation;
 
 /**
- * Stores a lead in one transaction: the same Idempotency-Key answers as before; the contact is found
+ * Stores a lead in one transaction: the same Idempotency-Key with the same lead ({@link Lead#fingerprint})
+ * answers as before, with a different one is refused ({@link IdempotencyKeyReused}); the contact is found
  * by phone and by email and locked (so parallel identical requests queue and the later ones attach);
  * a lead for a contact with an open deal attaches to it, otherwise a new deal starts, and the
  * listeners (routing, dialing, notifications) run inside the same transaction.
@@ -68,17 +70,25 @@ public final class PgLeadIntake {
     return start
         // The key's own lock: parallel posts with one key wait here and the later ones find the answer.
         .compose(x -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").execute(Tuple.of(k)))
-        .compose(x -> tx.preparedQuery("SELECT deal_id, status_code FROM lead_requests WHERE idempotency_key = $1")
+        .compose(x -> tx.preparedQuery(
+                "SELECT deal_id, status_code, request_hash FROM lead_requests WHERE idempotency_key = $1")
             .execute(Tuple.of(k)))
         .compose(rows -> {
+          String hash = lead.fingerprint();
           if (rows.size() == 1) {
             var r = rows.iterator().next();
+            String stored = r.getString("request_hash");
+            // Rows stored before hashes were kept (NULL) cannot be compared: they replay, as they always did.
+            if (stored != null && !stored.equals(hash)) {
+              return Future.failedFuture(new IdempotencyKeyReused(k));
+            }
             long dealId = r.getLong("deal_id");
             return managerOf(tx, dealId).map(m -> new Accepted(dealId, m, r.getInteger("status_code"), false, true));
           }
-          return store(tx, lead, actor, now).compose(a -> tx.preparedQuery(
-                  "INSERT INTO lead_requests (idempotency_key, deal_id, status_code, created_at) VALUES ($1, $2, $3, $4)")
-              .execute(Tuple.of(k, a.dealId(), a.status(), PgDealStore.ts(now))).map(a));
+          return store(tx, lead, actor, now).compose(a -> tx.preparedQuery("""
+                  INSERT INTO lead_requests (idempotency_key, deal_id, status_code, created_at, request_hash)
+                  VALUES ($1, $2, $3, $4, $5)""")
+              .execute(Tuple.of(k, a.dealId(), a.status(), PgDealStore.ts(now), hash)).map(a));
         });
   }
 

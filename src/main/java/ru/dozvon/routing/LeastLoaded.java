@@ -10,6 +10,11 @@ final class LeastLoaded {
   }
 
   static Pick pick(List<Candidate> eligible) {
+    return pick(eligible, "least_loaded");
+  }
+
+  /** The same choice, its reason starting with {@code lead} (another strategy falling back to this one). */
+  static Pick pick(List<Candidate> eligible, String lead) {
     Candidate best = null;
     int tied = 0;
     for (Candidate c : eligible) {
@@ -24,8 +29,8 @@ final class LeastLoaded {
       }
     }
     String ties = tied > 1 ? String.format(Locale.ROOT, " (tie of %d broken by free capacity, rating, id)", tied) : "";
-    return new Pick(best, String.format(Locale.ROOT, "least_loaded: chose %s with the fewest deals in work among %d eligible%s",
-        best.describe(), eligible.size(), ties));
+    return new Pick(best, String.format(Locale.ROOT, "%s: chose %s with the fewest deals in work among %d eligible%s",
+        lead, best.describe(), eligible.size(), ties));
   }
 
   private static boolean better(Candidate c, Candidate best) {

@@ -1,12 +1,19 @@
 package ru.dozvon.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import ru.dozvon.errors.InvalidInput;
 
 /** What every route handler needs: the caller, the JSON body with field checks, replies. */
@@ -31,27 +38,50 @@ public final class Api {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
   }
 
-  /** The request body as a JSON object, refusing anything else, and fields not in {@code allowed}. */
+  /**
+   * The request body as a JSON object, refusing anything else, fields not in {@code allowed}, and text
+   * PostgreSQL could not store unchanged anywhere in it ({@link StorableText}).
+   */
   public static JsonObject body(RoutingContext ctx, Set<String> allowed) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
+    return jsonObject(ctx.body() == null ? null : ctx.body().buffer(), allowed);
+  }
+
+  /** The same checks on a raw body (a signed webhook reads its bytes itself to check the signature). */
+  public static JsonObject jsonObject(Buffer raw, Set<String> allowed) {
+    String text = utf8(raw);
     if (text == null || text.isBlank()) {
       throw new InvalidInput("body", "a JSON object is required");
     }
     Object parsed;
     try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
+      parsed = Json.decodeValue(text);
     } catch (DecodeException e) {
       throw new InvalidInput("body", "not valid JSON");
     }
     if (!(parsed instanceof JsonObject obj)) {
       throw new InvalidInput("body", "must be a JSON object");
     }
+    // Before the field checks, so that a bad field name is named in a form the answer can carry.
+    StorableText.check(obj);
     for (String key : obj.fieldNames()) {
       if (!allowed.contains(key)) {
-        throw new InvalidInput(key, "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        throw new InvalidInput(key, "unknown field (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")");
       }
     }
     return obj;
+  }
+
+  /** The body as text; bytes that are not UTF-8 are refused rather than silently replaced by U+FFFD. */
+  private static String utf8(Buffer raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidInput("body", "not valid UTF-8 text");
+    }
   }
 
   public static String requiredString(JsonObject o, String field, int maxLength) {

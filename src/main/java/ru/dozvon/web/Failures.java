@@ -1,14 +1,17 @@
 package ru.dozvon.web;
 
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.errors.DomainException;
 import ru.dozvon.errors.Forbidden;
+import ru.dozvon.errors.IdempotencyKeyReused;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.NotFound;
 import ru.dozvon.errors.RuleViolation;
@@ -21,8 +24,23 @@ import ru.dozvon.errors.Unauthorized;
 public final class Failures {
 
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  /** Where a route's body limit is kept for the 413 to state it. */
+  private static final String BODY_LIMIT = "dozvon.bodyLimit";
+  /** SQL states of text PostgreSQL refuses: invalid byte sequence (NUL in text), untranslatable character (NUL in jsonb). */
+  private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
   private Failures() {
+  }
+
+  /**
+   * A handler to mount before a route's {@code BodyHandler}: it notes the limit, so that the 413 the body
+   * handler answers states it.
+   */
+  public static Handler<RoutingContext> bodyLimit(long bytes) {
+    return ctx -> {
+      ctx.put(BODY_LIMIT, bytes);
+      ctx.next();
+    };
   }
 
   public static void handle(RoutingContext ctx) {
@@ -32,7 +50,7 @@ public final class Failures {
     Throwable t = ctx.failure();
     if (t == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      send(ctx, status, errorName(status), defaultDetail(status));
+      send(ctx, status, errorName(status), detail(ctx, status));
       return;
     }
     if (t instanceof DomainException d) {
@@ -58,12 +76,20 @@ public final class Failures {
       send(ctx, 503, "database_unavailable", "the database cannot be reached; try again shortly");
       return;
     }
+    if (t instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
+      // The edge refuses such text before it gets here (StorableText); this is the last line, still a 400.
+      LOG.warn("{} {}: text the database refused got past the checks: {}", ctx.request().method(),
+          ctx.request().path(), pg.getMessage());
+      send(ctx, 400, error("invalid_input", "the request holds text the database cannot store (NUL or invalid Unicode)")
+          .put("field", "body"));
+      return;
+    }
     if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       send(ctx, 409, "conflict", "already exists: " + pg.getConstraint());
       return;
     }
     if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      send(ctx, ctx.statusCode(), errorName(ctx.statusCode()), defaultDetail(ctx.statusCode()));
+      send(ctx, ctx.statusCode(), errorName(ctx.statusCode()), detail(ctx, ctx.statusCode()));
       return;
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
@@ -81,6 +107,8 @@ public final class Failures {
       return 404;
     } else if (d instanceof RuleViolation) {
       return 409;
+    } else if (d instanceof IdempotencyKeyReused) {
+      return 422;
     }
     return 400;
   }
@@ -126,6 +154,14 @@ public final class Failures {
       case 415 -> "unsupported_media_type";
       default -> status >= 500 ? "internal_error" : "bad_request";
     };
+  }
+
+  private static String detail(RoutingContext ctx, int status) {
+    Long limit = ctx.get(BODY_LIMIT);
+    if (status == 413 && limit != null) {
+      return "the request body is over the limit of " + limit + " bytes";
+    }
+    return defaultDetail(status);
   }
 
   private static String defaultDetail(int status) {

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -56,8 +57,10 @@ public final class HttpVerticle extends VerticleBase {
     rootGroups.forEach(g -> g.mount(router));
 
     Router api = Router.router(vertx);
+    api.route().handler(Failures.bodyLimit(maxBodyBytes));
     api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     api.route().handler(new AuthHandler(new TokenStore(pool)));
+    api.route().handler(HttpVerticle::refuseUnstorableQuery);
     groups.forEach(g -> g.mount(api));
     router.route("/api/*").subRouter(api);
 
@@ -75,6 +78,15 @@ public final class HttpVerticle extends VerticleBase {
           server = s;
           LOG.info("HTTP listening on port {}", s.actualPort());
         });
+  }
+
+  /** Query parameters reach SQL as text: one holding NUL or a lone surrogate is refused here, for every route. */
+  private static void refuseUnstorableQuery(RoutingContext ctx) {
+    ctx.queryParams().forEach(e -> {
+      StorableText.check(e.getKey(), StorableText.visible(e.getKey()));
+      StorableText.check(e.getValue(), StorableText.visible(e.getKey()));
+    });
+    ctx.next();
   }
 
   /** The port actually bound (useful when 0 was asked for). */

@@ -78,7 +78,6 @@ class FunnelApiTest {
         Arguments.of("{\"stage\":\"in_work\",\"fields\":{\"platform\":\"\"}}", "missing_fields", List.of("platform")),
         Arguments.of("{\"stage\":\"contract_sent\",\"fields\":{\"platform\":\"a\",\"niche\":\"b\",\"source\":\"c\","
             + "\"budget\":100}}", "missing_fields", List.of("contract")),
-        Arguments.of("{\"stage\":\"nowhere\"}", "unknown_stage", List.of("stage")),
         Arguments.of("{\"stage\":\"new\"}", "same_stage", List.of()),
         Arguments.of("{\"stage\":\"launched\"}", "close_required", List.of()),
         Arguments.of("{\"stage\":\"lost\"}", "close_required", List.of()));
@@ -110,6 +109,22 @@ class FunnelApiTest {
     var r = f.post("/api/deals/" + id + "/stage", operatorToken, body(json));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
     assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo(field);
+  }
+
+  /** A stage code not in the funnel is bad input: 400 naming {@code stage} and listing the known codes. */
+  @ParameterizedTest
+  @CsvSource({"nowhere", "IN_WORK", "in-work"})
+  void anUnknownStageIs400ListingTheKnownStages(String stage) {
+    long id = f.newDeal(operatorId);
+    var r = f.post("/api/deals/" + id + "/stage", operatorToken, new JsonObject().put("stage", stage));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    JsonObject err = r.bodyAsJsonObject();
+    assertThat(err.getString("error")).isEqualTo("invalid_input");
+    assertThat(err.getString("field")).isEqualTo("stage");
+    String known = String.join(", ", f.t.config.funnel().stages().stream().map(Stage::code).toList());
+    assertThat(err.getString("detail")).isEqualTo("stage: '" + stage + "' is not a stage of the funnel (known: "
+        + known + ")").contains("new, in_work, qualified");
+    assertThat(f.deal(id).getString("stage")).isEqualTo("new");
   }
 
   @Test

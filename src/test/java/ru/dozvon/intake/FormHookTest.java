@@ -150,11 +150,53 @@ class FormHookTest {
       "{\"phone\":\"12\"}| phone",
       "{\"phone\":\"+79160000000\",\"source\":\"chat\"}| source",
       "{\"phone\":\"+79160000000\",\"extra\":1}| extra",
+      "{\"phone\":\"+79160000000\",\"name\":\"И\\u0000ван\"}| name",
+      "{\"phone\":\"+79160000000\",\"fields\":{\"comment\":\"\\uD800\"}}| fields.comment",
+      "{\"phone\":\"+79160000000\",\"fields\":{\"utm\\u0000\":\"vk\"}}| fields.utm\\u0000",
       "not json| body"})
   void aSignedButInvalidFormIs400NamingTheField(String body, String field) {
     long ts = f.clock.instant().getEpochSecond();
     var r = hook("web_form", body, String.valueOf(ts), sign(ts, body));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo(field);
+  }
+
+  /** The same form with valid text instead of a NUL is taken, with everything as sent. */
+  @Test
+  void aSignedFormWithValidTextIsTakenAsSent() {
+    // Later than the other tests' forms, so that their check of forgotten signatures does not count these.
+    f.clock.set(Instant.parse("2026-09-03T12:00:00Z"));
+    long ts = f.clock.instant().getEpochSecond();
+    String phone = FunnelFixture.newPhone();
+    String body = "{\"phone\":\"" + phone + "\",\"name\":\"Иван \\uD83D\\uDE00\",\"fields\":{\"comment\":\"ok\"}}";
+    var r = hook("web_form", body, String.valueOf(ts), sign(ts, body));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    var deal = f.deal(r.bodyAsJsonObject().getLong("dealId"));
+    assertThat(deal.getJsonObject("contact").getString("name")).isEqualTo("Иван \uD83D\uDE00");
+  }
+
+  /** An Idempotency-Key on the webhook: the same form again replays, another form under it is 422. */
+  @Test
+  void aReusedIdempotencyKeyWithAnotherFormIs422() {
+    // Later than the other tests' forms, so that their check of forgotten signatures does not count these.
+    f.clock.set(Instant.parse("2026-09-03T12:00:00Z"));
+    long ts = f.clock.instant().getEpochSecond();
+    String key = "form-" + System.nanoTime();
+    String body = body();
+    var first = keyed(key, body, ts);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(201);
+    var same = keyed(key, body, ts + 1);
+    assertThat(same.statusCode()).isEqualTo(201);
+    assertThat(same.bodyAsJsonObject().getLong("dealId")).isEqualTo(first.bodyAsJsonObject().getLong("dealId"));
+    var other = keyed(key, body(), ts + 2);
+    assertThat(other.statusCode()).as(other.bodyAsString()).isEqualTo(422);
+    assertThat(other.bodyAsJsonObject().getString("error")).isEqualTo("idempotency_key_reused");
+    assertThat(other.bodyAsJsonObject().getString("detail")).contains(key);
+  }
+
+  private static HttpResponse<Buffer> keyed(String key, String body, long ts) {
+    return TestApp.await(f.t.http.post("/hooks/forms/web_form").putHeader("Idempotency-Key", key)
+        .putHeader(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(ts)).putHeader(WebhookSignature.SIGNATURE_HEADER,
+            sign(ts, body)).sendBuffer(Buffer.buffer(body)));
   }
 }

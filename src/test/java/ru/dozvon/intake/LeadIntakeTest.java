@@ -66,6 +66,7 @@ class LeadIntakeTest {
       "{\"source\":\"web_form\",\"email\":\"a@b\"}| email",
       "{\"source\":\"web_form\",\"email\":\"a b@c.ru\"}| email",
       "{\"source\":\"web_form\",\"email\":\"a@@c.ru\"}| email",
+      "{\"source\":\"web_form\",\"email\":\"a@пример..рф\"}| email",
       "{\"source\":\"web_form\",\"email\":[\"a@c.ru\"]}| email",
       "{\"source\":\"web_form\",\"phone\":\"+79161234567\",\"name\":5}| name",
       "{\"source\":\"web_form\",\"phone\":\"+79161234567\",\"fields\":\"utm\"}| fields",
@@ -158,6 +159,27 @@ class LeadIntakeTest {
     assertThat(last.getJsonObject("details").getJsonObject("fields").getString("utm_source")).isEqualTo("other");
     assertThat(f.query("SELECT 1 FROM deals d JOIN contacts k ON k.id = d.contact_id WHERE k.phone = $1 OR k.email = $2",
         phone, email.toLowerCase()).size()).isEqualTo(1);
+  }
+
+  /** An address under a Cyrillic domain is accepted, and its Unicode and punycode spellings are one contact. */
+  @ParameterizedTest(name = "{0} then {1}")
+  @CsvSource({
+      "клиент{n}@пример.рф, клиент{n}@xn--e1afmkfd.xn--p1ai",
+      "user{n}@xn--e1afmkfd.xn--p1ai, USER{n}@Пример.РФ",
+      "Клиент{n}@ПРИМЕР.РФ, клиент{n}@пример.рф"})
+  void anInternationalEmailIsOneContactInEitherSpelling(String first, String second) {
+    String n = String.valueOf(EMAILS.incrementAndGet());
+    var a = lead(new JsonObject().put("source", "email").put("email", first.replace("{n}", n)));
+    assertThat(a.statusCode()).as(a.bodyAsString()).isEqualTo(201);
+    String stored = a.bodyAsJsonObject().getJsonObject("contact").getString("email");
+    assertThat(stored).as("one spelling: lower case, the domain in ASCII").endsWith("@xn--e1afmkfd.xn--p1ai")
+        .isEqualTo(stored.toLowerCase(java.util.Locale.ROOT));
+    var b = lead(new JsonObject().put("source", "web_form").put("email", second.replace("{n}", n))
+        .put("phone", FunnelFixture.newPhone()));
+    assertThat(b.statusCode()).as(b.bodyAsString()).isEqualTo(200);
+    assertThat(b.bodyAsJsonObject().getLong("id")).isEqualTo(a.bodyAsJsonObject().getLong("id"));
+    assertThat(f.query("SELECT count(*) FROM contacts WHERE email = $1", stored).iterator().next().getLong(0))
+        .isEqualTo(1);
   }
 
   static JsonObject withContact(JsonObject body, String which, String phone, String email) {

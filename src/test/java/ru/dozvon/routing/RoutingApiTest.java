@@ -412,6 +412,36 @@ class RoutingApiTest {
     assertRatings(anna, 3, 1, boris, 1, 4);
   }
 
+  /**
+   * conversion with no closed deal anywhere yet: every rating is the prior, so leads go by load (1/5 never
+   * chosen over 0/5) and the stored reason says so; the first closed deal brings the weighted draw back.
+   */
+  @Test
+  void conversionWithoutAnyClosedDealRoutesByLoadAndSaysSo() throws Exception {
+    start("conversion");
+    long anna = manager("Anna", "201", 5, "ON_SHIFT");
+    long boris = manager("Boris", "202", 5, "ON_SHIFT");
+    List<Long> owners = new ArrayList<>();
+    List<Long> deals = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      var rec = missedCall("+7916500000" + i);
+      owners.add(rec.managerId());
+      deals.add(rec.dealId());
+    }
+
+    assertThat(owners).containsExactly(anna, boris, anna, boris, anna, boris);
+    JsonObject why = deal(deals.get(1)).getJsonObject("assignment").getJsonObject("decision");
+    assertThat(why.getString("reason")).isEqualTo("conversion: no eligible manager has a closed deal in the rating "
+        + "window (every rating is only the prior), so by load instead: chose Boris (rating 0.00, 0/5 deals) with the "
+        + "fewest deals in work among 2 eligible");
+    assertThat(deal(deals.get(1)).getJsonObject("assignment").getString("strategy")).isEqualTo("conversion");
+
+    close(deals.get(0), "WON");
+    var next = missedCall("+79165000009");
+    assertThat(deal(next.dealId()).getJsonObject("assignment").getJsonObject("decision").getString("reason"))
+        .startsWith("conversion: chose ").contains("with weight").doesNotContain("by load");
+  }
+
   void assertRatings(long anna, int annaWon, int annaLost, long boris, int borisWon, int borisLost) {
     double k = RoutingConfig.DEFAULTS.priorStrength();
     double team = (double) (annaWon + borisWon) / (annaWon + annaLost + borisWon + borisLost);

@@ -184,6 +184,13 @@ class ManagersApiTest {
         .sendBuffer(Buffer.buffer(big)));
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("body_too_large");
+    assertThat(r.bodyAsJsonObject().getString("detail")).isEqualTo("the request body is over the limit of 65536 bytes");
+    assertThat(t.config.http().maxBodyBytes()).isEqualTo(65536);
+    String under = "{\"name\":\"" + "x".repeat(65_000) + "\"}";
+    var fits = await(t.post("/api/managers", ADMIN_TOKEN).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(under)));
+    assertThat(fits.statusCode()).as("under the limit: read and judged").isEqualTo(400);
+    assertThat(fits.bodyAsJsonObject().getString("field")).isEqualTo("name");
   }
 
   @Test
