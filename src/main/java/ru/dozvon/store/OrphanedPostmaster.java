@@ -3,6 +3,7 @@ package ru.dozvon.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +21,12 @@ import org.slf4j.LoggerFactory;
  * cannot start beside it. The folder's {@code postmaster.pid} names it. It is stopped only when no
  * live process holds the folder's lock (no Dozvon runs on it) and it is certainly a postgres serving
  * this folder (a PID may have been reused since: {@link PostgresProcesses}); see
- * {@link PostmasterShutdown} for how. A pid file whose process is certainly gone is removed.
+ * {@link PostmasterShutdown} for how.
+ *
+ * <p>A pid file naming a dead process is left to PostgreSQL, which removes it itself and, through
+ * the shared memory key in it, checks that no old server process is still attached and frees the
+ * old segment. A pid file PostgreSQL would refuse (its PID reused by another program, or garbage) is
+ * removed, but only when no postgres process at all serves the folder any more.
  */
 final class OrphanedPostmaster {
 
@@ -30,7 +36,7 @@ final class OrphanedPostmaster {
   static final String LOCK_FILE = "epg-lock";
 
   /** What was found in the data folder, and done. */
-  enum Outcome { NOTHING_FOUND, STALE_PID_FILE_REMOVED, ORPHAN_STOPPED, LEFT_ALONE }
+  enum Outcome { NOTHING_FOUND, STALE_LEFT_TO_POSTGRES, STALE_REMOVED, ORPHAN_STOPPED, LEFT_ALONE }
 
   record Result(Outcome outcome, String detail) {
   }
@@ -71,8 +77,10 @@ final class OrphanedPostmaster {
       PostmasterPidFile file = read.get();
       PostgresProcesses.Identity who = processes.identify(file.pid(), dataDir);
       return switch (who.kind()) {
-        case OURS -> stop(file, dataDir, pidFile);
-        case GONE, OTHER -> removeStale(pidFile, file.pid(), who.description());
+        case OURS -> stop(file, dataDir);
+        case GONE -> stale(file.pid(), who.description());
+        case OTHER -> removeStale(dataDir, pidFile, PostmasterPidFile.NAME + " from a previous run names pid "
+            + file.pid() + ", now " + who.description());
         case UNKNOWN -> leaveAlone(pidFile, file.pid(), who.description());
       };
     }
@@ -88,7 +96,12 @@ final class OrphanedPostmaster {
       return null; // never run by the embedded server: a hand-started postgres at most
     }
     FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-    FileLock lock = channel.tryLock();
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // this JVM holds it (Database refuses that case before we get here)
+    }
     if (lock == null) {
       channel.close();
       throw new IllegalStateException("data folder " + dataDir + " is in use: a running process holds its lock "
@@ -97,22 +110,20 @@ final class OrphanedPostmaster {
     return channel;
   }
 
-  private Result stop(PostmasterPidFile file, Path dataDir, Path pidFile) throws IOException {
+  private Result stop(PostmasterPidFile file, Path dataDir) {
     long pid = file.pid();
     LOG.warn("Found orphaned embedded PostgreSQL pid {} from a previous run in {} (started {}, port {}); stopping it",
         pid, dataDir, file.startedAt().map(Object::toString).orElse("?"),
         file.port().isPresent() ? Integer.toString(file.port().getAsInt()) : "?");
     Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
     if (postmaster.isEmpty()) {
-      return removeStale(pidFile, pid, "exited meanwhile");
+      return stale(pid, "exited meanwhile");
     }
     long t0 = System.nanoTime();
     String how = new PostmasterShutdown(postmaster.get(), processes, fastShutdownTimeout).run();
-    String took = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
-    // a clean shutdown removed it; after SIGKILL it is left, naming a PID that may be reused
-    deleteIfNaming(pidFile, pid);
-    String detail = "found orphaned embedded PostgreSQL pid " + pid + " from a previous run, stopped it ("
-        + how + ", " + took + ")";
+    // a clean shutdown removed the pid file; one left by SIGKILL names a dead PID: PostgreSQL's to clear
+    String detail = String.format("found orphaned embedded PostgreSQL pid %d from a previous run, stopped it (%s, %.1f s)",
+        pid, how, (System.nanoTime() - t0) / 1e9);
     LOG.warn("{}", detail);
     return new Result(Outcome.ORPHAN_STOPPED, detail);
   }
@@ -126,22 +137,31 @@ final class OrphanedPostmaster {
     if (servers.size() == 1) {
       LOG.warn("{}, yet postgres pid {} serves {}", why, servers.get(0), dataDir);
       return stop(new PostmasterPidFile(servers.get(0), Optional.of(dataDir), Optional.empty(),
-          OptionalInt.empty(), Optional.empty()), dataDir, pidFile);
+          OptionalInt.empty(), Optional.empty()), dataDir);
     }
     if (servers.size() > 1) {
       return leaveAlone(pidFile, 0, why + "; postgres pids " + servers + " all claim this folder");
     }
-    Files.deleteIfExists(pidFile);
-    String detail = why + "; no postgres serves " + dataDir + ", so it was removed as stale";
-    LOG.warn("{}", detail);
-    return new Result(Outcome.STALE_PID_FILE_REMOVED, detail);
+    return removeStale(dataDir, pidFile, why);
   }
 
-  private static Result removeStale(Path pidFile, long pid, String who) throws IOException {
-    deleteIfNaming(pidFile, pid);
-    String detail = "stale " + PostmasterPidFile.NAME + " from a previous run (pid " + pid + ": " + who + "), removed";
+  private static Result stale(long pid, String why) {
+    String detail = "stale " + PostmasterPidFile.NAME + " from a previous run (pid " + pid + ": " + why
+        + "), left to PostgreSQL to clear";
+    LOG.info("{}", detail);
+    return new Result(Outcome.STALE_LEFT_TO_POSTGRES, detail);
+  }
+
+  /** Removes a pid file PostgreSQL would refuse, unless a process of an old server is still in the folder. */
+  private Result removeStale(Path dataDir, Path pidFile, String why) throws IOException {
+    List<Long> left = processes.serving(dataDir);
+    if (!left.isEmpty()) {
+      return leaveAlone(pidFile, 0, why + "; postgres processes " + left + " still serve this folder");
+    }
+    Files.deleteIfExists(pidFile);
+    String detail = why + "; no postgres serves " + dataDir + ", so the stale file was removed";
     LOG.warn("{}", detail);
-    return new Result(Outcome.STALE_PID_FILE_REMOVED, detail);
+    return new Result(Outcome.STALE_REMOVED, detail);
   }
 
   private static Result leaveAlone(Path pidFile, long pid, String why) {
@@ -149,18 +169,5 @@ final class OrphanedPostmaster {
         + why + "); left to PostgreSQL";
     LOG.warn("{}", detail);
     return new Result(Outcome.LEFT_ALONE, detail);
-  }
-
-  /** Deletes the pid file unless it has been rewritten meanwhile by another server. */
-  private static void deleteIfNaming(Path pidFile, long pid) throws IOException {
-    try {
-      Optional<PostmasterPidFile> now = PostmasterPidFile.read(pidFile.getParent());
-      if (now.isPresent() && now.get().pid() != pid) {
-        return;
-      }
-    } catch (PostmasterPidFile.MalformedPidFile e) {
-      // still the garbage we decided on
-    }
-    Files.deleteIfExists(pidFile);
   }
 }

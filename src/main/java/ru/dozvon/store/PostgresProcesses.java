@@ -69,17 +69,23 @@ final class PostgresProcesses {
     }
   }
 
-  /** The postmasters serving {@code dataDir}: postgres processes there whose parent is not one. */
-  List<Long> postmastersServing(Path dataDir) throws IOException {
+  /** Every postgres process serving {@code dataDir}: postmasters and their children. */
+  List<Long> serving(Path dataDir) throws IOException {
     try (Stream<Path> entries = Files.list(proc)) {
       return entries.map(p -> p.getFileName().toString())
           .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
           .map(Long::parseLong)
           .filter(pid -> identify(pid, dataDir).kind() == Kind.OURS)
-          .filter(pid -> ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
-              .map(parent -> identify(parent.pid(), dataDir).kind() != Kind.OURS).orElse(true))
           .toList();
     }
+  }
+
+  /** The postmasters among them: those whose parent is not one of them. */
+  List<Long> postmastersServing(Path dataDir) throws IOException {
+    return serving(dataDir).stream()
+        .filter(pid -> ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+            .map(parent -> identify(parent.pid(), dataDir).kind() != Kind.OURS).orElse(true))
+        .toList();
   }
 
   /** Exited, though not yet reaped by its parent (init, for an orphan). */

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import ru.dozvon.store.OrphanedPostmaster.Outcome;
 
 /**
- * What the start does with a pid file left in the data folder: a dead PID or one reused by another
- * program makes it stale (removed, nobody signalled); garbage is stale when no postgres serves the
- * folder; without /proc it is left to PostgreSQL; a postgres of another folder is never touched; a
- * folder in use is refused. Stopping a real orphan is {@code ru.dozvon.KilledServiceRestartTest}.
+ * What the start does with a pid file left in the data folder: a dead PID is left to PostgreSQL
+ * (which copes), one reused by another program is removed and nobody signalled; garbage is removed
+ * when no postgres serves the folder; without /proc it is left alone; a postgres of another folder
+ * is never touched; a folder in use is refused. Stopping a real orphan: {@code
+ * ru.dozvon.KilledServiceRestartTest}, {@link OrphanEscalationTest}.
  */
 class OrphanedPostmasterTest {
 
@@ -33,16 +34,16 @@ class OrphanedPostmasterTest {
   }
 
   @Test
-  void aPidFileOfAProcessThatIsGoneIsRemoved() throws Exception {
+  void aPidFileOfAProcessThatIsGoneIsLeftToPostgres() throws Exception {
     Process exited = new ProcessBuilder("true").start();
     exited.waitFor(10, TimeUnit.SECONDS);
     writePidFile(exited.pid());
 
     var result = onThisMachine.clear(dataDir);
 
-    assertThat(result.outcome()).isEqualTo(Outcome.STALE_PID_FILE_REMOVED);
+    assertThat(result.outcome()).isEqualTo(Outcome.STALE_LEFT_TO_POSTGRES);
     assertThat(result.detail()).contains("pid " + exited.pid(), "no such process");
-    assertThat(dataDir.resolve("postmaster.pid")).doesNotExist();
+    assertThat(dataDir.resolve("postmaster.pid")).exists();
   }
 
   @Test
@@ -50,7 +51,7 @@ class OrphanedPostmasterTest {
     // the PID was reused: by this very JVM, or by any other program
     writePidFile(ProcessHandle.current().pid());
     var result = onThisMachine.clear(dataDir);
-    assertThat(result.outcome()).isEqualTo(Outcome.STALE_PID_FILE_REMOVED);
+    assertThat(result.outcome()).isEqualTo(Outcome.STALE_REMOVED);
     assertThat(result.detail()).contains("not postgres");
     assertThat(dataDir.resolve("postmaster.pid")).doesNotExist();
 
@@ -70,7 +71,7 @@ class OrphanedPostmasterTest {
     for (String garbage : new String[] {"", "not a pid\n"}) {
       Files.writeString(dataDir.resolve("postmaster.pid"), garbage);
       var result = onThisMachine.clear(dataDir);
-      assertThat(result.outcome()).isEqualTo(Outcome.STALE_PID_FILE_REMOVED);
+      assertThat(result.outcome()).isEqualTo(Outcome.STALE_REMOVED);
       assertThat(result.detail()).contains("postmaster.pid", "no postgres serves " + dataDir);
       assertThat(dataDir.resolve("postmaster.pid")).doesNotExist();
     }
@@ -99,7 +100,7 @@ class OrphanedPostmasterTest {
 
       var result = onThisMachine.clear(dataDir);
 
-      assertThat(result.outcome()).isEqualTo(Outcome.STALE_PID_FILE_REMOVED);
+      assertThat(result.outcome()).isEqualTo(Outcome.STALE_REMOVED);
       assertThat(result.detail()).contains("a postgres serving " + otherDir.toRealPath() + ", not this folder");
       assertThat(selectOne(other)).isEqualTo(1);
       assertThat(ProcessHandle.of(otherPostmaster).map(ProcessHandle::isAlive)).contains(true);
@@ -109,6 +110,25 @@ class OrphanedPostmasterTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("data folder " + otherDir + " is in use: this process runs its embedded PostgreSQL already");
       assertThat(selectOne(other)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theEmbeddedServerStartsOverAStalePidFile() throws Exception {
+    String written;
+    try (Database db = Database.embedded(dataDir, 0)) {
+      written = Files.readString(dataDir.resolve("postmaster.pid")); // with the shared memory key
+    }
+    String rest = written.substring(written.indexOf('\n'));
+    Process exited = new ProcessBuilder("true").start();
+    exited.waitFor(10, TimeUnit.SECONDS);
+    // a dead PID: PostgreSQL clears it; the PID reused by another program: we do
+    for (long pid : new long[] {exited.pid(), ProcessHandle.current().pid()}) {
+      Files.writeString(dataDir.resolve("postmaster.pid"), pid + rest);
+      try (Database db = Database.embedded(dataDir, 0)) {
+        assertThat(selectOne(db)).isEqualTo(1);
+        assertThat(PostmasterPidFile.read(dataDir).orElseThrow().pid()).isNotEqualTo(pid);
+      }
     }
   }
 
