@@ -55,7 +55,7 @@ public final class Database implements AutoCloseable {
   /**
    * Starts an embedded PostgreSQL with durability on, its data in {@code dataDir} (created if
    * absent, kept if present). A server left running in the folder by a previous run that was killed
-   * (SIGKILL: no shutdown hook ran) is stopped first, and a stale pid file removed
+   * (SIGKILL: no shutdown hook ran) is stopped first, and a stale pid file cleared
    * ({@link OrphanedPostmaster}); a folder held by a live Dozvon is refused.
    *
    * @param port a fixed port, or 0 for any free one
