@@ -28,17 +28,25 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Database db = Database.open(cfg.database());
+    Database db = null;
     App app;
     try {
+      // an embedded server orphaned by a previous run killed with SIGKILL is stopped first (Database)
+      db = Database.open(cfg.database());
       db.migrate();
       app = App.start(cfg, db).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", e.getMessage(), e);
-      db.close();
+      if (db != null) {
+        db.close();
+      }
       System.exit(1);
       return;
     }
+    Database started = db;
+    // SIGTERM/Ctrl-C. zonky registers a hook of its own when it starts the embedded server (pg_ctl
+    // stop -m fast), which also covers a SIGTERM during start-up; hooks run concurrently, and
+    // Database.close after it is a no-op. SIGKILL runs no hook: the next start clears the orphan.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       try {
@@ -46,7 +54,7 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("Shutdown did not finish cleanly: {}", e.getMessage());
       }
-      db.close();
+      started.close();
     }, "dozvon-shutdown"));
     LOG.info("Dozvon is up: http://localhost:{}/health", app.httpPort());
   }

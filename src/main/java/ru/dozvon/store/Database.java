@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +28,17 @@ public final class Database implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /** Data folders of the embedded servers this JVM runs (a second start on one is refused). */
+  private static final Set<Path> OPEN_FOLDERS = ConcurrentHashMap.newKeySet();
+
   private final AppConfig.DbUrl url;
   private final EmbeddedPostgres embedded;
+  private final Path folder;
 
-  private Database(AppConfig.DbUrl url, EmbeddedPostgres embedded) {
+  private Database(AppConfig.DbUrl url, EmbeddedPostgres embedded, Path folder) {
     this.url = url;
     this.embedded = embedded;
+    this.folder = folder;
   }
 
   /** Connects to the configured database, starting the embedded one when no URL is set. */
@@ -42,12 +49,14 @@ public final class Database implements AutoCloseable {
   /** An external PostgreSQL: nothing is started. */
   public static Database external(AppConfig.DbUrl url) {
     LOG.info("Using PostgreSQL at {}", url);
-    return new Database(url, null);
+    return new Database(url, null, null);
   }
 
   /**
    * Starts an embedded PostgreSQL with durability on, its data in {@code dataDir} (created if
-   * absent, kept if present).
+   * absent, kept if present). A server left running in the folder by a previous run that was killed
+   * (SIGKILL: no shutdown hook ran) is stopped first, and a stale pid file cleared
+   * ({@link OrphanedPostmaster}); a folder held by a live Dozvon is refused.
    *
    * @param port a fixed port, or 0 for any free one
    */
@@ -57,10 +66,23 @@ public final class Database implements AutoCloseable {
 
   /** As {@link #embedded(Path, int)}, with more server settings (benchmarks: {@code shared_preload_libraries}). */
   public static Database embedded(Path dataDir, int port, Map<String, String> settings) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    Path folder;
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(dir);
+      folder = dir.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dir, e);
+    }
+    if (!OPEN_FOLDERS.add(folder)) {
+      // checked before touching its lock file: closing any channel on it would drop this JVM's lock
+      throw new IllegalStateException("data folder " + dir + " is in use: this process runs its embedded PostgreSQL already");
+    }
+    OrphanedPostmaster.Result found = null;
+    try {
+      found = OrphanedPostmaster.onThisMachine().clear(dir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(dataDir.toAbsolutePath())
+          .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
@@ -71,10 +93,15 @@ public final class Database implements AutoCloseable {
         builder.setPort(port);
       }
       EmbeddedPostgres pg = builder.start();
-      LOG.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
-      return new Database(new AppConfig.DbUrl("localhost", pg.getPort(), "postgres", "postgres", ""), pg);
+      LOG.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dir);
+      return new Database(new AppConfig.DbUrl("localhost", pg.getPort(), "postgres", "postgres", ""), pg, folder);
     } catch (IOException e) {
-      throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDir.toAbsolutePath(), e);
+      OPEN_FOLDERS.remove(folder);
+      String hint = found != null && found.outcome() == OrphanedPostmaster.Outcome.LEFT_ALONE ? ": " + found.detail() : "";
+      throw new UncheckedIOException("embedded PostgreSQL did not start in " + dir + hint, e);
+    } catch (RuntimeException e) {
+      OPEN_FOLDERS.remove(folder);
+      throw e;
     }
   }
 
@@ -124,6 +151,8 @@ public final class Database implements AutoCloseable {
         LOG.info("Embedded PostgreSQL stopped");
       } catch (IOException e) {
         LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      } finally {
+        OPEN_FOLDERS.remove(folder);
       }
     }
   }
