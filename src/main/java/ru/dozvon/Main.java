@@ -32,7 +32,7 @@ public final class Main {
     App app;
     try {
       // an embedded server orphaned by a previous run killed with SIGKILL is stopped first (Database)
-      db = Database.open(cfg.database());
+      db = Database.open(cfg.database().url(), cfg.database().dataDir());
       db.migrate();
       app = App.start(cfg, db).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {

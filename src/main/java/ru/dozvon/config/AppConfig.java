@@ -3,6 +3,7 @@ package ru.dozvon.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import ru.dozvon.store.DbUrl;
 import ru.dozvon.deals.FunnelConfig;
 import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.intake.IntakeConfig;
@@ -38,18 +39,6 @@ public record AppConfig(
   public record Database(Optional<DbUrl> url, Path dataDir, int poolSize, int callTransactions) {
     public boolean embedded() {
       return url.isEmpty();
-    }
-  }
-
-  /** A parsed {@code postgresql://user:pass@host:port/db} URL. */
-  public record DbUrl(String host, int port, String database, String user, String password) {
-    public String jdbcUrl() {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
-    }
-
-    @Override
-    public String toString() {
-      return "postgresql://" + user + ":***@" + host + ":" + port + "/" + database;
     }
   }
 

@@ -1,5 +1,6 @@
 package ru.dozvon.config;
 
+import ru.dozvon.store.DbUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ public final class ConfigLoader {
         s.integer("http.maxBodyBytes", 65536, 1024, 64 * 1024 * 1024, "a size in bytes"));
 
     String url = s.string("database.url", "");
-    Optional<AppConfig.DbUrl> dbUrl = url.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, url));
+    Optional<DbUrl> dbUrl = url.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, url));
     String dataDir = s.string("database.dataDir", "./data");
     if (dataDir.isEmpty()) {
       throw s.error("database.dataDir", dataDir, "a folder path");
@@ -174,7 +175,7 @@ public final class ConfigLoader {
         feature(s, "notify", WebhookPolicy::fromMap));
   }
 
-  private static AppConfig.DbUrl parseDbUrl(Settings s, String url) {
+  private static DbUrl parseDbUrl(Settings s, String url) {
     Matcher m = DB_URL.matcher(url);
     String expected = "postgresql://user:pass@host:port/db";
     if (!m.matches()) {
@@ -189,7 +190,7 @@ public final class ConfigLoader {
     }
     String user = m.group(1) == null ? "postgres" : decode(m.group(1));
     String pass = m.group(2) == null ? "" : decode(m.group(2));
-    return new AppConfig.DbUrl(m.group(3), port, m.group(5), user, pass);
+    return new DbUrl(m.group(3), port, m.group(5), user, pass);
   }
 
   private static String decode(String s) {

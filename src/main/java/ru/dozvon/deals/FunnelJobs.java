@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ public final class FunnelJobs {
     return pool.preparedQuery("""
             SELECT id FROM deals WHERE status = 'OPEN' AND COALESCE(last_contact_at, arrived_at) <= $1
             ORDER BY COALESCE(last_contact_at, arrived_at), id LIMIT $2""")
-        .execute(Tuple.of(PgDealStore.ts(silentBefore), BATCH))
+        .execute(Tuple.of(Sql.ts(silentBefore), BATCH))
         .compose(rows -> {
           List<Long> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getLong(0)));

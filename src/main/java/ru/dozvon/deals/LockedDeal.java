@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import static ru.dozvon.store.Sql.instant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -41,8 +42,4 @@ public record LockedDeal(long id, long contactId, Long managerId, String source,
         fields == null ? new JsonObject() : fields, view);
   }
 
-  private static Instant instant(Row r, String column) {
-    OffsetDateTime t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
-  }
 }

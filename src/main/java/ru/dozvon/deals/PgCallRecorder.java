@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -98,7 +99,7 @@ public final class PgCallRecorder {
   private Future<Recorded> storeOnOpenDeal(SqlConnection tx, long contactId, CallFacts c, PhoneNumber phone) {
     JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
         .put("queue", c.queue()).put("outcome", c.outcome().name());
-    List<Object> args = new ArrayList<>(List.of(contactId, fields, PgDealStore.ts(c.endedAt()),
+    List<Object> args = new ArrayList<>(List.of(contactId, fields, Sql.ts(c.endedAt()),
         callDetails(c).put("source", "missed_call")));
     args.addAll(callColumns(c));
     return tx.preparedQuery("""
@@ -195,8 +196,8 @@ public final class PgCallRecorder {
   private static List<Object> callColumns(CallFacts c) {
     return java.util.Arrays.asList(c.pbxCallId(), c.direction().name(), c.outcome().name(), c.missed(),
         c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
-        c.operatorExtension(), c.queue(), PgDealStore.ts(c.startedAt()), PgDealStore.ts(c.answeredAt()),
-        PgDealStore.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired());
+        c.operatorExtension(), c.queue(), Sql.ts(c.startedAt()), Sql.ts(c.answeredAt()),
+        Sql.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired());
   }
 
   private static Future<Recorded> existing(SqlConnection tx, String pbxCallId) {

@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import static ru.dozvon.store.Sql.iso;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -156,8 +157,4 @@ public final class PgDealQueries {
         .put("outcomeAt", iso(r, "outcome_at"));
   }
 
-  static String iso(Row r, String column) {
-    OffsetDateTime t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant().toString();
-  }
 }

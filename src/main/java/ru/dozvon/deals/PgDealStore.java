@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import static ru.dozvon.store.Sql.ts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -35,10 +36,6 @@ public final class PgDealStore {
   }
 
   private PgDealStore() {
-  }
-
-  public static OffsetDateTime ts(Instant i) {
-    return i == null ? null : i.atOffset(ZoneOffset.UTC);
   }
 
   /** The contact with this phone, created if new; its row stays locked until commit. */

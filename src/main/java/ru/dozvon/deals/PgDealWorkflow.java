@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -179,7 +180,7 @@ public final class PgDealWorkflow {
             UPDATE deals SET status = 'OPEN', stage = $2, closed_at = NULL, loss_reason = NULL, close_reason = NULL,
                              close_comment = NULL, updated_at = $3
             WHERE id = $1""")
-        .execute(Tuple.of(d.id(), back.stage(), PgDealStore.ts(now)))
+        .execute(Tuple.of(d.id(), back.stage(), Sql.ts(now)))
         .compose(x -> back.task().isPresent()
             ? PgTaskStore.create(tx, d.id(), d.managerId(), back.task().get()).mapEmpty() : Future.<Void>succeededFuture())
         .compose(x -> PgDealStore.history(tx, d.id(), now, "reopened", actor, new JsonObject()
@@ -233,7 +234,7 @@ public final class PgDealWorkflow {
           .put("total", score.total()).put("max", score.max()).put("priority", priority.name())
           .put("priorityByHand", byHand.isPresent());
       return tx.preparedQuery("UPDATE deals SET score = $2, priority = $3, updated_at = $4 WHERE id = $1")
-          .execute(Tuple.of(dealId, score.total(), priority.name(), PgDealStore.ts(now)))
+          .execute(Tuple.of(dealId, score.total(), priority.name(), Sql.ts(now)))
           .compose(x -> PgDealStore.history(tx, dealId, now, "score", actor, details))
           .map(details);
     }));

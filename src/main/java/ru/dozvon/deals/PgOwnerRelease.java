@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -58,7 +59,7 @@ public final class PgOwnerRelease {
   public static Future<Released> release(SqlConnection tx, long managerId, String actor, String reason, Instant at) {
     JsonObject details = new JsonObject().put("managerId", null).put("previousManagerId", managerId)
         .put("reason", reason);
-    return tx.preparedQuery(RELEASE).execute(Tuple.of(managerId, actor, PgDealStore.ts(at), details)).map(rows -> {
+    return tx.preparedQuery(RELEASE).execute(Tuple.of(managerId, actor, Sql.ts(at), details)).map(rows -> {
       List<Long> deals = new ArrayList<>(rows.size());
       int tasks = 0;
       for (Row r : rows) {

@@ -1,5 +1,6 @@
 package ru.dozvon.deals;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +44,7 @@ public final class PgTaskStore {
             INSERT INTO tasks (deal_id, manager_id, for_role, kind, title, due_at)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
         .execute(Tuple.of(dealId, forSupervisor ? null : managerId, spec.assignee().name(), spec.kind().name(),
-            spec.title(), PgDealStore.ts(spec.dueAt())))
+            spec.title(), Sql.ts(spec.dueAt())))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -59,7 +60,7 @@ public final class PgTaskStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (attempt_id) WHERE attempt_id IS NOT NULL DO NOTHING RETURNING id""")
         .execute(Tuple.wrap(java.util.Arrays.asList(dealId, forSupervisor ? null : managerId, spec.assignee().name(),
-            spec.kind().name(), spec.title(), priority == null ? null : priority.name(), PgDealStore.ts(spec.dueAt()),
+            spec.kind().name(), spec.title(), priority == null ? null : priority.name(), Sql.ts(spec.dueAt()),
             attemptId)))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
   }
@@ -91,19 +92,19 @@ public final class PgTaskStore {
   public static Future<Void> closeAttemptTasks(SqlConnection tx, List<Long> attemptIds, Instant at) {
     return attemptIds.isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE attempt_id = ANY($1) AND done_at IS NULL")
-            .execute(Tuple.of(attemptIds.toArray(Long[]::new), PgDealStore.ts(at))).mapEmpty();
+            .execute(Tuple.of(attemptIds.toArray(Long[]::new), Sql.ts(at))).mapEmpty();
   }
 
   /** Marks the deal's open tasks of one kind done; returns how many. */
   public static Future<Integer> closeOpen(SqlConnection tx, long dealId, TaskKind kind, Instant at) {
     return tx.preparedQuery("UPDATE tasks SET done_at = $3 WHERE deal_id = $1 AND kind = $2 AND done_at IS NULL")
-        .execute(Tuple.of(dealId, kind.name(), PgDealStore.ts(at))).map(rows -> rows.rowCount());
+        .execute(Tuple.of(dealId, kind.name(), Sql.ts(at))).map(rows -> rows.rowCount());
   }
 
   /** Marks the deal's open manager tasks done (the deal was closed: nothing is left to do on them). */
   static Future<Void> closeManagerTasks(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'")
-        .execute(Tuple.of(dealId, PgDealStore.ts(at))).mapEmpty();
+        .execute(Tuple.of(dealId, Sql.ts(at))).mapEmpty();
   }
 
   /** Open tasks, most urgent first ({@link Tasks#MOST_URGENT}), at most 500. */
@@ -117,7 +118,7 @@ public final class PgTaskStore {
       where.append(" AND t.for_role = 'MANAGER'");
     }
     f.dueBefore().ifPresent(before -> {
-      args.add(PgDealStore.ts(before));
+      args.add(Sql.ts(before));
       where.append(" AND t.due_at < $").append(args.size());
     });
     String sql = "SELECT t.*, d.priority AS deal_priority, d.source FROM tasks t LEFT JOIN deals d ON d.id = t.deal_id WHERE "
@@ -152,7 +153,7 @@ public final class PgTaskStore {
             return Future.succeededFuture();
           }
           Future<Void> done = tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE id = $1")
-              .execute(Tuple.of(taskId, PgDealStore.ts(now))).mapEmpty();
+              .execute(Tuple.of(taskId, Sql.ts(now))).mapEmpty();
           Long dealId = t.getLong("deal_id");
           return dealId == null ? done : done.compose(x -> PgDealStore.history(tx, dealId, now, "task_done", actor,
               new JsonObject().put("taskId", taskId).put("title", t.getString("title"))));
@@ -168,7 +169,7 @@ public final class PgTaskStore {
             UPDATE tasks SET overdue_at = $1
             WHERE done_at IS NULL AND overdue_at IS NULL AND due_at < $1
             RETURNING id, deal_id, manager_id, for_role, title, due_at""")
-        .execute(Tuple.of(PgDealStore.ts(now)))
+        .execute(Tuple.of(Sql.ts(now)))
         .map(rows -> {
           List<Overdue> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Overdue(r.getLong("id"), r.getLong("deal_id"), r.getLong("manager_id"),
@@ -198,8 +199,8 @@ public final class PgTaskStore {
         .put("source", r.getString("source"))
         .put("dueAt", due.toString())
         .put("overdue", Tasks.isOverdue(due, doneAt, now))
-        .put("overdueAt", PgDealQueries.iso(r, "overdue_at"))
+        .put("overdueAt", Sql.iso(r, "overdue_at"))
         .put("doneAt", doneAt == null ? null : doneAt.toString())
-        .put("createdAt", PgDealQueries.iso(r, "created_at"));
+        .put("createdAt", Sql.iso(r, "created_at"));
   }
 }

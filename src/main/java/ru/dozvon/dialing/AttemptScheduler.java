@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -143,7 +144,7 @@ public final class AttemptScheduler extends VerticleBase {
   /** One claim of at most {@code batch} due attempts; they are handed over after commit. */
   public Future<List<Fired>> claimOnce() {
     Instant now = clock.instant();
-    Tuple args = Tuple.of(PgDealStore.ts(now), instance, batch, PgDealStore.ts(now.minus(ROUTING_GRACE)));
+    Tuple args = Tuple.of(Sql.ts(now), instance, batch, Sql.ts(now.minus(ROUTING_GRACE)));
     return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(args).compose(rows -> {
       List<Row> claimed = new ArrayList<>(rows.size());
       rows.forEach(claimed::add);
@@ -162,7 +163,7 @@ public final class AttemptScheduler extends VerticleBase {
     DueAttempt a = new DueAttempt(r.getLong("deal_id"), r.getInteger("step"), Math.max(r.getInteger("of_total"),
         r.getInteger("step")),
         new PhoneNumber(r.getString("phone"), PhoneNumber.Kind.valueOf(r.getString("phone_kind"))),
-        PgAttempts.instant(r, "due_at"), r.getString("why"));
+        Sql.instant(r, "due_at"), r.getString("why"));
     return new Fired(r.getLong("id"), r.getLong("manager_id"), taskId, a);
   }
 

@@ -1,5 +1,8 @@
 package ru.dozvon.dialing;
 
+import ru.dozvon.store.Sql;
+import static ru.dozvon.store.Sql.iso;
+import static ru.dozvon.store.Sql.instant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -133,7 +136,7 @@ final class PgAttempts {
             INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
             SELECT $1, COALESCE(max(no), 0) + 1, $2, $3, $4, $5, $6 FROM attempts WHERE deal_id = $1
             RETURNING id""")
-        .execute(Tuple.of(dealId, s.ladder(), s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why()))
+        .execute(Tuple.of(dealId, s.ladder(), s.number(), s.of(), Sql.ts(s.dueAt()), s.why()))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -145,7 +148,7 @@ final class PgAttempts {
                                   JsonObject details) {
     Future<?> attempt = tx.preparedQuery("""
             INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why) VALUES ($1, 1, 1, $2, $3, $4, $5)""")
-        .execute(Tuple.of(dealId, s.number(), s.of(), PgDealStore.ts(s.dueAt()), s.why()));
+        .execute(Tuple.of(dealId, s.number(), s.of(), Sql.ts(s.dueAt()), s.why()));
     Future<Void> history = PgDealStore.history(tx, dealId, now, "attempt_scheduled", "system", details);
     return Future.all(attempt, history).mapEmpty();
   }
@@ -155,7 +158,7 @@ final class PgAttempts {
     return tx.preparedQuery("""
             UPDATE attempts SET due_at = $2, why = $3, ladder = $4, step = $5, of_total = $6
             WHERE id = $1 AND state = 'PENDING'""")
-        .execute(Tuple.of(attemptId, PgDealStore.ts(s.dueAt()), s.why(), s.ladder(), s.number(), s.of())).mapEmpty();
+        .execute(Tuple.of(attemptId, Sql.ts(s.dueAt()), s.why(), s.ladder(), s.number(), s.of())).mapEmpty();
   }
 
   /** Cancels every attempt of the deal that has not ended, and closes their tasks; returns their numbers. */
@@ -163,7 +166,7 @@ final class PgAttempts {
     return tx.preparedQuery("""
             UPDATE attempts SET state = 'CANCELLED', cancelled_at = $2
             WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED') RETURNING id, no""")
-        .execute(Tuple.of(dealId, PgDealStore.ts(now)))
+        .execute(Tuple.of(dealId, Sql.ts(now)))
         .compose(rows -> {
           List<Long> ids = new ArrayList<>();
           List<Integer> nos = new ArrayList<>();
@@ -183,7 +186,7 @@ final class PgAttempts {
             UPDATE attempts SET state = 'DONE', outcome = $2, outcome_at = $3, placed_at = COALESCE(placed_at, $3),
                                 pbx_call_id = COALESCE($4, pbx_call_id), call_back_at = $5
             WHERE id = $1""")
-        .execute(Tuple.of(attemptId, outcome.name(), PgDealStore.ts(now), pbxCallId, PgDealStore.ts(callBackAt)))
+        .execute(Tuple.of(attemptId, outcome.name(), Sql.ts(now), pbxCallId, Sql.ts(callBackAt)))
         .compose(x -> PgTaskStore.closeAttemptTasks(tx, List.of(attemptId), now));
   }
 
@@ -196,8 +199,8 @@ final class PgAttempts {
             SELECT $1, COALESCE(max(no), 0) + 1, $2, NULL, $3, $4, $5, 'DONE', $4, $6, $4, $7, $8
             FROM attempts WHERE deal_id = $1
             RETURNING no""")
-        .execute(Tuple.wrap(Arrays.asList(dealId, ladder, of, PgDealStore.ts(now), why, outcome.name(), pbxCallId,
-            PgDealStore.ts(callBackAt))))
+        .execute(Tuple.wrap(Arrays.asList(dealId, ladder, of, Sql.ts(now), why, outcome.name(), pbxCallId,
+            Sql.ts(callBackAt))))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
@@ -222,13 +225,4 @@ final class PgAttempts {
         r.getInteger("of_total"), AttemptState.valueOf(r.getString("state")), instant(r, "due_at"));
   }
 
-  static Instant instant(Row r, String column) {
-    OffsetDateTime t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static String iso(Row r, String column) {
-    Instant t = instant(r, column);
-    return t == null ? null : t.toString();
-  }
 }

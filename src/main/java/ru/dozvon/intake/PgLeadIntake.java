@@ -1,5 +1,6 @@
 package ru.dozvon.intake;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -88,7 +89,7 @@ public final class PgLeadIntake {
           return store(tx, lead, actor, now).compose(a -> tx.preparedQuery("""
                   INSERT INTO lead_requests (idempotency_key, deal_id, status_code, created_at, request_hash)
                   VALUES ($1, $2, $3, $4, $5)""")
-              .execute(Tuple.of(k, a.dealId(), a.status(), PgDealStore.ts(now), hash)).map(a));
+              .execute(Tuple.of(k, a.dealId(), a.status(), Sql.ts(now), hash)).map(a));
         });
   }
 
@@ -100,14 +101,14 @@ public final class PgLeadIntake {
    */
   public Future<Integer> forgetNoncesBefore(Instant before) {
     return pool.preparedQuery("DELETE FROM webhook_nonces WHERE received_at < $1")
-        .execute(Tuple.of(PgDealStore.ts(before))).map(rows -> rows.rowCount());
+        .execute(Tuple.of(Sql.ts(before))).map(rows -> rows.rowCount());
   }
 
   private static Future<Void> refuseReplay(SqlConnection tx, Nonce n, Instant now) {
     return tx.preparedQuery("""
             INSERT INTO webhook_nonces (source, signature, received_at) VALUES ($1, $2, $3)
             ON CONFLICT DO NOTHING""")
-        .execute(Tuple.of(n.source(), n.signature(), PgDealStore.ts(now)))
+        .execute(Tuple.of(n.source(), n.signature(), Sql.ts(now)))
         .map(rows -> {
           if (rows.rowCount() == 0) {
             throw new RuleViolation("replay", "this signed request was already received");

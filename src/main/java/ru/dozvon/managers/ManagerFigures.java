@@ -1,5 +1,6 @@
 package ru.dozvon.managers;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -51,7 +52,7 @@ public final class ManagerFigures {
                                          AND d.first_contact_at - d.arrived_at <= make_interval(secs => $3)) AS ideal
             FROM managers m LEFT JOIN deals d ON d.manager_id = m.id AND d.arrived_at > $1
             GROUP BY m.id""")
-        .execute(Tuple.of(PgDealStore.ts(now.minus(WINDOW)), PgDealStore.ts(now.minus(SpeedToLead.IDEAL_MAX)),
+        .execute(Tuple.of(Sql.ts(now.minus(WINDOW)), Sql.ts(now.minus(SpeedToLead.IDEAL_MAX)),
             (double) SpeedToLead.IDEAL_MAX.toSeconds()))
         .map(rows -> {
           Map<Long, JsonObject> out = new HashMap<>();

@@ -1,5 +1,6 @@
 package ru.dozvon.managers;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -94,7 +95,7 @@ public final class PgAccounts {
           check(id, c, who, row.get().getString("role"), wasActive);
           return tx.preparedQuery(UPDATE).execute(Tuple.wrap(java.util.Arrays.asList(id, c.extension().orElse(null),
                   c.maxActiveDeals().orElse(null), c.state().map(Enum::name).orElse(null), c.name().orElse(null),
-                  c.timezone().orElse(null), c.active().orElse(null), PgDealStore.ts(now))))
+                  c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now))))
               .compose(x -> wasActive && deactivating
                   ? deactivate(tx, id, who, now).map(n -> Optional.of(new Done(true, n)))
                   : Future.succeededFuture(Optional.of(new Done(false, 0))));

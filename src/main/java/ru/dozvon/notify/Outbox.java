@@ -1,5 +1,6 @@
 package ru.dozvon.notify;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,7 +28,7 @@ public final class Outbox {
     return tx.preparedQuery("""
             INSERT INTO outbox (topic, target_url, payload, next_try_at, created_at, manager_id)
             SELECT $2, m.webhook_url, $3, $4, $4, m.id FROM managers m WHERE m.id = $1 AND m.webhook_url IS NOT NULL""")
-        .execute(Tuple.of(managerId, topic, payload, PgDealStore.ts(now)))
+        .execute(Tuple.of(managerId, topic, payload, Sql.ts(now)))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -48,7 +49,7 @@ public final class Outbox {
                    $6, $6, m.id
             FROM managers m, deals d JOIN contacts k ON k.id = d.contact_id
             WHERE m.id = $1 AND m.webhook_url IS NOT NULL AND d.id = $3""")
-        .execute(Tuple.of(managerId, topic, dealId, extra, now.toString(), PgDealStore.ts(now)))
+        .execute(Tuple.of(managerId, topic, dealId, extra, now.toString(), Sql.ts(now)))
         .map(rows -> rows.rowCount() == 1);
   }
 }

@@ -1,5 +1,6 @@
 package ru.dozvon.notify;
 
+import ru.dozvon.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -90,7 +91,7 @@ public final class OutboxDrainer {
             WHERE o.id = due.id
             RETURNING o.id, o.target_url, o.payload, o.attempts,
                       (SELECT webhook_secret FROM managers m WHERE m.id = o.manager_id) AS secret""")
-        .execute(Tuple.of(PgDealStore.ts(now), PgDealStore.ts(now.plus(LEASE)), BATCH))
+        .execute(Tuple.of(Sql.ts(now), Sql.ts(now.plus(LEASE)), BATCH))
         .compose(rows -> {
           List<Future<Boolean>> sent = new ArrayList<>();
           rows.forEach(r -> sent.add(deliver(r, now)));
@@ -116,7 +117,7 @@ public final class OutboxDrainer {
     return guard.destination(uri)
         .compose(address -> send(r, uri, address, now))
         .compose(status -> pool.preparedQuery("UPDATE outbox SET delivered_at = $2, last_error = NULL WHERE id = $1")
-            .execute(Tuple.of(id, PgDealStore.ts(clock.instant()))).map(true))
+            .execute(Tuple.of(id, Sql.ts(clock.instant()))).map(true))
         .recover(err -> {
           if (err instanceof WebhookGuard.Refused refused) {
             return refuse(id, refused.getMessage());
@@ -125,7 +126,7 @@ public final class OutboxDrainer {
           Instant next = clock.instant().plus(backoff(attempts));
           LOG.warn("Outbox message {} not delivered (try {}): {}; next try at {}", id, attempts, error, next);
           return pool.preparedQuery("UPDATE outbox SET next_try_at = $2, last_error = $3 WHERE id = $1")
-              .execute(Tuple.of(id, PgDealStore.ts(next), cut(error)))
+              .execute(Tuple.of(id, Sql.ts(next), cut(error)))
               .map(false);
         });
   }
@@ -161,7 +162,7 @@ public final class OutboxDrainer {
     String error = "not sent: " + why;
     LOG.warn("Outbox message {} refused, not tried again: {}", id, error);
     return pool.preparedQuery("UPDATE outbox SET failed_at = $2, last_error = $3 WHERE id = $1")
-        .execute(Tuple.of(id, PgDealStore.ts(clock.instant()), cut(error)))
+        .execute(Tuple.of(id, Sql.ts(clock.instant()), cut(error)))
         .map(false);
   }
 

@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import static ru.dozvon.store.Sql.iso;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -305,8 +306,4 @@ final class PgLeadAssigner {
     }
   }
 
-  private static String iso(Row r, String column) {
-    var t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant().toString();
-  }
 }

@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import static ru.dozvon.store.Sql.ts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -268,7 +269,4 @@ final class PgRoutingRepository {
     return Math.round(v * 10_000) / 10_000.0;
   }
 
-  static OffsetDateTime ts(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
-  }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ru.dozvon.config.AppConfig;
+import java.util.Optional;
 
 /**
  * The system of record: an external PostgreSQL given by URL, or an embedded one (zonky) in a data
@@ -31,23 +31,23 @@ public final class Database implements AutoCloseable {
   /** Data folders of the embedded servers this JVM runs (a second start on one is refused). */
   private static final Set<Path> OPEN_FOLDERS = ConcurrentHashMap.newKeySet();
 
-  private final AppConfig.DbUrl url;
+  private final DbUrl url;
   private final EmbeddedPostgres embedded;
   private final Path folder;
 
-  private Database(AppConfig.DbUrl url, EmbeddedPostgres embedded, Path folder) {
+  private Database(DbUrl url, EmbeddedPostgres embedded, Path folder) {
     this.url = url;
     this.embedded = embedded;
     this.folder = folder;
   }
 
   /** Connects to the configured database, starting the embedded one when no URL is set. */
-  public static Database open(AppConfig.Database cfg) {
-    return cfg.url().map(Database::external).orElseGet(() -> embedded(cfg.dataDir(), 0));
+  public static Database open(Optional<DbUrl> url, Path dataDir) {
+    return url.map(Database::external).orElseGet(() -> embedded(dataDir, 0));
   }
 
   /** An external PostgreSQL: nothing is started. */
-  public static Database external(AppConfig.DbUrl url) {
+  public static Database external(DbUrl url) {
     LOG.info("Using PostgreSQL at {}", url);
     return new Database(url, null, null);
   }
@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
       }
       EmbeddedPostgres pg = builder.start();
       LOG.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dir);
-      return new Database(new AppConfig.DbUrl("localhost", pg.getPort(), "postgres", "postgres", ""), pg, folder);
+      return new Database(new DbUrl("localhost", pg.getPort(), "postgres", "postgres", ""), pg, folder);
     } catch (IOException e) {
       OPEN_FOLDERS.remove(folder);
       String hint = found != null && found.outcome() == OrphanedPostmaster.Outcome.LEFT_ALONE ? ": " + found.detail() : "";
@@ -134,7 +134,7 @@ public final class Database implements AutoCloseable {
         .connectingTo(connect).using(vertx).build();
   }
 
-  public AppConfig.DbUrl url() {
+  public DbUrl url() {
     return url;
   }
 

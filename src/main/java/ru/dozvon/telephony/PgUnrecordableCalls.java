@@ -1,5 +1,6 @@
 package ru.dozvon.telephony;
 
+import static ru.dozvon.store.Sql.iso;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -107,8 +108,4 @@ public final class PgUnrecordableCalls {
         .put("acknowledgedAt", iso(r, "acknowledged_at")).put("acknowledgedBy", r.getString("acknowledged_by"));
   }
 
-  private static String iso(Row r, String column) {
-    var t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant().toString();
-  }
 }

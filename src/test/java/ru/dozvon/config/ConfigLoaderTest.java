@@ -1,5 +1,6 @@
 package ru.dozvon.config;
 
+import ru.dozvon.store.DbUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class ConfigLoaderTest {
         Map.entry("DOZVON_CALLING_HOURS", "9:30-18:00"),
         Map.entry("DOZVON_CALLING_DAYS", "mon,tue,sat")));
     assertThat(c.http().port()).isEqualTo(9090);
-    AppConfig.DbUrl url = c.database().url().orElseThrow();
+    DbUrl url = c.database().url().orElseThrow();
     assertThat(url.host()).isEqualTo("db.local");
     assertThat(url.port()).isEqualTo(6543);
     assertThat(url.database()).isEqualTo("dozvon");

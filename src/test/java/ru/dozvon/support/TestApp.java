@@ -1,5 +1,6 @@
 package ru.dozvon.support;
 
+import ru.dozvon.store.DbUrl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -28,10 +29,10 @@ public final class TestApp implements AutoCloseable {
 
   public final App app;
   public final AppConfig config;
-  public final AppConfig.DbUrl db;
+  public final DbUrl db;
   public final WebClient http;
 
-  private TestApp(App app, AppConfig config, AppConfig.DbUrl db) {
+  private TestApp(App app, AppConfig config, DbUrl db) {
     this.app = app;
     this.config = config;
     this.db = db;
@@ -54,7 +55,7 @@ public final class TestApp implements AutoCloseable {
   }
 
   /** Another instance on an existing database (a restart, or a second instance beside the first). */
-  public static TestApp startOn(AppConfig.DbUrl db, Map<String, String> extraEnv, java.time.Clock clock) {
+  public static TestApp startOn(DbUrl db, Map<String, String> extraEnv, java.time.Clock clock) {
     Map<String, String> env = new HashMap<>();
     env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
     env.put("DOZVON_HTTP_PORT", "0");

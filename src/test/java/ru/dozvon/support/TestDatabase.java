@@ -1,5 +1,6 @@
 package ru.dozvon.support;
 
+import ru.dozvon.store.DbUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,7 @@ public final class TestDatabase {
   }
 
   /** A new empty database, migrated to the current schema. */
-  public static AppConfig.DbUrl fresh() {
+  public static DbUrl fresh() {
     EmbeddedPostgres pg = server();
     String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
@@ -51,13 +52,13 @@ public final class TestDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name, e);
     }
-    AppConfig.DbUrl url = new AppConfig.DbUrl("localhost", pg.getPort(), name, "postgres", "");
+    DbUrl url = new DbUrl("localhost", pg.getPort(), name, "postgres", "");
     Database.external(url).migrate();
     return url;
   }
 
   /** The URL form of {@code DOZVON_DB_URL} for a database. */
-  public static String envUrl(AppConfig.DbUrl url) {
+  public static String envUrl(DbUrl url) {
     return "postgresql://" + url.user() + ":@" + url.host() + ":" + url.port() + "/" + url.database();
   }
 }
