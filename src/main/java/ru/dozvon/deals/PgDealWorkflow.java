@@ -176,16 +176,24 @@ public final class PgDealWorkflow {
   }
 
   private Future<Void> reopenSame(SqlConnection tx, LockedDeal d, Reopening.Reopened back, String actor, Instant now) {
+    // The owner keeps the deal unless deactivated meanwhile: then it waits for routing (the queue's sweep).
     return tx.preparedQuery("""
             UPDATE deals SET status = 'OPEN', stage = $2, closed_at = NULL, loss_reason = NULL, close_reason = NULL,
-                             close_comment = NULL, updated_at = $3
-            WHERE id = $1""")
+                             close_comment = NULL, updated_at = $3,
+                             manager_id = (SELECT m.id FROM managers m WHERE m.id = deals.manager_id AND m.active)
+            WHERE id = $1 RETURNING manager_id""")
         .execute(Tuple.of(d.id(), back.stage(), Sql.ts(now)))
-        .compose(x -> back.task().isPresent()
-            ? PgTaskStore.create(tx, d.id(), d.managerId(), back.task().get()).mapEmpty() : Future.<Void>succeededFuture())
-        .compose(x -> PgDealStore.history(tx, d.id(), now, "reopened", actor, new JsonObject()
-            .put("stage", back.stage()).put("lostReason", d.view().lossReason())
-            .put("closedAt", d.view().closedAt().toString())));
+        .compose(rows -> {
+          Long owner = rows.iterator().next().getLong(0);
+          // the supervisor's check of the closing is moot once the deal is back in work
+          return PgTaskStore.closeOpen(tx, d.id(), TaskKind.CLOSING_CONTROL, now)
+              .compose(x -> back.task().isPresent()
+                  ? PgTaskStore.create(tx, d.id(), owner, back.task().get()).mapEmpty() : Future.<Void>succeededFuture())
+              .compose(x -> PgDealStore.history(tx, d.id(), now, "reopened", actor, new JsonObject()
+                  .put("stage", back.stage()).put("lostReason", d.view().lossReason())
+                  .put("closedAt", d.view().closedAt().toString()).put("managerId", owner)
+                  .put("previousManagerId", d.managerId())));
+        });
   }
 
   private Future<Reopened> startLinked(SqlConnection tx, LockedDeal old, Reopening.NewLinkedDeal next, String actor,
@@ -193,24 +201,37 @@ public final class PgDealWorkflow {
     JsonObject fields = old.fields().copy();
     return PgDealStore.findOrCreateOpenDeal(tx, old.contactId(), old.source(), fields, now).compose(created -> {
       long id = created.dealId();
-      return tx.preparedQuery("UPDATE deals SET linked_deal_id = $2, stage = $3, manager_id = $4 WHERE id = $1")
-          .execute(Tuple.of(id, old.id(), next.stage(), old.managerId()))
-          .compose(x -> PgDealStore.history(tx, id, now, "created", actor, new JsonObject()
-              .put("source", old.source()).put("linkedDealId", old.id()).put("stage", next.stage())))
+      // The old owner keeps the lead, unless deactivated meanwhile: then routing decides (Created, below).
+      return tx.preparedQuery("""
+              UPDATE deals SET linked_deal_id = $2, stage = $3,
+                               manager_id = (SELECT m.id FROM managers m WHERE m.id = $4 AND m.active)
+              WHERE id = $1 RETURNING manager_id""")
+          .execute(Tuple.wrap(java.util.Arrays.asList(id, old.id(), next.stage(), old.managerId())))
+          .compose(rows -> {
+            Long kept = rows.iterator().next().getLong(0);
+            return linkedStory(tx, old, next, id, kept, actor, now);
+          });
+    });
+  }
+
+  private Future<Reopened> linkedStory(SqlConnection tx, LockedDeal old, Reopening.NewLinkedDeal next, long id,
+                                       Long kept, String actor, Instant now) {
+    return PgDealStore.history(tx, id, now, "created", actor, new JsonObject()
+              .put("source", old.source()).put("linkedDealId", old.id()).put("stage", next.stage()))
           .compose(x -> PgDealStore.history(tx, old.id(), now, "reopened", actor, new JsonObject()
               .put("newDealId", id).put("closedAt", old.view().closedAt().toString())))
+          .compose(x -> PgTaskStore.closeOpen(tx, old.id(), TaskKind.CLOSING_CONTROL, now))
           .compose(x -> phoneOf(tx, old.contactId()))
           .compose(phone -> listeners.publish(tx, new DealEvent.Created(id, old.contactId(), old.source(), phone, now)))
           // The old owner keeps the lead; their notification goes out as for any assignment.
-          .compose(x -> old.managerId() == null ? Future.<Void>succeededFuture()
-              : listeners.publish(tx, new DealEvent.Assigned(id, old.managerId(), false, now)))
+          .compose(x -> kept == null ? Future.<Void>succeededFuture()
+              : listeners.publish(tx, new DealEvent.Assigned(id, kept, false, now)))
           // The entry task goes to whoever owns the deal once routing has had its say.
           .compose(x -> tx.preparedQuery("SELECT manager_id FROM deals WHERE id = $1").execute(Tuple.of(id)))
           .compose(rows -> next.task().isPresent()
               ? PgTaskStore.create(tx, id, rows.iterator().next().getLong(0), next.task().get()).mapEmpty()
               : Future.<Void>succeededFuture())
           .map(new Reopened(id, true));
-    });
   }
 
   static Future<PhoneNumber> phoneOf(SqlConnection tx, long contactId) {
