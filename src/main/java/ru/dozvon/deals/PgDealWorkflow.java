@@ -176,10 +176,13 @@ public final class PgDealWorkflow {
   }
 
   private Future<Void> reopenSame(SqlConnection tx, LockedDeal d, Reopening.Reopened back, String actor, Instant now) {
-    // The owner keeps the deal unless deactivated meanwhile: then it waits for routing (the queue's sweep).
+    // The owner keeps the deal unless deactivated meanwhile (or it never had one): then routing decides, as for a
+    // deal from the PBX (the mark commits with the reopening; the router's poll picks it up within a second).
     return tx.preparedQuery("""
             UPDATE deals SET status = 'OPEN', stage = $2, closed_at = NULL, loss_reason = NULL, close_reason = NULL,
                              close_comment = NULL, updated_at = $3,
+                             routing_pending = NOT EXISTS (SELECT 1 FROM managers m WHERE m.id = deals.manager_id
+                                                           AND m.active),
                              manager_id = (SELECT m.id FROM managers m WHERE m.id = deals.manager_id AND m.active)
             WHERE id = $1 RETURNING manager_id""")
         .execute(Tuple.of(d.id(), back.stage(), Sql.ts(now)))

@@ -116,7 +116,7 @@ class DeactivationTest {
     // a stage task, and (from the scheduler, attempt 1 due at once) a callback task on every deal
     assertThat(f.post("/api/deals/" + deals.get(0) + "/stage", ADMIN_TOKEN, new JsonObject().put("stage", "in_work")
         .put("fields", new JsonObject().put("platform", "web"))).statusCode()).isEqualTo(200);
-    eventually("callback tasks", () -> count("SELECT count(*) FROM tasks WHERE kind = 'callback' AND deal_id = ANY($1)",
+    eventually("callback tasks", () -> count("SELECT count(*) FROM tasks WHERE kind = 'CALLBACK' AND deal_id = ANY($1)",
         (Object) deals.toArray(Long[]::new)) == 3);
     assertThat(count("SELECT count(*) FROM tasks WHERE manager_id = $1 AND done_at IS NULL", a)).isEqualTo(4);
     onShift(b);
@@ -245,5 +245,31 @@ class DeactivationTest {
     var byAdmin = delete(sasha.getLong("id"), ADMIN_TOKEN);
     assertThat(byAdmin.statusCode()).isEqualTo(200);
     assertThat(await(f.t.get("/api/managers", sasha.getString("token")).send()).statusCode()).isEqualTo(401);
+  }
+
+  /** A lost deal of a manager deactivated since is reopened without them: it goes to the others, never back. */
+  @Test
+  void aReopenedDealDoesNotGoBackToADeactivatedManager() throws Exception {
+    JsonObject gone = create("Глеб", 10, "operator");
+    JsonObject here = create("Дина", 10, "operator");
+    onShift(gone.getLong("id"));
+    long deal = lead();
+    assertThat(owner(deal)).isEqualTo(gone.getLong("id"));
+    var closed = f.post("/api/deals/" + deal + "/close", ADMIN_TOKEN, new JsonObject().put("status", "LOST")
+        .put("reason", "no_need").put("comment", "не нужно"));
+    assertThat(closed.statusCode()).as(closed.bodyAsString()).isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'CLOSING_CONTROL' AND done_at IS NULL",
+        deal)).isEqualTo(1);
+    assertThat(delete(gone.getLong("id"), ADMIN_TOKEN).statusCode()).isEqualTo(200);
+    onShift(here.getLong("id"));
+    var reopened = f.post("/api/deals/" + deal + "/reopen", ADMIN_TOKEN, new JsonObject());
+    assertThat(reopened.statusCode()).as(reopened.bodyAsString()).isEqualTo(200);
+    eventually("the reopened deal routed to Дина", () -> here.getLong("id").equals(owner(deal)));
+    // the supervisor's check of the closing is moot once the deal is back in work
+    assertThat(count("SELECT count(*) FROM tasks WHERE deal_id = $1 AND kind = 'CLOSING_CONTROL' AND done_at IS NULL",
+        deal)).isZero();
+    assertThat(count("SELECT count(*) FROM tasks WHERE deal_id = $1 AND done_at IS NULL AND manager_id = $2", deal,
+        gone.getLong("id"))).isZero();
+    loadCountersMatchTheDeals();
   }
 }
