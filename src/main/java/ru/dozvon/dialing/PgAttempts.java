@@ -190,13 +190,16 @@ final class PgAttempts {
         .compose(x -> PgTaskStore.closeAttemptTasks(tx, List.of(attemptId), now));
   }
 
-  /** A call outside the ladder's steps, ended at once; it takes the next number and no step. */
-  static Future<Integer> extraCall(SqlConnection tx, long dealId, int ladder, int of, AttemptOutcome outcome,
+  /**
+   * A call outside the ladder's steps, ended at once; it takes the next number and no step. {@code ladder} null:
+   * the deal's latest ladder.
+   */
+  static Future<Integer> extraCall(SqlConnection tx, long dealId, Integer ladder, int of, AttemptOutcome outcome,
                                    Instant now, String pbxCallId, Instant callBackAt, String why) {
     return tx.preparedQuery("""
             INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why, state, placed_at, outcome,
                                   outcome_at, pbx_call_id, call_back_at)
-            SELECT $1, COALESCE(max(no), 0) + 1, $2, NULL, $3, $4, $5, 'DONE', $4, $6, $4, $7, $8
+            SELECT $1, COALESCE(max(no), 0) + 1, COALESCE($2, max(ladder), 1), NULL, $3, $4, $5, 'DONE', $4, $6, $4, $7, $8
             FROM attempts WHERE deal_id = $1
             RETURNING no""")
         .execute(Tuple.wrap(Arrays.asList(dealId, ladder, of, Sql.ts(now), why, outcome.name(), pbxCallId,

@@ -76,7 +76,7 @@ final class PgRetryChain {
           && current.get().dueAt().isAfter(now);
       Future<Void> recorded;
       if (early) {
-        int ladder = current.map(PgAttempts.Open::ladder).orElse(1);
+        Integer ladder = current.map(PgAttempts.Open::ladder).orElse(null);
         String why = current.isPresent()
             ? "called before attempt " + current.get().step() + " was due: a call outside the ladder"
             : "a call while no attempt was open";
