@@ -237,7 +237,8 @@ public final class PgDealWorkflow {
           .map(new Reopened(id, true));
   }
 
-  static Future<PhoneNumber> phoneOf(SqlConnection tx, long contactId) {
+  /** The contact's phone, or null when they are known by email only. */
+  public static Future<PhoneNumber> phoneOf(SqlConnection tx, long contactId) {
     return tx.preparedQuery("SELECT phone, phone_kind FROM contacts WHERE id = $1").execute(Tuple.of(contactId))
         .map(rows -> {
           var r = rows.iterator().next();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import ru.dozvon.call.CallDirection;
 import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.deals.DealStatus;
 import ru.dozvon.deals.PgDealStore;
@@ -69,47 +70,61 @@ final class PgAttempts {
   }
 
   /**
-   * The deal's whole callback history in one query: every attempt that ended (steps and calls outside the ladder,
-   * at the time they were placed), cancelled attempts, the ends of exhausted ladders, the lead's own inbound calls
-   * but the one that opened the deal (missed: called again; answered: contact) and the lead's own messages.
-   * Ties in time keep a fixed order: cancel, ladder end, contact, missed call, message, then attempts (an attempt
-   * that ended at the very instant of the lead's call answered that call).
+   * The deal's whole callback history, read from its own history rows (every fact the chain follows writes one):
+   * attempts that ended (steps and calls outside the ladder), cancelled attempts, the ends of exhausted ladders,
+   * the lead's own inbound calls but the one that opened the deal (missed: called again; answered: contact) and the
+   * lead's own messages. In time order, and in the order they were written when times tie (a frozen test clock, or
+   * one millisecond): the history row's id is the one order every fact shares.
    */
   static Future<AttemptHistory> history(SqlConnection tx, DealRow deal) {
     return tx.preparedQuery("""
-            SELECT 'A' AS k, 6 AS ord, COALESCE(placed_at, outcome_at) AS at, outcome, call_back_at,
-                   step IS NULL AS extra, NULL AS channel FROM attempts
-             WHERE deal_id = $1 AND state = 'DONE' AND outcome IS NOT NULL
-            UNION ALL
-            SELECT 'C', 1, COALESCE(cancelled_at, due_at), NULL, NULL, false, NULL FROM attempts
-             WHERE deal_id = $1 AND state = 'CANCELLED'
-            UNION ALL
-            SELECT CASE WHEN kind = 'message' THEN 'W' ELSE 'E' END, CASE WHEN kind = 'message' THEN 5 ELSE 2 END, at,
-                   NULL, NULL, false, details->>'channel'
-              FROM deal_history WHERE deal_id = $1 AND kind IN ('message', 'ladder_ended')
-            UNION ALL
-            SELECT CASE WHEN missed THEN 'M' ELSE 'I' END, CASE WHEN missed THEN 4 ELSE 3 END,
-                   COALESCE(answered_at, ended_at), NULL, NULL, false, NULL
-              FROM calls WHERE deal_id = $1 AND direction = 'INBOUND' AND pbx_call_id IS DISTINCT FROM $2
-            ORDER BY at, ord""")
-        .execute(Tuple.of(deal.id(), deal.fields() == null ? null : deal.fields().getString("pbxCallId")))
+            SELECT at, kind, details FROM deal_history
+            WHERE deal_id = $1 AND kind IN ('attempt_outcome', 'call', 'chain_stopped', 'message', 'ladder_ended')
+            ORDER BY at, id""")
+        .execute(Tuple.of(deal.id()))
         .map(rows -> {
           List<HistoryEvent> events = new ArrayList<>();
           for (Row r : rows) {
-            Instant at = instant(r, "at");
-            events.add(switch (r.getString("k")) {
-              case "A" -> r.getBoolean("extra")
-                  ? new HistoryEvent.ExtraCall(at, AttemptOutcome.valueOf(r.getString("outcome")), instant(r, "call_back_at"))
-                  : new HistoryEvent.Attempt(at, AttemptOutcome.valueOf(r.getString("outcome")), instant(r, "call_back_at"));
-              case "C" -> new HistoryEvent.Cancelled(at);
-              case "E" -> new HistoryEvent.LadderEnded(at);
-              case "W" -> new HistoryEvent.CustomerMessage(at, channel(r.getString("channel")));
-              case "M" -> new HistoryEvent.MissedCall(at);
-              default -> new HistoryEvent.ContactMade(at, ContactChannel.ANSWERED_INBOUND_CALL);
-            });
+            HistoryEvent e = event(instant(r, "at"), r.getString("kind"), r.getJsonObject("details"));
+            if (e != null) {
+              events.add(e);
+            }
           }
           return new AttemptHistory(deal.arrivedAt(), deal.phone(), events);
         });
+  }
+
+  /** One history row as the chain reads it; null for rows it does not follow. */
+  private static HistoryEvent event(Instant at, String kind, JsonObject d) {
+    switch (kind) {
+      case "attempt_outcome" -> {
+        AttemptOutcome outcome = AttemptOutcome.valueOf(d.getString("outcome"));
+        String named = d.getString("callBackAt");
+        Instant callBackAt = named == null ? null : Instant.parse(named);
+        return d.getBoolean("outsideLadder", false)
+            ? new HistoryEvent.ExtraCall(at, outcome, callBackAt) : new HistoryEvent.Attempt(at, outcome, callBackAt);
+      }
+      case "call" -> {
+        if (!CallDirection.INBOUND.name().equals(d.getString("direction"))) {
+          return null; // our own calls come back as attempt outcomes
+        }
+        return d.getBoolean("missed", false) ? new HistoryEvent.MissedCall(at)
+            : new HistoryEvent.ContactMade(at, ContactChannel.ANSWERED_INBOUND_CALL);
+      }
+      case "chain_stopped" -> {
+        JsonArray cancelled = d.getJsonArray("cancelled");
+        return cancelled == null || cancelled.isEmpty() ? null : new HistoryEvent.Cancelled(at);
+      }
+      case "message" -> {
+        return new HistoryEvent.CustomerMessage(at, channel(d.getString("channel")));
+      }
+      case "ladder_ended" -> {
+        return new HistoryEvent.LadderEnded(at);
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 
   private static ContactChannel channel(String name) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import ru.dozvon.deals.DealEvent;
 import ru.dozvon.deals.ContactChannel;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.deals.PgDealStore;
 import ru.dozvon.errors.IdempotencyKeyReused;
 import ru.dozvon.errors.RuleViolation;
@@ -129,7 +130,9 @@ public final class PgLeadIntake {
       }
       return PgDealStore.findOrCreateOpenDeal(tx, c.id(), lead.source(), lead.fields(), now).compose(d -> d.created()
           ? PgDealStore.history(tx, d.dealId(), now, "created", actor, details)
-              .compose(x -> listeners.publish(tx, new DealEvent.Created(d.dealId(), c.id(), lead.source(), lead.phone(), now)))
+              // the contact's phone, which a lead by email alone may not carry: a known number is called back
+              .compose(x -> lead.phone() != null ? Future.succeededFuture(lead.phone()) : PgDealWorkflow.phoneOf(tx, c.id()))
+              .compose(phone -> listeners.publish(tx, new DealEvent.Created(d.dealId(), c.id(), lead.source(), phone, now)))
               .compose(x -> managerOf(tx, d.dealId()))
               .map(m -> new Accepted(d.dealId(), m, 201, true, false))
           : attach(tx, d.dealId(), lead, details, actor, now));
