@@ -2,7 +2,6 @@ package ru.dozvon.dialing;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import ru.dozvon.deals.ContactChannel;
@@ -12,23 +11,24 @@ import ru.dozvon.phone.PhoneNumber;
  * What has happened so far in one deal's retry chain: when the chain started (the lead arrived:
  * missed call, web form...), which number is called, and the events since, oldest first.
  *
- * <p>Immutable; the {@code with*} methods return a longer history. Events are kept sorted by time
- * (stable for equal times), so callers may add them in the order they learn of them.
+ * <p>Immutable; the {@code with*} methods return a longer history. Events are kept in the order given: the order
+ * they were learned (stored), which is the order the chain acted on them. Their times are only used to measure
+ * the ladder's steps; ordering by them would let the clocks of the PBX and of this service disagree about
+ * whether a call came before or after an outcome recorded the same second.
  *
  * @param startedAt when the lead arrived; attempt 1 is measured from here
  * @param number the number being called (its kind selects the per-number limits)
  * @param events attempts, calls outside the ladder, cancellations, contacts, repeated missed calls and
- *     messages, oldest first
+ *     messages, in the order they were learned
  */
 public record AttemptHistory(Instant startedAt, PhoneNumber number, List<HistoryEvent> events) {
 
   public AttemptHistory {
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(number, "number");
-    List<HistoryEvent> sorted = new ArrayList<>(Objects.requireNonNull(events, "events"));
-    sorted.forEach(e -> Objects.requireNonNull(e, "event"));
-    sorted.sort(Comparator.comparing(HistoryEvent::at));
-    events = List.copyOf(sorted);
+    List<HistoryEvent> inOrder = new ArrayList<>(Objects.requireNonNull(events, "events"));
+    inOrder.forEach(e -> Objects.requireNonNull(e, "event"));
+    events = List.copyOf(inOrder);
   }
 
   /** A chain that has just started: no attempts yet. */

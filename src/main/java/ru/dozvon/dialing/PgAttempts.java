@@ -73,14 +73,14 @@ final class PgAttempts {
    * The deal's whole callback history, read from its own history rows (every fact the chain follows writes one):
    * attempts that ended (steps and calls outside the ladder), cancelled attempts, the ends of exhausted ladders,
    * the lead's own inbound calls but the one that opened the deal (missed: called again; answered: contact) and the
-   * lead's own messages. In time order, and in the order they were written when times tie (a frozen test clock, or
-   * one millisecond): the history row's id is the one order every fact shares.
+   * lead's own messages, in the order they were written (the history row's id: the one order every fact shares,
+   * and the order the chain acted on them; the PBX's and this service's clocks need not agree to the second).
    */
   static Future<AttemptHistory> history(SqlConnection tx, DealRow deal) {
     return tx.preparedQuery("""
             SELECT at, kind, details FROM deal_history
             WHERE deal_id = $1 AND kind IN ('attempt_outcome', 'call', 'chain_stopped', 'message', 'ladder_ended')
-            ORDER BY at, id""")
+            ORDER BY id""")
         .execute(Tuple.of(deal.id()))
         .map(rows -> {
           List<HistoryEvent> events = new ArrayList<>();
