@@ -56,8 +56,8 @@ class LifecycleModelTest {
       int steps = 0;
       for (int i = 0; i < histories; i++) {
         History generated = History.generate(seed + i, funnel);
-        History h = only.isBlank() ? generated : generated.withSteps(Arrays.stream(only.split(","))
-            .map(String::trim).mapToInt(Integer::parseInt).mapToObj(n -> generated.steps().get(n - 1)).toList());
+        History h = only.isBlank() ? generated : generated.select(Arrays.stream(only.split(","))
+            .map(String::trim).map(Integer::parseInt).toList());
         Driver.Result r = Driver.run(s, h, null);
         steps += r.trace().size() - 1;
         if (r.failed()) {
@@ -95,14 +95,14 @@ class LifecycleModelTest {
       String kind = e.getKey();
       Driver.Result first = e.getValue().stream().min(Comparator.comparingInt(r -> r.failedAt(kind))).orElseThrow();
       long share = (deadline - System.nanoTime()) / Math.max(1, left--);
-      Shrunk shrunk = shrink(s, first, kind, System.nanoTime() + Math.max(0, share));
-      Driver.Result r = shrunk.result();
+      Driver.Result r = shrink(s, first, kind, System.nanoTime() + Math.max(0, share));
       Driver.Found f = r.found().get(kind);
       out.append("\n== ").append(kind).append("   [").append(Invariants.title(f.violation().invariant())).append("]\n");
       out.append(String.format("   in %d of %d histories; shortest: seed %d, %d steps (shrunk from %d)%n",
           e.getValue().size(), histories, r.history().seed(), f.step() + 1, first.failedAt(kind) + 1));
       out.append(String.format("   reproduce: mvn -B -o -q test -Dtest=LifecycleModelTest -Dmodel.histories=1 "
-          + "-Dmodel.seed=%d -Dmodel.steps=%s%n", r.history().seed(), shrunk.stepNumbers()));
+          + "-Dmodel.seed=%d -Dmodel.steps=%s%n", r.history().seed(),
+          r.history().select(IntStream.rangeClosed(1, f.step() + 1).boxed().toList()).stepNumbers()));
       r.trace().subList(0, Math.min(r.trace().size(), f.step() + 2))
           .forEach(line -> out.append("   ").append(line).append('\n'));
       out.append("   VIOLATED ").append(f.violation().message()).append('\n');
@@ -116,42 +116,33 @@ class LifecycleModelTest {
     return label.startsWith("I") ? Integer.parseInt(label.substring(1)) : 99;
   }
 
-  /** A shrunk history, with the numbers its steps had in the seed's generated history. */
-  record Shrunk(Driver.Result result, String stepNumbers) {
-  }
-
   /**
    * Drops steps one at a time (last first) and runs the rest again on fresh contacts and managers; keeps a
    * removal when the same kind of violation still shows; stops when no single removal keeps it, or at the
-   * deadline.
+   * deadline. Returns the shortest failing run found.
    */
-  static Shrunk shrink(Service s, Driver.Result failing, String kind, long deadline) {
-    List<Step> generated = failing.history().steps();
-    List<Integer> kept = new ArrayList<>(IntStream.rangeClosed(1, failing.failedAt(kind) + 1).boxed().toList());
-    Driver.Result best = Driver.run(s, failing.history().withSteps(steps(generated, kept)), kind);
+  static Driver.Result shrink(Service s, Driver.Result failing, String kind, long deadline) {
+    History h = failing.history().select(IntStream.rangeClosed(1, failing.failedAt(kind) + 1).boxed().toList());
+    Driver.Result best = Driver.run(s, h, kind);
     if (!best.breaks(kind)) {
-      return new Shrunk(failing, String.join(",", kept.stream().map(String::valueOf).toList()));
+      return failing; // not shown again on fresh contacts: report it as found
     }
     boolean changed = true;
     while (changed && System.nanoTime() < deadline) {
       changed = false;
-      for (int i = kept.size() - 1; i >= 0 && kept.size() > 1 && System.nanoTime() < deadline; i--) {
-        List<Integer> candidate = new ArrayList<>(kept);
-        candidate.remove(i);
-        Driver.Result r = Driver.run(s, failing.history().withSteps(steps(generated, candidate)), kind);
+      for (int i = h.steps().size(); i >= 1 && h.steps().size() > 1 && System.nanoTime() < deadline; i--) {
+        int drop = i;
+        History candidate = h.select(IntStream.rangeClosed(1, h.steps().size()).filter(p -> p != drop).boxed().toList());
+        Driver.Result r = Driver.run(s, candidate, kind);
         if (r.breaks(kind)) {
-          kept = new ArrayList<>(candidate.subList(0, r.failedAt(kind) + 1));
+          h = candidate.select(IntStream.rangeClosed(1, r.failedAt(kind) + 1).boxed().toList());
           best = r;
           changed = true;
-          i = Math.min(i, kept.size());
+          i = Math.min(i, h.steps().size() + 1);
         }
       }
     }
-    return new Shrunk(best, String.join(",", kept.stream().map(String::valueOf).toList()));
-  }
-
-  private static List<Step> steps(List<Step> generated, List<Integer> numbers) {
-    return numbers.stream().map(n -> generated.get(n - 1)).toList();
+    return best;
   }
 
   private static History.FunnelCodes funnel(Service s) {

@@ -84,7 +84,7 @@ public final class Driver {
         did = "harness error";
         broken = List.of(Violation.of("ERR", "", e + (e.getCause() == null ? "" : " / " + e.getCause())));
       }
-      StringBuilder line = new StringBuilder(String.format("%2d. [%s] %s -> %s", i + 1,
+      StringBuilder line = new StringBuilder(String.format("%2d. [%s] %s -> %s", h.numbers().get(i),
           Invariants.local(s.clock.instant()), step.describe(), did));
       for (Violation v : broken) {
         if (!found.containsKey(v.kind())) {

@@ -15,7 +15,7 @@ import java.util.Random;
  * history, whatever ran before it.
  */
 public record History(long seed, Instant start, List<ContactKind> contacts, List<ManagerSpec> managers,
-                      List<Step> steps) {
+                      List<Step> steps, List<Integer> numbers) {
 
   /** How a contact reaches us: only by phone, only by email, or both (their email-only leads once known). */
   public enum ContactKind { PHONE, EMAIL, BOTH }
@@ -30,8 +30,18 @@ public record History(long seed, Instant start, List<ContactKind> contacts, List
 
   static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
 
-  public History withSteps(List<Step> shorter) {
-    return new History(seed, start, contacts, managers, List.copyOf(shorter));
+  /**
+   * The same history with only the steps at {@code positions} (1-based, in this history); each keeps its
+   * number in the generated history ({@link #numbers()}), which is what {@code -Dmodel.steps} takes.
+   */
+  public History select(List<Integer> positions) {
+    return new History(seed, start, contacts, managers, positions.stream().map(p -> steps.get(p - 1)).toList(),
+        positions.stream().map(p -> numbers.get(p - 1)).toList());
+  }
+
+  /** {@link #numbers()} as {@code -Dmodel.steps} takes them. */
+  public String stepNumbers() {
+    return String.join(",", numbers.stream().map(String::valueOf).toList());
   }
 
   /** A history of 5-25 steps for the seed. */
@@ -117,7 +127,8 @@ public record History(long seed, Instant start, List<ContactKind> contacts, List
         steps.add(s);
       }
     }
-    return new History(seed, start, List.copyOf(contacts), List.copyOf(managers), List.copyOf(steps));
+    return new History(seed, start, List.copyOf(contacts), List.copyOf(managers), List.copyOf(steps),
+        java.util.stream.IntStream.rangeClosed(1, steps.size()).boxed().toList());
   }
 
   static final List<PbxCalls.Shape> MISSED = List.of(PbxCalls.Shape.LOCAL_MISSED, PbxCalls.Shape.LOCAL_MISSED,

@@ -28,6 +28,7 @@ public final class Invariants {
       Map.entry("I8", "REACHED_CALL_LATER always schedules the next call (at callBackAt when given)"),
       Map.entry("I9", "contact (first_contact_at) = an answered call in either direction, never a message"),
       Map.entry("I10", "an Idempotency-Key answers the same deal and status"),
+      Map.entry("I11", "a closed deal keeps no open manager task (FUNNEL.md: a closing closes them)"),
       Map.entry("ERR", "the model could not run the step"));
 
   public static String title(String label) {
@@ -45,7 +46,9 @@ public final class Invariants {
              (SELECT count(*) FROM attempts a WHERE a.deal_id = d.id AND a.outcome IS NOT NULL
                 AND COALESCE(a.placed_at, a.outcome_at) >= a.due_at) AS ended_on_time,
              (SELECT h.actor FROM deal_history h WHERE h.deal_id = d.id AND h.kind = 'closed'
-                ORDER BY h.id DESC LIMIT 1) AS closed_by
+                ORDER BY h.id DESC LIMIT 1) AS closed_by,
+             (SELECT string_agg(t.kind || ' «' || t.title || '»', ', ') FROM tasks t WHERE t.deal_id = d.id
+                AND t.done_at IS NULL AND t.for_role = 'MANAGER') AS open_manager_tasks
       FROM deals d JOIN contacts k ON k.id = d.contact_id
       WHERE k.phone = ANY($1) OR k.email = ANY($2)
       ORDER BY d.id""";
@@ -64,6 +67,7 @@ public final class Invariants {
     couldNotReach(s, deals, out);
     callLater(m, byId, out);
     contact(m, byId, out);
+    closedWork(deals, out);
     unrecorded(s, m, out);
     openDealCounts(s, m.managerIds(), out);
     return out;
@@ -207,6 +211,18 @@ public final class Invariants {
             + " but the customer was never reached on it (no answered call, no REACHED/REACHED_CALL_LATER)", md.id));
       } else if (!stored && md.contacted) {
         out.add(Violation.of("I9", "no contact after an answered call", "deal " + md.id + " has no first_contact_at after " + md.contactWhy, md.id));
+      }
+    }
+  }
+
+  /** I11: a deal that is not open has no manager task left open. */
+  private static void closedWork(List<Row> deals, List<Violation> out) {
+    for (Row d : deals) {
+      if (!"OPEN".equals(d.getString("status")) && d.getString("open_manager_tasks") != null) {
+        String by = "system".equals(d.getString("closed_by")) ? "the system" : "hand";
+        out.add(Violation.of("I11", "open task after a close by " + by, "deal " + d.getLong("id") + " is "
+            + d.getString("status") + " (closed by " + d.getString("closed_by") + ") but keeps open manager tasks: "
+            + d.getString("open_manager_tasks"), d.getLong("id")));
       }
     }
   }
