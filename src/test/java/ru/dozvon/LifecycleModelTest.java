@@ -34,7 +34,7 @@ import ru.dozvon.support.TestApp;
  *
  * <p>{@code -Dmodel.seed=N} (default fixed; {@code random} for a new one), {@code -Dmodel.histories=N}
  * (default 200), {@code -Dmodel.steps=1,4,7} (only those steps of the seed's history: a shrunk report),
- * {@code -Dmodel.shrinkSeconds=N} (default 90).
+ * {@code -Dmodel.shrinkSeconds=N} (default 60).
  */
 class LifecycleModelTest {
 
@@ -46,7 +46,7 @@ class LifecycleModelTest {
     String seedText = System.getProperty("model.seed", String.valueOf(DEFAULT_SEED));
     long seed = seedText.equals("random") ? System.nanoTime() % 1_000_000_000L : Long.parseLong(seedText);
     int histories = Integer.getInteger("model.histories", 200);
-    int shrinkSeconds = Integer.getInteger("model.shrinkSeconds", 90);
+    int shrinkSeconds = Integer.getInteger("model.shrinkSeconds", 60);
     String only = System.getProperty("model.steps", "");
 
     try (Service s = Service.start()) {
@@ -132,7 +132,8 @@ class LifecycleModelTest {
       changed = false;
       for (int i = h.steps().size(); i >= 1 && h.steps().size() > 1 && System.nanoTime() < deadline; i--) {
         int drop = i;
-        History candidate = h.select(IntStream.rangeClosed(1, h.steps().size()).filter(p -> p != drop).boxed().toList());
+        History candidate = h.select(IntStream.rangeClosed(1, h.steps().size()).filter(p -> p != drop)
+            .boxed().toList());
         Driver.Result r = Driver.run(s, candidate, kind);
         if (r.breaks(kind)) {
           h = candidate.select(IntStream.rangeClosed(1, r.failedAt(kind) + 1).boxed().toList());

@@ -140,7 +140,8 @@ public final class Driver {
             .put("status", "INVALID").put("reason", "test").put("comment", "model history over"), Map.of());
       }
       for (Row mg : s.sql("SELECT id FROM managers WHERE id = ANY($1) AND state <> 'OFF'", (Object) m.managerIds())) {
-        s.send(HttpMethod.PATCH, "/api/managers/" + mg.getLong(0), ADMIN, new JsonObject().put("state", "OFF"), Map.of());
+        s.send(HttpMethod.PATCH, "/api/managers/" + mg.getLong(0), ADMIN, new JsonObject().put("state", "OFF"),
+            Map.of());
       }
     } catch (RuntimeException e) {
       trace.add("    (tear-down failed: " + e + ")");
@@ -229,8 +230,8 @@ public final class Driver {
     String what = "call " + c.linkedid() + " " + call.getString("outcome") + (missed ? " missed" : "")
         + " on deal " + dealId;
     if (missed != shape.missed) {
-      m.stepViolations.add(Violation.of("I1", "a call stored as " + (missed ? "missed" : "answered"), "call " + c.linkedid() + " (" + shape.file + ") stored with missed = "
-          + missed, dealId));
+      m.stepViolations.add(Violation.of("I1", "a call stored as " + (missed ? "missed" : "answered"),
+          "call " + c.linkedid() + " (" + shape.file + ") stored with missed = " + missed, dealId));
       return what;
     }
     if (shape.missed) {
@@ -238,8 +239,9 @@ public final class Driver {
         return what; // I1 reports it
       }
       if (before != null && !before.equals(dealId)) {
-        m.stepViolations.add(Violation.of("I2", "a missed call lands on another deal", "missed call " + c.linkedid() + " of contact " + p.label()
-            + " landed on deal " + dealId + " while deal " + before + " was open", before, dealId));
+        m.stepViolations.add(Violation.of("I2", "a missed call lands on another deal",
+            "missed call " + c.linkedid() + " of contact " + p.label() + " landed on deal " + dealId + " while deal "
+                + before + " was open", before, dealId));
       }
       Instant ended = Invariants.instant(call, "ended_at");
       m.deal(dealId, p.index).owe("missed call", "missed call " + c.linkedid() + " at " + Invariants.local(ended),
@@ -247,8 +249,9 @@ public final class Driver {
       m.owedByThisStep.add(dealId);
     } else if (before != null) {
       if (!before.equals(dealId)) {
-        m.stepViolations.add(Violation.of("I1", "an answered call not on the open deal", "answered call " + c.linkedid() + " of contact " + p.label()
-            + " is on deal " + dealId + ", not on the open deal " + before, before));
+        m.stepViolations.add(Violation.of("I1", "an answered call not on the open deal",
+            "answered call " + c.linkedid() + " of contact " + p.label() + " is on deal " + dealId
+                + ", not on the open deal " + before, before));
       }
       m.deal(before, p.index).reached("the answered inbound call " + c.linkedid());
     }
@@ -308,12 +311,14 @@ public final class Driver {
       p.linked = true;
     }
     if (before != null && (r.status() != 200 || before != dealId)) {
-      m.stepViolations.add(Violation.of("I2", "a lead lands on another deal", "lead of contact " + p.label() + " answered " + r.status() + " deal "
+      m.stepViolations.add(Violation.of("I2", "a lead lands on another deal",
+          "lead of contact " + p.label() + " answered " + r.status() + " deal "
           + dealId + " while deal " + before + " was open", before, dealId));
     }
     Model.Deal d = m.deal(dealId, p.index);
     if (r.status() == 201) {
-      d.owe("new lead", "new " + source + " lead at " + Invariants.local(s.clock.instant()), s.window().nextOpening(s.clock.instant()));
+      d.owe("new lead", "new " + source + " lead at " + Invariants.local(s.clock.instant()),
+          s.window().nextOpening(s.clock.instant()));
     } else if (!source.equals("manual")) {
       d.owe("message", "the customer wrote (" + source + ") at " + Invariants.local(s.clock.instant()),
           s.window().nextOpening(s.clock.instant()));
@@ -393,7 +398,8 @@ public final class Driver {
     }
     Service.Reply r = http(HttpMethod.POST, "/api/deals/" + dealId + "/outcome", token, body, Map.of());
     if (r.status() == 400 && callBackAt != null) {
-      m.stepViolations.add(Violation.of("I8", "callBackAt refused", "REACHED_CALL_LATER with callBackAt " + callBackAt + " refused: "
+      m.stepViolations.add(Violation.of("I8", "callBackAt refused",
+          "REACHED_CALL_LATER with callBackAt " + callBackAt + " refused: "
           + r.body(), dealId));
     }
     if (r.status() == 200) {
@@ -472,10 +478,12 @@ public final class Driver {
   }
 
   /** Every request goes through here: a 5xx breaks I4. */
-  private Service.Reply http(HttpMethod method, String path, String token, JsonObject body, Map<String, String> headers) {
+  private Service.Reply http(HttpMethod method, String path, String token, JsonObject body,
+                             Map<String, String> headers) {
     Service.Reply r = s.send(method, path, token, body, headers);
     if (r.status() >= 500) {
-      m.stepViolations.add(Violation.of("I4", "5xx on " + method + " " + path.replaceAll("[0-9]+", "{id}"), r.toString()));
+      m.stepViolations.add(Violation.of("I4", "5xx on " + method + " " + path.replaceAll("[0-9]+", "{id}"),
+          r.toString()));
     }
     return r;
   }

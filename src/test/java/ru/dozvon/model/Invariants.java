@@ -89,10 +89,12 @@ public final class Invariants {
     for (String id : sent) {
       long n = counts.getOrDefault(id, 0L);
       if (n != 1) {
-        out.add(Violation.of("I1", n == 0 ? "a call is lost" : "a call is stored twice", "call " + id + " of contact " + Step.letter(m.callOwner.get(id)) + " is stored "
+        out.add(Violation.of("I1", n == 0 ? "a call is lost" : "a call is stored twice",
+            "call " + id + " of contact " + Step.letter(m.callOwner.get(id)) + " is stored "
             + n + " times (telephony still holds " + s.pendingCalls() + " unrecorded calls)"));
       } else if (Boolean.TRUE.equals(rows.get(id).getBoolean("missed")) && rows.get(id).getLong("deal_id") == null) {
-        out.add(Violation.of("I1", "a missed call is on no deal", "missed call " + id + " of contact " + Step.letter(m.callOwner.get(id))
+        out.add(Violation.of("I1", "a missed call is on no deal",
+            "missed call " + id + " of contact " + Step.letter(m.callOwner.get(id))
             + " is on no deal"));
       }
     }
@@ -104,7 +106,8 @@ public final class Invariants {
       List<Long> open = deals.stream().filter(d -> "OPEN".equals(d.getString("status")))
           .filter(d -> of(p, d)).map(d -> d.getLong("id")).toList();
       if (open.size() > 1) {
-        out.add(Violation.of("I2", "two open deals", "contact " + p.label() + " has open deals " + open, open.toArray(Long[]::new)));
+        out.add(Violation.of("I2", "two open deals",
+            "contact " + p.label() + " has open deals " + open, open.toArray(Long[]::new)));
       }
     }
   }
@@ -135,19 +138,19 @@ public final class Invariants {
       boolean any = fired > 0 || pending != null || task != null;
       if (!any) {
         out.add(Violation.of("I3", "no callback after a " + md.owedCause, "open deal " + md.id + " of contact "
-            + m.persons.get(md.person).label() + " owes a callback (" + md.owedWhy + ") but has no attempt PENDING/FIRED/PLACED and no open callback task",
-            md.id));
+            + m.persons.get(md.person).label() + " owes a callback (" + md.owedWhy + ") but has no attempt "
+            + "PENDING/FIRED/PLACED and no open callback task", md.id));
       } else if (md.dueBy != null && fired == 0 && task == null && pending.isAfter(md.dueBy.plusSeconds(1))) {
         out.add(Violation.of("I3", "callback not due now after a " + md.owedCause, "open deal " + md.id
-            + " of contact " + m.persons.get(md.person).label() + " owes a callback due now (" + md.owedWhy + ", so by " + local(md.dueBy) + ") but its next attempt is due "
-            + local(pending), md.id));
+            + " of contact " + m.persons.get(md.person).label() + " owes a callback due now (" + md.owedWhy
+            + ", so by " + local(md.dueBy) + ") but its next attempt is due " + local(pending), md.id));
       }
     }
   }
 
   /**
-   * I7: the system closes «не дозвонился» only once the ladder's steps were tried at their times (at least
-   * ladder-many attempts ended at or after their due time). By hand (DOMAIN 7) it needs the «не отвечает»
+   * I7: the system closes «не дозвонился» only once the ladder's steps were tried at their times (at
+   * least ladder-many attempts ended at or after their due time). By hand (DOMAIN 7) it needs the «не отвечает»
    * guard: 3 attempts placed and 3 weeks since the last contact.
    */
   private static void couldNotReach(Service s, List<Row> deals, List<Violation> out) {
@@ -159,15 +162,18 @@ public final class Invariants {
       long onTime = d.getLong("ended_on_time");
       if ("system".equals(d.getString("closed_by"))) {
         if (onTime < s.ladder()) {
-          out.add(Violation.of("I7", "closed by the system", "deal " + id + " was closed «не дозвонился» by the system after "
+          out.add(Violation.of("I7", "closed by the system",
+              "deal " + id + " was closed «не дозвонился» by the system after "
               + d.getLong("ended") + " attempt outcomes of which only " + onTime + " at or after their due time "
               + "(the ladder has " + s.ladder() + " steps)", id));
         }
       } else {
-        Instant since = instant(d, "last_contact_at") != null ? instant(d, "last_contact_at") : instant(d, "arrived_at");
+        Instant since = instant(d, "last_contact_at") != null ? instant(d, "last_contact_at")
+            : instant(d, "arrived_at");
         Duration silent = Duration.between(since, instant(d, "closed_at"));
         if (d.getLong("ended") < 3 || silent.compareTo(Duration.ofDays(21)) < 0) {
-          out.add(Violation.of("I7", "closed by hand without the guard", "deal " + id + " was closed «не дозвонился» by hand (" + d.getString("closed_by")
+          out.add(Violation.of("I7", "closed by hand without the guard",
+              "deal " + id + " was closed «не дозвонился» by hand (" + d.getString("closed_by")
               + ") after " + d.getLong("ended") + " attempts and " + silent.toDays() + " days since the last "
               + "contact; DOMAIN 7 asks for the «не отвечает» guard (3 attempts, 3 weeks)", id));
         }
@@ -183,16 +189,19 @@ public final class Invariants {
         continue; // an email-only deal has no number to call
       }
       if (!"OPEN".equals(d.getString("status"))) {
-        out.add(Violation.of("I8", "the deal closed instead", "deal " + c.dealId() + " was closed " + d.getString("status") + " ("
+        out.add(Violation.of("I8", "the deal closed instead",
+            "deal " + c.dealId() + " was closed " + d.getString("status") + " ("
             + d.getString("loss_reason") + ") by a REACHED_CALL_LATER outcome instead of scheduling the next call",
             c.dealId()));
         continue;
       }
       Instant pending = instant(d, "pending_due");
       if (pending == null && d.getLong("fired") == 0) {
-        out.add(Violation.of("I8", "no next call", "deal " + c.dealId() + " has no next call after REACHED_CALL_LATER", c.dealId()));
+        out.add(Violation.of("I8", "no next call",
+            "deal " + c.dealId() + " has no next call after REACHED_CALL_LATER", c.dealId()));
       } else if (c.callBackAt() != null && pending != null && pending.isBefore(c.callBackAt().minusSeconds(1))) {
-        out.add(Violation.of("I8", "called before callBackAt", "deal " + c.dealId() + ": the lead asked to be called at " + local(c.callBackAt())
+        out.add(Violation.of("I8", "called before callBackAt",
+            "deal " + c.dealId() + ": the lead asked to be called at " + local(c.callBackAt())
             + " but the next attempt is due " + local(pending), c.dealId()));
       }
     }
@@ -207,10 +216,12 @@ public final class Invariants {
       }
       boolean stored = d.getValue("first_contact_at") != null;
       if (stored && !md.contacted) {
-        out.add(Violation.of("I9", "contact without an answered call", "deal " + md.id + " has first_contact_at " + local(instant(d, "first_contact_at"))
+        out.add(Violation.of("I9", "contact without an answered call",
+            "deal " + md.id + " has first_contact_at " + local(instant(d, "first_contact_at"))
             + " but the customer was never reached on it (no answered call, no REACHED/REACHED_CALL_LATER)", md.id));
       } else if (!stored && md.contacted) {
-        out.add(Violation.of("I9", "no contact after an answered call", "deal " + md.id + " has no first_contact_at after " + md.contactWhy, md.id));
+        out.add(Violation.of("I9", "no contact after an answered call",
+            "deal " + md.id + " has no first_contact_at after " + md.contactWhy, md.id));
       }
     }
   }
@@ -256,7 +267,8 @@ public final class Invariants {
   }
 
   static boolean of(Model.Person p, Row d) {
-    return p.phone != null && p.phone.equals(d.getString("phone")) || p.email != null && p.email.equals(d.getString("email"));
+    return p.phone != null && p.phone.equals(d.getString("phone"))
+        || p.email != null && p.email.equals(d.getString("email"));
   }
 
   static Instant instant(Row r, String column) {

@@ -62,7 +62,8 @@ final class Report {
     }
     for (Row c : s.sql("SELECT * FROM calls WHERE deal_id = $1 ORDER BY ended_at", id)) {
       out.append("      call ").append(c.getString("pbx_call_id")).append(' ').append(c.getString("direction"))
-          .append(' ').append(c.getString("outcome")).append(Boolean.TRUE.equals(c.getBoolean("missed")) ? " missed" : "")
+          .append(' ').append(c.getString("outcome"))
+          .append(Boolean.TRUE.equals(c.getBoolean("missed")) ? " missed" : "")
           .append(" ended ").append(Invariants.local(Invariants.instant(c, "ended_at"))).append('\n');
     }
     StringBuilder kinds = new StringBuilder();

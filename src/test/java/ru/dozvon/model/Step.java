@@ -68,7 +68,8 @@ public sealed interface Step {
         case ON_TIME -> "on time";
         case EARLY -> "early";
         case LATE -> "late (+" + Durations.text(lateBy) + ")";
-      } + " on " + letter(contact) + "'s deal" + (callBackAt ? " with callBackAt" : "") + (asOwner ? " by its owner" : "");
+      } + " on " + letter(contact) + "'s deal" + (callBackAt ? " with callBackAt" : "")
+          + (asOwner ? " by its owner" : "");
     }
   }
 
