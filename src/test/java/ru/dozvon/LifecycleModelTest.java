@@ -67,6 +67,11 @@ class LifecycleModelTest {
       long ranMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       List<Violation> global = new ArrayList<>();
       Invariants.openDealCounts(s, null, global);
+      s.settle(false);
+      if (s.pendingCalls() > 0 || !s.unrecordedLines().isEmpty()) {
+        global.add(Violation.of("I5", "", "telephony holds " + s.pendingCalls() + " unrecorded calls and "
+            + "unrecorded-calls.jsonl has " + s.unrecordedLines().size() + " lines"));
+      }
       LOG.info("Time by phase:\n{}", ru.dozvon.model.Timing.summary());
       LOG.info("Lifecycle model: {} histories, {} steps in {} ms from seed {}; {} histories broke an invariant",
           histories, steps, ranMs, seed, failed.size());

@@ -73,6 +73,8 @@ public final class Driver {
     for (int i = 0; i < h.steps().size(); i++) {
       Step step = h.steps().get(i);
       m.startStep();
+      // Steps are seconds apart, as in life (never two events at the same instant): 10-89 s, fixed per step.
+      s.clock.advance(Duration.ofSeconds(10 + Math.floorMod(h.seed() * 31 + h.numbers().get(i) * 17L, 80)));
       String did;
       List<Violation> broken;
       try {

@@ -65,8 +65,9 @@ public record History(long seed, Instant start, List<ContactKind> contacts, List
     int nManagers = 2 + r.nextInt(2);
     List<ManagerSpec> managers = new ArrayList<>();
     for (int i = 0; i < nManagers; i++) {
+      int cap = 1 + r.nextInt(5);
       String state = r.nextInt(10) < 6 ? "ON_SHIFT" : r.nextBoolean() ? "OFF" : "PAUSED";
-      managers.add(new ManagerSpec(1 + r.nextInt(5), state));
+      managers.add(new ManagerSpec(cap, state));
     }
     int focus = r.nextInt(nContacts);
     int length = 5 + r.nextInt(21);
