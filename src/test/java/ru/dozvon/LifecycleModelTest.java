@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +20,7 @@ import ru.dozvon.model.Driver;
 import ru.dozvon.model.History;
 import ru.dozvon.model.Invariants;
 import ru.dozvon.model.Service;
-import ru.dozvon.model.Step;
+import ru.dozvon.model.Timing;
 import ru.dozvon.model.Violation;
 import ru.dozvon.support.TestApp;
 
@@ -72,7 +71,7 @@ class LifecycleModelTest {
         global.add(Violation.of("I5", "", "telephony holds " + s.pendingCalls() + " unrecorded calls and "
             + "unrecorded-calls.jsonl has " + s.unrecordedLines().size() + " lines"));
       }
-      LOG.info("Time by phase:\n{}", ru.dozvon.model.Timing.summary());
+      LOG.info("Time by phase:\n{}", Timing.summary());
       LOG.info("Lifecycle model: {} histories, {} steps in {} ms from seed {}; {} histories broke an invariant",
           histories, steps, ranMs, seed, failed.size());
       if (failed.isEmpty() && global.isEmpty()) {

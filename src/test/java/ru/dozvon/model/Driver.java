@@ -185,14 +185,13 @@ public final class Driver {
         return body;
       });
     } else if (step instanceof Step.Close x) {
-      String r = onDeal(x.contact(), "close", d -> {
+      return onDeal(x.contact(), "close", d -> {
         JsonObject body = new JsonObject().put("status", x.status()).put("reason", x.reason());
         if (x.withComment()) {
           body.put("comment", "model: closed " + x.status() + " " + x.reason());
         }
         return body;
       });
-      return r;
     } else if (step instanceof Step.Reopen x) {
       return reopen(m.persons.get(x.contact()));
     } else if (step instanceof Step.Assign x) {

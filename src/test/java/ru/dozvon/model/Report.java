@@ -22,9 +22,8 @@ final class Report {
         out.append("    deal ").append(id).append(": could not be read (").append(e).append(")\n");
       }
     }
-    Model.Deal md = null;
     for (long id : ids) {
-      md = m.deals.get(id);
+      Model.Deal md = m.deals.get(id);
       if (md != null) {
         out.append("    model of deal ").append(id).append(": owed=").append(md.owed)
             .append(md.owed ? " (" + md.owedWhy + ")" : "").append(", contacted=").append(md.contacted)
