@@ -40,7 +40,7 @@ public final class Invariants {
              d.arrived_at, d.first_contact_at, d.last_contact_at, d.closed_at,
              (SELECT count(*) FROM attempts a WHERE a.deal_id = d.id AND a.state IN ('FIRED', 'PLACED')) AS fired,
              (SELECT min(a.due_at) FROM attempts a WHERE a.deal_id = d.id AND a.state = 'PENDING') AS pending_due,
-             (SELECT min(t.due_at) FROM tasks t WHERE t.deal_id = d.id AND t.kind = 'callback'
+             (SELECT min(t.due_at) FROM tasks t WHERE t.deal_id = d.id AND t.kind = 'CALLBACK'
                 AND t.done_at IS NULL) AS task_due,
              (SELECT count(*) FROM attempts a WHERE a.deal_id = d.id AND a.outcome IS NOT NULL) AS ended,
              (SELECT count(*) FROM attempts a WHERE a.deal_id = d.id AND a.outcome IS NOT NULL

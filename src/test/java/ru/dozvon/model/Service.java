@@ -67,7 +67,7 @@ public final class Service implements AutoCloseable {
 
   private Service() {
     pbx = TestAmiServer.start(PBX_USER, PBX_SECRET);
-    AppConfig.DbUrl db = TestDatabase.fresh();
+    ru.dozvon.store.DbUrl db = TestDatabase.fresh();
     relaxCommits(db);
     t = TestApp.startOn(db, Map.of("DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()),
         "DOZVON_AMI_USER", PBX_USER, "DOZVON_AMI_SECRET", PBX_SECRET), clock);
@@ -79,7 +79,7 @@ public final class Service implements AutoCloseable {
    * PostgreSQL's durability is not under test here (the App's restart is; PostgreSQL keeps running).
    * Every other setting, and every other test's database, stays as it is.
    */
-  private static void relaxCommits(AppConfig.DbUrl db) {
+  private static void relaxCommits(ru.dozvon.store.DbUrl db) {
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
          Statement st = c.createStatement()) {
       st.execute("ALTER DATABASE " + db.database() + " SET synchronous_commit = off");
