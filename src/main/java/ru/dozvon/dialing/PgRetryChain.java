@@ -152,7 +152,8 @@ final class PgRetryChain {
 
   /**
    * Every step was tried. A lead never reached is closed lost «не дозвонился» with the supervisor's control task,
-   * exactly as the funnel closes a deal; a lead reached before stays open with a next step for its manager.
+   * exactly as the funnel closes a deal; a lead reached before stays open with a callback task for its manager,
+   * who decides what comes next.
    */
   private Future<List<DealEvent>> exhausted(SqlConnection tx, PgAttempts.DealRow deal, Decision.Exhausted e,
                                             Instant now) {
@@ -163,8 +164,10 @@ final class PgRetryChain {
       return ended.compose(x -> deals.closeByLadder(tx, deal.id(), e.reason(), comment, now))
           .map(closed -> closed.<List<DealEvent>>map(List::of).orElse(List.of()));
     }
-    TaskSpec next = new TaskSpec(TaskKind.FOLLOW_UP,
-        "Клиент не отвечает после договорённости перезвонить: решите, что дальше", now, AssigneeRole.MANAGER);
+    // the lead was reached once and asked for this call (or called us since): they are still called back, by the
+    // manager, who also decides what comes next; no more automatic steps
+    TaskSpec next = new TaskSpec(TaskKind.CALLBACK,
+        "Перезвонить: клиент не ответил на все шаги после контакта, решите, что дальше", now, AssigneeRole.MANAGER);
     return ended.compose(x -> PgTaskStore.create(tx, deal.id(), deal.managerId(), next, Priority.YELLOW, null))
         .compose(id -> PgDealStore.history(tx, deal.id(), now, "task", "system", new JsonObject()
             .put("kind", next.kind().name()).put("title", next.title()).put("taskId", id)))
