@@ -55,7 +55,7 @@ public final class DealRoutes implements RouteGroup {
     if (stage.isPresent() && !stage.get().matches("[a-z0-9_]{1,64}")) {
       throw new InvalidInput("stage", "'" + stage.get() + "' is not a stage code");
     }
-    int limit = query(ctx, "limit").map(DealRoutes::limit).orElse(50);
+    int limit = Api.limitQuery(ctx, 50, 500);
     var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit);
     Api.reply(ctx, 200, deals.list(filter));
   }
@@ -84,15 +84,4 @@ public final class DealRoutes implements RouteGroup {
     return value;
   }
 
-  private static int limit(String raw) {
-    try {
-      int n = Integer.parseInt(raw);
-      if (n >= 1 && n <= 500) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw new InvalidInput("limit", "'" + raw + "' is not a number from 1 to 500");
-  }
 }

@@ -34,18 +34,7 @@ public final class RoutingRoutes implements RouteGroup {
 
   private void unassigned(RoutingContext ctx) {
     Api.principal(ctx).require(Role.ADMIN, Role.SUPERVISOR);
-    String raw = ctx.queryParams().get("limit");
-    int limit = 100;
-    if (raw != null) {
-      try {
-        limit = Integer.parseInt(raw.strip());
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > 1000) {
-        throw new InvalidInput("limit", "'" + raw + "' is not a number from 1 to 1000");
-      }
-    }
+    int limit = Api.limitQuery(ctx, 100, 1000);
     Api.reply(ctx, 200, assigner.waiting(limit));
   }
 

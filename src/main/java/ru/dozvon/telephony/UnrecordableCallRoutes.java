@@ -2,7 +2,6 @@ package ru.dozvon.telephony;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.web.Api;
 import ru.dozvon.web.Principal;
 import ru.dozvon.web.Role;
@@ -28,18 +27,7 @@ public final class UnrecordableCallRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     Api.principal(ctx).require(Role.ADMIN, Role.SUPERVISOR);
-    String raw = ctx.queryParams().get("limit");
-    int limit = 100;
-    if (raw != null) {
-      try {
-        limit = Integer.parseInt(raw.strip());
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > 1000) {
-        throw new InvalidInput("limit", "'" + raw + "' is not a number from 1 to 1000");
-      }
-    }
+    int limit = Api.limitQuery(ctx, 100, 1000);
     Api.reply(ctx, 200, calls.list(limit));
   }
 

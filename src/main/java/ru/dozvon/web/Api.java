@@ -155,4 +155,21 @@ public final class Api {
     }
     throw new InvalidInput(name, "'" + raw + "' is not an id");
   }
+
+  /** A list's {@code limit} query parameter: {@code fallback} when absent, else a number from 1 to {@code max}. */
+  public static int limitQuery(RoutingContext ctx, int fallback, int max) {
+    String raw = ctx.queryParams().get("limit");
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(raw.strip());
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new InvalidInput("limit", "'" + raw + "' is not a number from 1 to " + max);
+  }
 }
