@@ -32,15 +32,59 @@ public final class ManagerFigures {
   private final Clock clock;
   private final WebhookGuard guard;
 
+  private final java.time.ZoneId zone;
+  private final Duration talkLimit;
+
   /** @param guard which hosts a webhook may call */
   public ManagerFigures(Pool pool, Clock clock, WebhookGuard guard) {
+    this(pool, clock, guard, java.time.ZoneId.of("Europe/Moscow"), Duration.ofHours(3));
+  }
+
+  /**
+   * @param zone the company zone: talk time is counted per local day there
+   * @param talkLimit talk time per day above which a manager is flagged (seed 001: 3 hours is the human maximum)
+   */
+  public ManagerFigures(Pool pool, Clock clock, WebhookGuard guard, java.time.ZoneId zone, Duration talkLimit) {
     this.pool = pool;
     this.clock = clock;
     this.guard = guard;
+    this.zone = zone;
+    this.talkLimit = talkLimit;
   }
 
   /** Per manager id: {@code {"webhookUrl", "speedToLead": {"medianSeconds", "withinIdealShare", "reached", "deals"}}}. */
   public Future<Map<Long, JsonObject>> all() {
+    return Future.all(speedAndWebhook(), talkToday()).map(x -> {
+      Map<Long, JsonObject> out = x.resultAt(0);
+      Map<Long, Long> talk = x.resultAt(1);
+      out.forEach((id, json) -> {
+        long seconds = talk.getOrDefault(id, 0L);
+        json.put("talkSecondsToday", seconds).put("talkOverLimit", seconds > talkLimit.toSeconds());
+      });
+      return out;
+    });
+  }
+
+  /**
+   * Seconds each manager talked today (the company's local day), from the calls their extension took or placed;
+   * a call counts on the day it ended.
+   */
+  private Future<Map<Long, Long>> talkToday() {
+    var now = clock.instant();
+    var startOfDay = java.time.LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
+    return pool.preparedQuery("""
+            SELECT m.id, coalesce(sum(c.talk_seconds), 0) AS talk
+            FROM managers m JOIN calls c ON c.operator_ext = m.extension AND c.ended_at >= $1 AND c.ended_at < $2
+            GROUP BY m.id""")
+        .execute(Tuple.of(Sql.ts(startOfDay), Sql.ts(startOfDay.atZone(zone).plusDays(1).toInstant())))
+        .map(rows -> {
+          Map<Long, Long> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("id"), r.getLong("talk")));
+          return out;
+        });
+  }
+
+  private Future<Map<Long, JsonObject>> speedAndWebhook() {
     var now = clock.instant();
     return pool.preparedQuery("""
             SELECT m.id, m.webhook_url,
