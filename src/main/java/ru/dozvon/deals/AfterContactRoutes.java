@@ -83,7 +83,7 @@ public final class AfterContactRoutes implements RouteGroup {
   private void done(RoutingContext ctx) {
     long id = Api.idParam(ctx, "id");
     // An empty body is the plain "done" it always was.
-    JsonObject b = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject()
+    JsonObject b = ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0 ? new JsonObject()
         : Api.body(ctx, Set.of("note", "nextStep"));
     Instant now = clock.instant();
     Optional<String> note = Api.optionalString(b, "note", 2000);
