@@ -142,7 +142,7 @@ public final class App {
     var webhooks = new WebhookGuard(vertx, cfg.webhooks());
     outbox = new OutboxDrainer(vertx, pool, clock, webhooks);
     var accounts = new PgAccounts(pool, managers, clock);
-    var leadStore = new PgLeadIntake(pool, dealListeners);
+    var leadStore = new PgLeadIntake(pool, dealListeners, workflow.afterContact());
     var leads = new LeadIntake(leadStore, feed, meters, clock);
     funnelJobs.start(vertx, intakeCfg.jobsEvery());
     // Form-webhook signatures older than twice the allowed clock skew can never be replayed: forgotten.

@@ -120,6 +120,31 @@ public final class AfterContact {
     return steps;
   }
 
+  /**
+   * A lead brought fields: the date tasks follow the deal's stored date fields (a lead never overwrites a field the
+   * deal has). A value that is not a date makes no task and refuses nothing: a lead is never lost over it.
+   */
+  public Future<Void> leadDateTasks(SqlConnection tx, long dealId, String actor, Instant now) {
+    if (cfg.dateTasks().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("SELECT manager_id, fields FROM deals WHERE id = $1").execute(Tuple.of(dealId))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          JsonObject all = r.getJsonObject("fields") == null ? new JsonObject() : r.getJsonObject("fields");
+          Map<String, String> text = DealFields.asText(all);
+          JsonObject dates = new JsonObject();
+          cfg.dateTasks().forEach(d -> {
+            String v = text.get(d.field());
+            if (v != null && !v.isBlank() && DateTasks.parse(v.strip(), zone).isPresent()) {
+              dates.put(d.field(), v);
+            }
+          });
+          return dates.isEmpty() ? Future.<Void>succeededFuture()
+              : dateTasks(tx, dealId, r.getLong("manager_id"), dates, actor, now);
+        });
+  }
+
   private Future<Void> dateTask(SqlConnection tx, long dealId, Long managerId, DateTasks.Plan p, String actor,
                                 Instant now) {
     return tx.preparedQuery("SELECT id, due_at FROM tasks WHERE deal_id = $1 AND date_field = $2 AND done_at IS NULL")

@@ -307,6 +307,22 @@ class AfterContactApiTest {
   }
 
   @Test
+  void aLeadsDateFieldMakesItsTaskAndABadDateLosesNoLead() {
+    f.clock.set(Instant.parse("2026-04-08T09:00:00Z"));
+    String phone = FunnelFixture.newPhone();
+    var r = f.post("/api/leads", ADMIN_TOKEN, new JsonObject().put("source", "web_form").put("phone", phone)
+        .put("fields", new JsonObject().put("presentation_date", "2026-04-16")));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    long deal = r.bodyAsJsonObject().getLong("id");
+    assertThat(openTasks(deal).stream().filter(t -> t.getString("kind").equals("MEETING")).map(t -> t.getString("dueAt")))
+        .containsExactly("2026-04-14T21:00:00Z");                // the day before, 00:00 Moscow
+    var bad = f.post("/api/leads", ADMIN_TOKEN, new JsonObject().put("source", "web_form")
+        .put("phone", FunnelFixture.newPhone()).put("fields", new JsonObject().put("presentation_date", "скоро")));
+    assertThat(bad.statusCode()).isEqualTo(201);
+    assertThat(openTasks(bad.bodyAsJsonObject().getLong("id"))).noneMatch(t -> t.getString("kind").equals("MEETING"));
+  }
+
+  @Test
   void talkTimeTodayIsCountedPerManagerAndFlaggedOverThreeHours() {
     Instant now = Instant.parse("2026-04-09T12:00:00Z");      // 15:00 in Moscow
     f.clock.set(now);
