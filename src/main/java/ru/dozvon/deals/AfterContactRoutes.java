@@ -64,7 +64,7 @@ public final class AfterContactRoutes implements RouteGroup {
 
   private void change(RoutingContext ctx) {
     long id = Api.idParam(ctx, "id");
-    JsonObject b = Api.body(ctx, Set.of("dueAt", "cancel", "reason"));
+    JsonObject b = Api.body(ctx, Set.of("dueAt", "cancel", "reason", "nextStep"));
     Instant now = clock.instant();
     Object cancelRaw = b.getValue("cancel");
     if (cancelRaw != null && !(cancelRaw instanceof Boolean)) {
@@ -77,7 +77,11 @@ public final class AfterContactRoutes implements RouteGroup {
           : "is required to move the task (or send \"cancel\": true)");
     }
     String reason = Api.requiredString(b, "reason", 2000);
-    Api.reply(ctx, 200, tasks.change(id, dueAt, cancel, reason, caller(ctx), now));
+    Optional<PgManualTasks.ManualTask> next = nextStep(b, now);
+    if (next.isPresent() && !cancel) {
+      throw new InvalidInput("nextStep", "comes with a cancel (or with done), not with a move");
+    }
+    Api.reply(ctx, 200, tasks.change(id, dueAt, cancel, reason, next, caller(ctx), now));
   }
 
   private void done(RoutingContext ctx) {
@@ -87,7 +91,10 @@ public final class AfterContactRoutes implements RouteGroup {
         : Api.body(ctx, Set.of("note", "nextStep"));
     Instant now = clock.instant();
     Optional<String> note = Api.optionalString(b, "note", 2000);
-    Optional<PgManualTasks.ManualTask> next = Optional.empty();
+    Api.reply(ctx, 200, tasks.done(id, note, nextStep(b, now), caller(ctx), now));
+  }
+
+  private static Optional<PgManualTasks.ManualTask> nextStep(JsonObject b, Instant now) {
     if (b.getValue("nextStep") != null) {
       if (!(b.getValue("nextStep") instanceof JsonObject n)) {
         throw new InvalidInput("nextStep", "must be an object {\"title\", \"kind\", \"dueAt\"}");
@@ -97,9 +104,9 @@ public final class AfterContactRoutes implements RouteGroup {
           throw new InvalidInput("nextStep." + k, "is not a field of a next step (title, kind, dueAt)");
         }
       }
-      next = Optional.of(manualTask(n, "nextStep.", now));
+      return Optional.of(manualTask(n, "nextStep.", now));
     }
-    Api.reply(ctx, 200, tasks.done(id, note, next, caller(ctx), now));
+    return Optional.empty();
   }
 
   private static PgManualTasks.ManualTask manualTask(JsonObject b, String prefix, Instant now) {

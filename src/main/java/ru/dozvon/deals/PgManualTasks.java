@@ -97,24 +97,7 @@ public final class PgManualTasks {
       if (t.row().getOffsetDateTime("done_at") != null) {
         return task(tx, taskId, now);
       }
-      Future<Optional<Long>> next = Future.succeededFuture(Optional.empty());
-      if (t.deal() != null) {
-        LockedDeal d = t.deal();
-        next = openTasksBesides(tx, d.id(), taskId).compose(others -> {
-          TaskKind kind = TaskKind.valueOf(t.row().getString("kind"));
-          boolean managerTask = "MANAGER".equals(t.row().getString("for_role"));
-          Optional<Refusal> refused = managerTask ? NextSteps.onTaskDone(after.config(), d.view().status(),
-              d.view().stage(), after.firstStage(), kind, others, nextStep.isPresent()) : Optional.empty();
-          if (refused.isPresent()) {
-            throw PgDealWorkflow.violation(refused.get());
-          }
-          if (nextStep.isEmpty() || d.view().status().isClosed()) {
-            return Future.succeededFuture(Optional.<Long>empty());
-          }
-          return insert(tx, d.id(), d.managerId(), nextStep.get(), c.actor(), now).map(Optional::of);
-        });
-      }
-      return next.compose(nextId -> tx.preparedQuery("UPDATE tasks SET done_at = $2, note = $3 WHERE id = $1")
+      return nextStep(tx, t, taskId, nextStep, c, now).compose(nextId -> tx.preparedQuery("UPDATE tasks SET done_at = $2, note = $3 WHERE id = $1")
               .execute(Tuple.of(taskId, ts(now), note.orElse(null)))
               .compose(x -> t.deal() == null ? Future.<Void>succeededFuture()
                   : PgDealStore.history(tx, t.deal().id(), now, "task_done", c.actor(), new JsonObject()
@@ -126,15 +109,44 @@ public final class PgManualTasks {
     }));
   }
 
-  /** Moves an open task to another deadline ({@code dueAt} present) or cancels it; {@code reason} is kept. */
-  public Future<JsonObject> change(long taskId, Optional<Instant> dueAt, boolean cancel, String reason, Caller c,
-                                   Instant now) {
+  /**
+   * The next-step rule for a task about to be closed: 409 {@code next_step_required} when it applies and none came;
+   * else the next step made, if one came (on an open deal). Returns its id.
+   */
+  private Future<Optional<Long>> nextStep(SqlConnection tx, LockedTask t, long taskId, Optional<ManualTask> nextStep,
+                                          Caller c, Instant now) {
+    LockedDeal d = t.deal();
+    if (d == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return openTasksBesides(tx, d.id(), taskId).compose(others -> {
+      TaskKind kind = TaskKind.valueOf(t.row().getString("kind"));
+      boolean managerTask = "MANAGER".equals(t.row().getString("for_role"));
+      Optional<Refusal> refused = managerTask ? NextSteps.onTaskDone(after.config(), d.view().status(),
+          d.view().stage(), after.firstStage(), kind, others, nextStep.isPresent()) : Optional.empty();
+      if (refused.isPresent()) {
+        throw PgDealWorkflow.violation(refused.get());
+      }
+      if (nextStep.isEmpty() || d.view().status().isClosed()) {
+        return Future.succeededFuture(Optional.<Long>empty());
+      }
+      return insert(tx, d.id(), d.managerId(), nextStep.get(), c.actor(), now).map(Optional::of);
+    });
+  }
+
+  /**
+   * Moves an open task to another deadline ({@code dueAt} present) or cancels it; {@code reason} is kept. A cancel is
+   * a close like done: the next-step rule applies to it too ({@code nextStep}), else cancelling would dodge it.
+   */
+  public Future<JsonObject> change(long taskId, Optional<Instant> dueAt, boolean cancel, String reason,
+                                   Optional<ManualTask> nextStep, Caller c, Instant now) {
     return pool.withTransaction(tx -> lockTask(tx, taskId, c).compose(t -> {
       if (t.row().getOffsetDateTime("done_at") != null) {
         throw new RuleViolation("task_done", "the task is already done or cancelled");
       }
       Long dealId = t.deal() == null ? null : t.deal().id();
-      Future<Void> change = cancel ? cancel(tx, dealId, taskId, reason, c.actor(), now)
+      Future<Void> change = cancel
+          ? nextStep(tx, t, taskId, nextStep, c, now).compose(x -> cancel(tx, dealId, taskId, reason, c.actor(), now))
           : move(tx, dealId, taskId, t.row().getOffsetDateTime("due_at").toInstant(), dueAt.orElseThrow(), reason,
               c.actor(), now);
       return change.compose(x -> task(tx, taskId, now));

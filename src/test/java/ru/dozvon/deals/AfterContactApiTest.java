@@ -214,6 +214,17 @@ class AfterContactApiTest {
     var badNext = f.post("/api/tasks/" + next + "/done", operatorToken, new JsonObject()
         .put("nextStep", new JsonObject().put("title", "x").put("kind", "call")));
     assertThat(badNext.bodyAsJsonObject().getString("field")).isEqualTo("nextStep.dueAt");
+    // cancelling is closing too: it does not dodge the rule
+    var cancel = patch("/api/tasks/" + next, operatorToken, new JsonObject().put("cancel", true)
+        .put("reason", "клиент сам перезвонит"));
+    assertThat(cancel.statusCode()).isEqualTo(409);
+    assertThat(cancel.bodyAsJsonObject().getString("rule")).isEqualTo("next_step_required");
+    var cancelled = patch("/api/tasks/" + next, operatorToken, new JsonObject().put("cancel", true)
+        .put("reason", "клиент сам перезвонит")
+        .put("nextStep", new JsonObject().put("title", "Проверить, перезвонил ли").put("kind", "call")
+            .put("dueAt", inHours(72))));
+    assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
+    assertThat(openTasks(deal)).extracting(t -> t.getString("title")).containsExactly("Проверить, перезвонил ли");
 
     // the supervisor sees the deals in work without a next step, and how many
     long bare = quietDealInWork(otherId);
