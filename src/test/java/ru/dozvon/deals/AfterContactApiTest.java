@@ -343,6 +343,12 @@ class AfterContactApiTest {
     call("455", Instant.parse("2026-04-08T20:30:00Z"), 3600);  // 23:30 Moscow the day before: not today
     assertThat(talk(id).getLong("talkSecondsToday")).isEqualTo(7200);
     assertThat(talk(id).getBoolean("talkOverLimit")).isFalse();
+    JsonArray week = talk(id).getJsonArray("talkByDay");
+    assertThat(week).hasSize(7);
+    assertThat(week.getJsonObject(6).getString("day")).isEqualTo("2026-04-09");
+    assertThat(week.getJsonObject(6).getLong("talkSeconds")).isEqualTo(7200);
+    assertThat(week.getJsonObject(5).getString("day")).isEqualTo("2026-04-08");
+    assertThat(week.getJsonObject(5).getLong("talkSeconds")).isEqualTo(3600);
     call("455", Instant.parse("2026-04-08T21:30:00Z"), 3601);  // 00:30 Moscow today
     assertThat(talk(id).getLong("talkSecondsToday")).isEqualTo(10801);
     assertThat(talk(id).getBoolean("talkOverLimit")).isTrue();
