@@ -82,6 +82,7 @@ public final class AfterContact {
     return status.compose(x -> tx.preparedQuery("""
             SELECT d.status, d.stage, d.manager_id,
                    (SELECT count(*) FROM tasks t WHERE t.deal_id = d.id AND t.done_at IS NULL AND t.for_role = 'MANAGER')
+                   + (SELECT count(*) FROM attempts a WHERE a.deal_id = d.id AND a.state IN ('PENDING', 'FIRED', 'PLACED'))
                      AS open_tasks
             FROM deals d WHERE d.id = $1""").execute(Tuple.of(dealId)))
         .compose(rows -> {

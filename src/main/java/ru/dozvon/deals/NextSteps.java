@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * "Every contact leaves a next step" (DOMAIN 7; seeds 002, 004, 003 §5.1), pure: an open deal in work (past the
- * funnel's first stage) always has an open task of its manager. Closing a contact's task (a callback, a stage
+ * funnel's first stage) always has an open task of its manager, or a callback attempt still to come (the scheduler
+ * makes its task when it is due). Closing a contact's task (a callback, a stage
  * task, a manual call) that would leave none is refused unless a next step comes with it; the supervisor's tasks
  * do not count, they are not the manager's next move.
  */
@@ -22,7 +23,7 @@ public final class NextSteps {
   /**
    * Whether closing a task may go ahead.
    *
-   * @param otherOpenTasks the deal's open manager tasks besides this one
+   * @param otherOpenTasks the deal's open manager tasks besides this one, and its callback attempts still to come
    * @param nextStepGiven the request brings the next step, created with the closing
    * @return the refusal, empty when allowed
    */

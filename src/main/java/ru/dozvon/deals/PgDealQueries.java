@@ -28,13 +28,15 @@ public final class PgDealQueries {
   }
 
   /**
-   * Open deals past the first stage ({@code $n}) with no open task of their manager: the deals without a next step
-   * (DOMAIN 7), for the supervisor's list and the live count.
+   * Open deals past the first stage ({@code $n}) with no open task of their manager and no callback attempt still to
+   * come (it becomes a task when due): the deals without a next step (DOMAIN 7), for the supervisor's list.
    */
   public static String withoutNextStep(String alias, int firstStageParam) {
     return alias + ".status = 'OPEN' AND " + alias + ".stage <> $" + firstStageParam
         + " AND NOT EXISTS (SELECT 1 FROM tasks nt WHERE nt.deal_id = " + alias
-        + ".id AND nt.done_at IS NULL AND nt.for_role = 'MANAGER')";
+        + ".id AND nt.done_at IS NULL AND nt.for_role = 'MANAGER')"
+        + " AND NOT EXISTS (SELECT 1 FROM attempts na WHERE na.deal_id = " + alias
+        + ".id AND na.state IN ('PENDING', 'FIRED', 'PLACED'))";
   }
 
   private static final String DEAL = """

@@ -191,9 +191,11 @@ public final class PgManualTasks {
     });
   }
 
+  /** The deal's next steps besides this task: open manager tasks, and callback attempts still to come (a task when due). */
   private static Future<Integer> openTasksBesides(SqlConnection tx, long dealId, long taskId) {
     return tx.preparedQuery("""
-            SELECT count(*) FROM tasks WHERE deal_id = $1 AND id <> $2 AND done_at IS NULL AND for_role = 'MANAGER'""")
+            SELECT (SELECT count(*) FROM tasks WHERE deal_id = $1 AND id <> $2 AND done_at IS NULL AND for_role = 'MANAGER')
+                 + (SELECT count(*) FROM attempts WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED'))""")
         .execute(Tuple.of(dealId, taskId)).map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 

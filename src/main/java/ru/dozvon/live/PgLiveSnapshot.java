@@ -50,6 +50,7 @@ public final class PgLiveSnapshot {
   private static final String NO_NEXT_STEP = """
       SELECT count(*) FROM deals d WHERE d.status = 'OPEN' AND d.stage <> $1
         AND NOT EXISTS (SELECT 1 FROM tasks nt WHERE nt.deal_id = d.id AND nt.done_at IS NULL AND nt.for_role = 'MANAGER')
+        AND NOT EXISTS (SELECT 1 FROM attempts na WHERE na.deal_id = d.id AND na.state IN ('PENDING', 'FIRED', 'PLACED'))
       """;
   private static final String FUNNEL = "SELECT stage, count(*) AS n FROM deals WHERE status = 'OPEN' GROUP BY stage";
 

@@ -232,6 +232,15 @@ class AfterContactApiTest {
     JsonArray without = await(f.t.get("/api/deals?noNextStep=true", supervisorToken).send()).bodyAsJsonArray();
     assertThat(without.stream().map(JsonObject.class::cast).map(d -> d.getLong("id"))).contains(bare)
         .doesNotContain(deal);
+    // a callback still to come is a next step: the scheduler makes its task when it is due
+    long calling = quietDealInWork(otherId);
+    f.sql("UPDATE tasks SET done_at = now() WHERE deal_id = $1", calling);
+    f.sql("""
+        INSERT INTO attempts (deal_id, no, of_total, due_at, why, state) VALUES ($1, 99, 4, $2, 'test: a call later', 'PENDING')""",
+        calling, java.time.OffsetDateTime.parse("2026-04-03T18:00:00Z"));
+    JsonArray again = await(f.t.get("/api/deals?noNextStep=true", supervisorToken).send()).bodyAsJsonArray();
+    assertThat(again.stream().map(JsonObject.class::cast).map(d -> d.getLong("id"))).contains(bare)
+        .doesNotContain(calling);
     assertThat(await(f.t.get("/api/deals?noNextStep=true", otherToken).send()).statusCode()).isEqualTo(403);
     assertThat(await(f.t.get("/api/deals?noNextStep=maybe", ADMIN_TOKEN).send()).bodyAsJsonObject()
         .getString("field")).isEqualTo("noNextStep");
