@@ -23,7 +23,9 @@ import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
 import ru.dozvon.deals.CallIntake;
 import ru.dozvon.deals.GroupCommit;
+import ru.dozvon.deals.AfterContactRoutes;
 import ru.dozvon.deals.Funnel;
+import ru.dozvon.deals.PgManualTasks;
 import ru.dozvon.deals.FunnelJobs;
 import ru.dozvon.deals.FunnelRoutes;
 import ru.dozvon.deals.PgDealWorkflow;
@@ -113,7 +115,7 @@ public final class App {
     feed = new LiveFeed(vertx);
     // The one chain of deal events; its listeners are registered below, once, in the order they run.
     dealListeners = new DealEventChain();
-    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock);
+    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock, cfg.retry().window().zone());
     routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15),
         dealListeners);
     var dialing = new Dialing(cfg.retry(), workflow, dealListeners, pool, clock, meters, feed);
@@ -134,13 +136,13 @@ public final class App {
             .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
     IntakeConfig intakeCfg = cfg.intake();
-    var dealQueries = new PgDealQueries(pool);
+    var dealQueries = new PgDealQueries(pool, cfg.funnel().stages().get(0).code());
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
     // Managers' webhooks call only the hosts the settings allow, checked when set and before every delivery.
     var webhooks = new WebhookGuard(vertx, cfg.webhooks());
     outbox = new OutboxDrainer(vertx, pool, clock, webhooks);
     var accounts = new PgAccounts(pool, managers, clock);
-    var leadStore = new PgLeadIntake(pool, dealListeners);
+    var leadStore = new PgLeadIntake(pool, dealListeners, workflow.afterContact());
     var leads = new LeadIntake(leadStore, feed, meters, clock);
     funnelJobs.start(vertx, intakeCfg.jobsEvery());
     // Form-webhook signatures older than twice the allowed clock skew can never be replayed: forgotten.
@@ -154,13 +156,16 @@ public final class App {
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state, unrecordable::unacknowledged,
-              List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks), routingHooks()),
+              List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks,
+                  cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks()),
                   new TokenRoutes(accounts),
                   new DealRoutes(dealQueries), new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
-                      telephony::liveCalls)),
+                      telephony::liveCalls, cfg.funnel().stages().get(0).code(),
+                      cfg.funnel().afterContact().talkLimitPerDay())),
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
+                  new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), new UnrecordableCallRoutes(unrecordable)),
               List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);

@@ -27,6 +27,14 @@ final class DealClosing {
   }
 
   Closure close(DealView deal, DealStatus status, String reasonCode, String comment, Instant now) {
+    return close(deal, status, reasonCode, comment, now, false);
+  }
+
+  /**
+   * @param byRule a rule closes the deal (the exhausted callback ladder): the reason's contact guard, which is
+   *     there to stop a person giving up too early, does not apply; the rule made its own attempts
+   */
+  Closure close(DealView deal, DealStatus status, String reasonCode, String comment, Instant now, boolean byRule) {
     Objects.requireNonNull(deal, "deal");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(now, "now");
@@ -63,7 +71,7 @@ final class DealClosing {
             + String.join(", ", blank), blank);
       }
     }
-    if (status == DealStatus.LOST && reason.get().guard().isPresent()) {
+    if (status == DealStatus.LOST && !byRule && reason.get().guard().isPresent()) {
       Optional<Closure> refused = checkGuard(deal, reason.get(), reason.get().guard().get(), now);
       if (refused.isPresent()) {
         return refused.get();

@@ -56,7 +56,20 @@ public final class DealRoutes implements RouteGroup {
       throw new InvalidInput("stage", "'" + stage.get() + "' is not a stage code");
     }
     int limit = Api.limitQuery(ctx, 50, 500);
-    var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit);
+    Optional<String> contactStatus = query(ctx, "contactStatus");
+    if (contactStatus.isPresent() && !contactStatus.get().matches("[a-z][a-z0-9_]{0,63}")) {
+      throw new InvalidInput("contactStatus", "'" + contactStatus.get() + "' is not a contact status code");
+    }
+    boolean noNextStep = query(ctx, "noNextStep").map(v -> switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidInput("noNextStep", "'" + v + "' is not true or false");
+    }).orElse(false);
+    if (noNextStep && !p.isStaff()) {
+      throw new Forbidden("the deals without a next step are the supervisor's list");
+    }
+    var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit,
+        contactStatus, noNextStep);
     Api.reply(ctx, 200, deals.list(filter));
   }
 

@@ -133,6 +133,15 @@ public final class Funnel {
     return closing.close(deal, status, reason, comment, now);
   }
 
+  /**
+   * The same close made by a rule, not a person: the exhausted callback ladder closing «не дозвонился» after its
+   * last step. Every check applies except the reason's contact guard (min attempts, min silence): it guards
+   * against a person closing too early, and the ladder's own steps are the attempts (seed 003 rule 1).
+   */
+  public Closure closeByRule(DealView deal, DealStatus status, String reason, String comment, Instant now) {
+    return closing.close(deal, status, reason, comment, now, true);
+  }
+
   /** The automatic loss of a deal silent for {@code closing.autoCloseAfter}, once it is due. */
   public Optional<Closure.Closed> autoCloseDue(DealView deal, Instant now) {
     return closing.autoCloseDue(deal, now);

@@ -13,7 +13,14 @@ import java.util.Optional;
  * default is the Axelerator funnel of DOMAIN.md section 5 ({@link #defaults()}).
  */
 public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
-    List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification) {
+    List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification,
+    AfterContactConfig afterContact) {
+
+  /** Without after-contact settings: their defaults ({@link AfterContactConfig#defaults()}). */
+  public FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
+      List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification) {
+    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, AfterContactConfig.defaults());
+  }
 
   public FunnelConfig {
     stages = List.copyOf(stages);
@@ -22,6 +29,7 @@ public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Re
     invalidReasons = List.copyOf(invalidReasons);
     Objects.requireNonNull(closing, "closing");
     Objects.requireNonNull(qualification, "qualification");
+    Objects.requireNonNull(afterContact, "afterContact");
     checkStages(stages);
     checkReasons("funnel.loss_reasons", lossReasons, true);
     checkReasons("funnel.win_reasons", winReasons, false);
@@ -102,7 +110,9 @@ public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Re
         new Stage("launched", "Запущено в работу", List.of(), Optional.empty(), true, false),
         new Stage("lost", "Отказ/отложено", List.of(), Optional.empty(), false, true));
     List<Reason> loss = List.of(
-        Reason.of("could_not_reach", "не дозвонился"),
+        // By hand like «не отвечает» (seed 003 §9.5); the ladder's own close is a rule's and skips it.
+        new Reason("could_not_reach", "не дозвонился",
+            Optional.of(new ContactGuard(3, Duration.ofDays(21)))),
         new Reason("no_answer", "не отвечает",
             Optional.of(new ContactGuard(3, Duration.ofDays(21)))),
         Reason.of("too_expensive", "дорого"),

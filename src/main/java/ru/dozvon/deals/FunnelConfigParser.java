@@ -27,8 +27,10 @@ final class FunnelConfigParser {
 
   static FunnelConfig parse(Map<String, Object> section) {
     Map<String, Object> root = map(section, ROOT);
-    onlyKeys(root, ROOT, Set.of("stages", "loss_reasons", "win_reasons", "invalid_reasons", "closing",
-        "qualification"));
+    Set<String> keys = new java.util.HashSet<>(Set.of("stages", "loss_reasons", "win_reasons", "invalid_reasons",
+        "closing", "qualification"));
+    keys.addAll(AfterContactConfigParser.KEYS);
+    onlyKeys(root, ROOT, keys);
     List<Stage> stages = new ArrayList<>();
     List<Object> rawStages = list(required(root, "stages", ROOT, "expected a list of stages"),
         ROOT + ".stages", "expected a list of stages");
@@ -41,7 +43,8 @@ final class FunnelConfigParser {
         reasons(root, "invalid_reasons", false),
         closing(map(required(root, "closing", ROOT, "expected a mapping"), ROOT + ".closing")),
         qualification(map(required(root, "qualification", ROOT, "expected a mapping"),
-            ROOT + ".qualification")));
+            ROOT + ".qualification")),
+        AfterContactConfigParser.parse(root));
   }
 
   private static Stage stage(Object raw, String path) {

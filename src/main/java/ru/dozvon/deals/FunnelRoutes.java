@@ -168,7 +168,8 @@ public final class FunnelRoutes implements RouteGroup {
         .put("qualification", new JsonObject().put("criteria", criteria).put("redFrom", q.redFrom())
             .put("yellowFrom", q.yellowFrom()).put("unscored", q.unscored().name()))
         .put("closing", new JsonObject().put("autoCloseAfterDays", closing.autoCloseAfter().toDays())
-            .put("reopenWithinDays", closing.reopenWithin().toDays()).put("reopenStage", closing.reopenStage()));
+            .put("reopenWithinDays", closing.reopenWithin().toDays()).put("reopenStage", closing.reopenStage()))
+        .mergeIn(AfterContactJson.of(f.config().afterContact()));
   }
 
   private static JsonArray reasons(Funnel f, DealStatus status) {

@@ -26,7 +26,9 @@ public enum FunnelRule {
   /** The reason asks for more time since the last contact than has passed. */
   TOO_SOON_SINCE_CONTACT,
   /** Only a lost deal can be reopened. */
-  NOT_LOST;
+  NOT_LOST,
+  /** Closing a contact's task would leave a deal in work without any next step (DOMAIN 7). */
+  NEXT_STEP_REQUIRED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

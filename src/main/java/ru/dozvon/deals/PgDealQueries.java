@@ -18,7 +18,25 @@ public final class PgDealQueries {
 
   /** Filters of {@code GET /api/deals}; empty ones do not filter. */
   public record Filter(Optional<String> phone, Optional<String> stage, Optional<String> status,
-                       Optional<String> source, Optional<Long> managerId, Optional<Long> beforeId, int limit) {
+                       Optional<String> source, Optional<Long> managerId, Optional<Long> beforeId, int limit,
+                       Optional<String> contactStatus, boolean noNextStep) {
+
+    public Filter(Optional<String> phone, Optional<String> stage, Optional<String> status, Optional<String> source,
+                  Optional<Long> managerId, Optional<Long> beforeId, int limit) {
+      this(phone, stage, status, source, managerId, beforeId, limit, Optional.empty(), false);
+    }
+  }
+
+  /**
+   * Open deals past the first stage ({@code $n}) with no open task of their manager and no callback attempt still to
+   * come (it becomes a task when due): the deals without a next step (DOMAIN 7), for the supervisor's list.
+   */
+  public static String withoutNextStep(String alias, int firstStageParam) {
+    return alias + ".status = 'OPEN' AND " + alias + ".stage <> $" + firstStageParam
+        + " AND NOT EXISTS (SELECT 1 FROM tasks nt WHERE nt.deal_id = " + alias
+        + ".id AND nt.done_at IS NULL AND nt.for_role = 'MANAGER')"
+        + " AND NOT EXISTS (SELECT 1 FROM attempts na WHERE na.deal_id = " + alias
+        + ".id AND na.state IN ('PENDING', 'FIRED', 'PLACED'))";
   }
 
   private static final String DEAL = """
@@ -29,9 +47,16 @@ public final class PgDealQueries {
       """;
 
   private final Pool pool;
+  private final String firstStage;
 
   public PgDealQueries(Pool pool) {
+    this(pool, "new");
+  }
+
+  /** @param firstStage the funnel's first stage: deals past it are "in work" (next steps) */
+  public PgDealQueries(Pool pool, String firstStage) {
     this.pool = pool;
+    this.firstStage = firstStage;
   }
 
   public Future<JsonArray> list(Filter f) {
@@ -43,6 +68,10 @@ public final class PgDealQueries {
     f.source().ifPresent(v -> where.append(" AND d.source = $").append(add(args, v)));
     f.managerId().ifPresent(v -> where.append(" AND d.manager_id = $").append(add(args, v)));
     f.beforeId().ifPresent(v -> where.append(" AND d.id < $").append(add(args, v)));
+    f.contactStatus().ifPresent(v -> where.append(" AND d.contact_status = $").append(add(args, v)));
+    if (f.noNextStep()) {
+      where.append(" AND ").append(withoutNextStep("d", add(args, firstStage)));
+    }
     String sql = DEAL + where + " ORDER BY d.id DESC LIMIT " + f.limit();
     return pool.preparedQuery(sql).execute(Tuple.wrap(args)).map(rows -> {
       JsonArray out = new JsonArray();
@@ -82,6 +111,7 @@ public final class PgDealQueries {
           .put("kind", r.getString("kind")).put("actor", r.getString("actor"))
           .put("details", r.getJsonObject("details"))));
       d.put("calls", callList).put("attempts", attemptList).put("history", historyList);
+      AfterContactJson.notes(d, historyList);
       if (assignment.result().size() > 0) {
         Row a = assignment.result().iterator().next();
         d.put("assignment", new JsonObject().put("managerId", a.getLong("manager_id"))
@@ -112,6 +142,8 @@ public final class PgDealQueries {
         .put("arrivedAt", iso(r, "arrived_at"))
         .put("firstContactAt", iso(r, "first_contact_at"))
         .put("lastContactAt", iso(r, "last_contact_at"))
+        .put("contactStatus", r.getString("contact_status"))
+        .put("contactStatusAt", iso(r, "contact_status_at"))
         .put("closedAt", iso(r, "closed_at"))
         .put("createdAt", iso(r, "created_at"))
         .put("callCount", r.getLong("call_count"))

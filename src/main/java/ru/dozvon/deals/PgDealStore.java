@@ -127,7 +127,12 @@ public final class PgDealStore {
                                       Optional<TaskSpec> task, String reason, String actor, Instant now) {
     JsonObject details = new JsonObject().put("from", from).put("to", to).put("fields", fields).put("reason", reason);
     Future<Void> steps = tx.preparedQuery("UPDATE deals SET stage = $2, fields = fields || $3, updated_at = $4 WHERE id = $1")
-        .execute(Tuple.of(d.id(), to, fields, ts(now))).mapEmpty();
+        .execute(Tuple.of(d.id(), to, fields, ts(now)))
+        // The earlier stage's task is over once the deal moved on (issue 12); said in the history.
+        .compose(x -> PgTaskStore.closeOpenIds(tx, d.id(), TaskKind.STAGE_ENTRY, now))
+        .compose(ids -> ids.isEmpty() ? Future.<Void>succeededFuture() : history(tx, d.id(), now, "task_done", actor,
+            new JsonObject().put("taskIds", new io.vertx.core.json.JsonArray(ids)).put("kind", TaskKind.STAGE_ENTRY.name())
+                .put("why", "the deal moved on from " + from)));
     if (task.isPresent()) {
       TaskSpec t = task.get();
       steps = steps.compose(x -> PgTaskStore.create(tx, d.id(), d.managerId(), t)).map(taskId -> {

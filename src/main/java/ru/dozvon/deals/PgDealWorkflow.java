@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,16 +32,28 @@ public final class PgDealWorkflow {
   private final Funnel funnel;
   private final DealEventChain listeners;
   private final Clock clock;
+  private final AfterContact afterContact;
 
   public PgDealWorkflow(Pool pool, Funnel funnel, DealEventChain listeners, Clock clock) {
+    this(pool, funnel, listeners, clock, ZoneId.of("Europe/Moscow"));
+  }
+
+  /** @param zone the company time zone: a date field without a time means the start of that day there */
+  public PgDealWorkflow(Pool pool, Funnel funnel, DealEventChain listeners, Clock clock, ZoneId zone) {
     this.pool = pool;
     this.funnel = funnel;
     this.listeners = listeners;
     this.clock = clock;
+    this.afterContact = new AfterContact(funnel, zone);
   }
 
   public Funnel funnel() {
     return funnel;
+  }
+
+  /** The after-contact steps (contact status, next step, date tasks) for other features' transactions. */
+  public AfterContact afterContact() {
+    return afterContact;
   }
 
   /**
@@ -76,7 +89,7 @@ public final class PgDealWorkflow {
       }
       StageMove.Allowed ok = (StageMove.Allowed) move;
       return PgDealStore.moveStage(tx, d, ok.fromStage(), ok.toStage(), fields, ok.task(), reason, actor, now)
-          .mapEmpty();
+          .compose(x -> afterContact.dateTasks(tx, dealId, d.managerId(), fields, actor, now));
     }));
   }
 
@@ -122,8 +135,9 @@ public final class PgDealWorkflow {
       if (d.view().status().isClosed()) {
         return Future.succeededFuture(Optional.<DealEvent.Closed>empty());
       }
-      Closure.Closed c = funnel.close(d.view(), DealStatus.LOST, requireLossReason(lossReason, "loss reason"), comment,
-          now).orThrow();
+      // A rule's close: the «не дозвонился» guard (3 attempts, 3 weeks) is for people closing by hand.
+      Closure.Closed c = funnel.closeByRule(d.view(), DealStatus.LOST, requireLossReason(lossReason, "loss reason"),
+          comment, now).orThrow();
       return PgDealStore.close(tx, d, c, "system", new JsonObject().put("automatic", true)
           .put("by", "retry policy: ladder exhausted")).map(Optional::of);
     });

@@ -101,6 +101,16 @@ public final class PgTaskStore {
         .execute(Tuple.of(dealId, kind.name(), Sql.ts(at))).map(rows -> rows.rowCount());
   }
 
+  /** Marks the deal's open tasks of one kind done; returns their ids (for the history). */
+  static Future<List<Long>> closeOpenIds(SqlConnection tx, long dealId, TaskKind kind, Instant at) {
+    return tx.preparedQuery("UPDATE tasks SET done_at = $3 WHERE deal_id = $1 AND kind = $2 AND done_at IS NULL RETURNING id")
+        .execute(Tuple.of(dealId, kind.name(), Sql.ts(at))).map(rows -> {
+          List<Long> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getLong(0)));
+          return ids;
+        });
+  }
+
   /** Marks the deal's open manager tasks done (the deal was closed: nothing is left to do on them). */
   static Future<Void> closeManagerTasks(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'")
@@ -132,35 +142,6 @@ public final class PgTaskStore {
       all.forEach(r -> out.add(json(r, now)));
       return out;
     });
-  }
-
-  /**
-   * Marks a task done. An operator may finish their own tasks only; supervisor tasks need staff.
-   *
-   * @param callerManagerId the operator's id, or null for staff
-   */
-  public Future<JsonObject> done(long taskId, Long callerManagerId, String actor, Instant now) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM tasks WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(taskId)).compose(rows -> {
-          if (rows.size() == 0) {
-            throw new NotFound("task " + taskId);
-          }
-          Row t = rows.iterator().next();
-          if (callerManagerId != null && !callerManagerId.equals(t.getLong("manager_id"))) {
-            throw new Forbidden("an operator may finish their own tasks only");
-          }
-          if (t.getOffsetDateTime("done_at") != null) {
-            return Future.succeededFuture();
-          }
-          Future<Void> done = tx.preparedQuery("UPDATE tasks SET done_at = $2 WHERE id = $1")
-              .execute(Tuple.of(taskId, Sql.ts(now))).mapEmpty();
-          Long dealId = t.getLong("deal_id");
-          return dealId == null ? done : done.compose(x -> PgDealStore.history(tx, dealId, now, "task_done", actor,
-              new JsonObject().put("taskId", taskId).put("title", t.getString("title"))));
-        })
-        .compose(x -> tx.preparedQuery("SELECT t.*, NULL::text AS deal_priority, NULL::text AS source FROM tasks t WHERE id = $1")
-            .execute(Tuple.of(taskId)))
-        .map(rows -> json(rows.iterator().next(), now)));
   }
 
   /** Flags every open task past its deadline as overdue, once; returns those flagged now. */
@@ -201,6 +182,10 @@ public final class PgTaskStore {
         .put("overdue", Tasks.isOverdue(due, doneAt, now))
         .put("overdueAt", Sql.iso(r, "overdue_at"))
         .put("doneAt", doneAt == null ? null : doneAt.toString())
+        .put("note", r.getString("note"))
+        .put("cancelledAt", Sql.iso(r, "cancelled_at"))
+        .put("cancelReason", r.getString("cancel_reason"))
+        .put("createdBy", r.getString("created_by"))
         .put("createdAt", Sql.iso(r, "created_at"));
   }
 }

@@ -16,7 +16,7 @@ import ru.dozvon.web.RouteGroup;
 
 /**
  * {@code GET /api/tasks?managerId=&due=} (open tasks, most urgent first) and
- * {@code POST /api/tasks/{id}/done}. Operators see and finish their own tasks; staff see everyone's,
+ * ({@code POST /api/tasks/{id}/done} is {@link AfterContactRoutes}'). Operators see and finish their own tasks; staff see everyone's,
  * with the supervisors' control tasks.
  */
 public final class TaskRoutes implements RouteGroup {
@@ -35,7 +35,7 @@ public final class TaskRoutes implements RouteGroup {
   @Override
   public void mount(Router api) {
     api.get("/tasks").handler(this::list);
-    api.post("/tasks/:id/done").handler(this::done);
+    // POST /tasks/{id}/done (with its note and next step) is AfterContactRoutes'
   }
 
   private void list(RoutingContext ctx) {
@@ -51,12 +51,6 @@ public final class TaskRoutes implements RouteGroup {
     Optional<Instant> before = due(ctx.queryParams().get("due"), now);
     var filter = new PgTaskStore.Filter(managerId, p.isStaff(), before);
     Api.reply(ctx, 200, tasks.list(filter, now));
-  }
-
-  private void done(RoutingContext ctx) {
-    long id = Api.idParam(ctx, "id");
-    Principal p = Api.principal(ctx);
-    Api.reply(ctx, 200, tasks.done(id, p.isStaff() ? null : p.managerId(), p.actor(), clock.instant()));
   }
 
   /** {@code overdue}: due before now; {@code today}: before the company's next midnight; an ISO instant: before it. */

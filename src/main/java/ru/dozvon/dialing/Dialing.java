@@ -25,6 +25,7 @@ public final class Dialing {
   private final DialingListener listener;
   private final RetryConfig.Scheduler pace;
   private final DealEventChain events;
+  private final ru.dozvon.deals.AfterContact afterContact;
 
   public Dialing(RetryConfig retry, PgDealWorkflow deals, DealEventChain events, Pool pool, Clock clock, Meters meters,
                  LiveFeed feed) {
@@ -34,6 +35,7 @@ public final class Dialing {
     this.feed = feed;
     this.pace = retry.scheduler();
     this.events = events;
+    this.afterContact = deals.afterContact();
     RetryPolicy policy = RetryPolicy.from(retry);
     deals.requireLossReason(retry.policy().lossReason(), "retry.exhausted.loss_reason");
     this.chain = new PgRetryChain(policy, deals, meters);
@@ -48,7 +50,7 @@ public final class Dialing {
 
   /** {@code POST /api/deals/{id}/outcome}. */
   public RouteGroup routes() {
-    return new OutcomeRoutes(pool, chain, events, clock);
+    return new OutcomeRoutes(pool, chain, events, clock, afterContact);
   }
 
   /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import ru.dozvon.deals.AfterContact;
 import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.RuleViolation;
@@ -31,7 +32,7 @@ import ru.dozvon.web.RouteGroup;
  */
 public final class OutcomeRoutes implements RouteGroup {
 
-  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt");
+  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt", "contactStatus");
   private static final String RESULTS = Arrays.stream(AttemptOutcome.values()).map(Enum::name)
       .collect(Collectors.joining(", "));
 
@@ -39,12 +40,14 @@ public final class OutcomeRoutes implements RouteGroup {
   private final PgRetryChain chain;
   private final DealEventChain events;
   private final Clock clock;
+  private final AfterContact after;
 
-  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock) {
+  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock, AfterContact after) {
     this.pool = pool;
     this.chain = chain;
     this.events = events;
     this.clock = clock;
+    this.after = after;
   }
 
   @Override
@@ -60,6 +63,8 @@ public final class OutcomeRoutes implements RouteGroup {
     String note = Api.optionalString(body, "note", 2000).orElse(null);
     Instant now = clock.instant();
     Instant callBackAt = callBackAt(body, result, now);
+    // «Статус последнего общения» (seed 002): a code of funnel.contact_statuses, else 400 naming it
+    Optional<String> contactStatus = after.checkContactStatus(Api.optionalString(body, "contactStatus", 64));
     Api.reply(ctx, 200, pool.withTransaction(tx -> PgAttempts.lockDeal(tx, dealId).compose(deal -> {
       if (!p.isStaff()) {
         p.requireSelfOrStaff(deal.managerId() == null ? -1 : deal.managerId());
@@ -70,6 +75,8 @@ public final class OutcomeRoutes implements RouteGroup {
       }
       return chain.recordOutcome(tx, deal, result, note, callBackAt, p.actor(), null, now)
           .compose(caused -> events.publish(tx, caused))
+          // a reached lead always leaves a next step: the default one when no open task is left (DOMAIN 7)
+          .compose(x -> after.afterOutcome(tx, dealId, result == AttemptOutcome.REACHED, contactStatus, p.actor(), now))
           .compose(x -> PgAttempts.lockDeal(tx, dealId))
           .compose(after -> PgAttempts.list(tx, dealId).map(attempts -> new JsonObject()
               .put("dealId", dealId).put("status", after.status().name()).put("stage", after.stage())

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import ru.dozvon.deals.DealEvent;
 import ru.dozvon.deals.ContactChannel;
+import ru.dozvon.deals.AfterContact;
 import ru.dozvon.deals.DealEventChain;
 import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.deals.PgDealStore;
@@ -40,9 +41,21 @@ public final class PgLeadIntake {
   private final Pool pool;
   private final DealEventChain listeners;
 
+  private final AfterContact after;
+
   public PgLeadIntake(Pool pool, DealEventChain listeners) {
+    this(pool, listeners, null);
+  }
+
+  /** @param after the deals feature's after-contact steps: a lead's date fields make their tasks (null: none) */
+  public PgLeadIntake(Pool pool, DealEventChain listeners, AfterContact after) {
     this.pool = pool;
     this.listeners = listeners;
+    this.after = after;
+  }
+
+  private Future<Void> dateTasks(SqlConnection tx, long dealId, String actor, Instant now) {
+    return after == null ? Future.succeededFuture() : after.leadDateTasks(tx, dealId, actor, now);
   }
 
   public Future<Accepted> accept(Lead lead, Optional<String> idempotencyKey, Optional<Nonce> nonce, String actor,
@@ -133,6 +146,7 @@ public final class PgLeadIntake {
               // the contact's phone, which a lead by email alone may not carry: a known number is called back
               .compose(x -> lead.phone() != null ? Future.succeededFuture(lead.phone()) : PgDealWorkflow.phoneOf(tx, c.id()))
               .compose(phone -> listeners.publish(tx, new DealEvent.Created(d.dealId(), c.id(), lead.source(), phone, now)))
+              .compose(x -> dateTasks(tx, d.dealId(), actor, now))
               .compose(x -> managerOf(tx, d.dealId()))
               .map(m -> new Accepted(d.dealId(), m, 201, true, false))
           : attach(tx, d.dealId(), lead, details, actor, now));
@@ -153,7 +167,8 @@ public final class PgLeadIntake {
     } else {
       steps = steps.compose(x -> PgDealStore.history(tx, dealId, now, "lead", actor, details));
     }
-    return steps.compose(x -> managerOf(tx, dealId)).map(m -> new Accepted(dealId, m, 200, false, false));
+    return steps.compose(x -> dateTasks(tx, dealId, actor, now))
+        .compose(x -> managerOf(tx, dealId)).map(m -> new Accepted(dealId, m, 200, false, false));
   }
 
   /** The lead's contact, locked: by phone (email added if the contact had none), else by email. */

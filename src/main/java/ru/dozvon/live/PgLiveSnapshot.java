@@ -45,6 +45,13 @@ public final class PgLiveSnapshot {
                 AS overdue_tasks
       FROM managers m WHERE m.role = 'operator' ORDER BY m.id
       """;
+  // The condition of deals' PgDealQueries.withoutNextStep (GET /api/deals?noNextStep=true), spelled again here:
+  // live may not depend on deals (deals tells the live feed).
+  private static final String NO_NEXT_STEP = """
+      SELECT count(*) FROM deals d WHERE d.status = 'OPEN' AND d.stage <> $1
+        AND NOT EXISTS (SELECT 1 FROM tasks nt WHERE nt.deal_id = d.id AND nt.done_at IS NULL AND nt.for_role = 'MANAGER')
+        AND NOT EXISTS (SELECT 1 FROM attempts na WHERE na.deal_id = d.id AND na.state IN ('PENDING', 'FIRED', 'PLACED'))
+      """;
   private static final String FUNNEL = "SELECT stage, count(*) AS n FROM deals WHERE status = 'OPEN' GROUP BY stage";
 
   private final Pool pool;
@@ -52,11 +59,25 @@ public final class PgLiveSnapshot {
   private final ZoneId zone;
   private final IntSupplier liveCalls;
 
+  private final String firstStage;
+  private final long talkLimitSeconds;
+
   public PgLiveSnapshot(Pool pool, Clock clock, ZoneId zone, IntSupplier liveCalls) {
+    this(pool, clock, zone, liveCalls, "new", java.time.Duration.ofHours(3));
+  }
+
+  /**
+   * @param firstStage the funnel's first stage: open deals past it without an open manager task have no next step
+   * @param talkLimit a manager's talk time today above it is flagged {@code talkOverLimit} (seed 001: 3 h)
+   */
+  public PgLiveSnapshot(Pool pool, Clock clock, ZoneId zone, IntSupplier liveCalls, String firstStage,
+                        java.time.Duration talkLimit) {
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;
     this.liveCalls = liveCalls;
+    this.firstStage = firstStage;
+    this.talkLimitSeconds = talkLimit.toSeconds();
   }
 
   public Future<JsonObject> snapshot() {
@@ -66,7 +87,8 @@ public final class PgLiveSnapshot {
     Future<RowSet<Row>> totals = pool.preparedQuery(TOTALS).execute(args);
     Future<RowSet<Row>> managers = pool.preparedQuery(MANAGERS).execute(args);
     Future<RowSet<Row>> funnel = pool.query(FUNNEL).execute();
-    return Future.all(totals, managers, funnel).map(x -> {
+    Future<RowSet<Row>> noNext = pool.preparedQuery(NO_NEXT_STEP).execute(Tuple.of(firstStage));
+    return Future.all(totals, managers, funnel, noNext).map(x -> {
       Row t = totals.result().iterator().next();
       JsonArray people = new JsonArray();
       managers.result().forEach(m -> people.add(new JsonObject()
@@ -74,6 +96,7 @@ public final class PgLiveSnapshot {
           .put("state", m.getString("state")).put("pbxPaused", m.getBoolean("pbx_paused"))
           .put("activeDeals", m.getLong("active_deals")).put("maxActiveDeals", m.getInteger("max_active_deals"))
           .put("talkSecondsToday", m.getLong("talk_seconds_today"))
+          .put("talkOverLimit", m.getLong("talk_seconds_today") > talkLimitSeconds)
           .put("overdueTasks", m.getLong("overdue_tasks"))));
       JsonObject stages = new JsonObject();
       funnel.result().forEach(r -> stages.put(r.getString("stage"), r.getLong("n")));
@@ -90,6 +113,7 @@ public final class PgLiveSnapshot {
               .put("oldestWaitingSeconds", oldest == null ? null : now.getEpochSecond() - oldest.toEpochSecond()))
           .put("unassignedDeals", t.getLong("unassigned"))
           .put("overdueTasks", t.getLong("overdue_tasks"))
+          .put("dealsWithoutNextStep", noNext.result().iterator().next().getLong(0))
           .put("speedToLead", new JsonObject()
               .put("medianSecondsToday", median == null ? null : ((Number) median).doubleValue())
               .put("leadsToday", leads)

@@ -27,20 +27,78 @@ import ru.dozvon.web.TokenStore;
 public final class ManagerFigures {
 
   private static final Duration WINDOW = Duration.ofDays(90);
+  /** Days of talk time shown per manager, today included. */
+  private static final int DAYS_SHOWN = 7;
 
   private final Pool pool;
   private final Clock clock;
   private final WebhookGuard guard;
 
+  private final java.time.ZoneId zone;
+  private final Duration talkLimit;
+
   /** @param guard which hosts a webhook may call */
   public ManagerFigures(Pool pool, Clock clock, WebhookGuard guard) {
+    this(pool, clock, guard, java.time.ZoneId.of("Europe/Moscow"), Duration.ofHours(3));
+  }
+
+  /**
+   * @param zone the company zone: talk time is counted per local day there
+   * @param talkLimit talk time per day above which a manager is flagged (seed 001: 3 hours is the human maximum)
+   */
+  public ManagerFigures(Pool pool, Clock clock, WebhookGuard guard, java.time.ZoneId zone, Duration talkLimit) {
     this.pool = pool;
     this.clock = clock;
     this.guard = guard;
+    this.zone = zone;
+    this.talkLimit = talkLimit;
   }
 
   /** Per manager id: {@code {"webhookUrl", "speedToLead": {"medianSeconds", "withinIdealShare", "reached", "deals"}}}. */
   public Future<Map<Long, JsonObject>> all() {
+    return Future.all(speedAndWebhook(), talkToday()).map(x -> {
+      Map<Long, JsonObject> out = x.resultAt(0);
+      Map<Long, Map<java.time.LocalDate, Long>> talk = x.resultAt(1);
+      java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), zone);
+      out.forEach((id, json) -> {
+        Map<java.time.LocalDate, Long> days = talk.getOrDefault(id, Map.of());
+        long seconds = days.getOrDefault(today, 0L);
+        io.vertx.core.json.JsonArray week = new io.vertx.core.json.JsonArray();
+        for (int i = DAYS_SHOWN - 1; i >= 0; i--) {
+          long s = days.getOrDefault(today.minusDays(i), 0L);
+          week.add(new JsonObject().put("day", today.minusDays(i).toString()).put("talkSeconds", s)
+              .put("overLimit", s > talkLimit.toSeconds()));
+        }
+        json.put("talkSecondsToday", seconds).put("talkOverLimit", seconds > talkLimit.toSeconds())
+            .put("talkByDay", week);
+      });
+      return out;
+    });
+  }
+
+  /**
+   * Seconds each manager talked per local day of the company zone over the last {@link #DAYS_SHOWN} days, from the
+   * calls their extension took or placed; a call counts on the day it ended. No table keeps it: calls are the record.
+   */
+  private Future<Map<Long, Map<java.time.LocalDate, Long>>> talkToday() {
+    var now = clock.instant();
+    var today = java.time.LocalDate.ofInstant(now, zone);
+    var from = today.minusDays(DAYS_SHOWN - 1).atStartOfDay(zone).toInstant();
+    var to = today.plusDays(1).atStartOfDay(zone).toInstant();
+    return pool.preparedQuery("""
+            SELECT m.id, (c.ended_at AT TIME ZONE $3)::date AS day, coalesce(sum(c.talk_seconds), 0) AS talk
+            FROM managers m JOIN calls c ON c.operator_ext = m.extension AND c.ended_at >= $1 AND c.ended_at < $2
+            GROUP BY m.id, day""")
+        .execute(Tuple.of(Sql.ts(from), Sql.ts(to), zone.getId()))
+        .map(rows -> {
+          Map<Long, Map<java.time.LocalDate, Long>> out = new HashMap<>();
+          rows.forEach(r -> out.computeIfAbsent(r.getLong("id"), k -> new HashMap<>())
+              .put(r.getLocalDate("day"), r.getLong("talk")));
+          return out;
+        });
+  }
+
+  private Future<Map<Long, JsonObject>> speedAndWebhook() {
     var now = clock.instant();
     return pool.preparedQuery("""
             SELECT m.id, m.webhook_url,

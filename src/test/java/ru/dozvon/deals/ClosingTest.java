@@ -44,7 +44,9 @@ class ClosingTest {
       LOST    | price            | купили не у нас| 0 | 10    | true  | unknown_reason         | reason
       LOST    | too_expensive    | дорого         | 0 | 10    | true  | closed                 | -
       LOST    | chose_competitor | ушли к Ивану   | 1 | 10    | true  | closed                 | -
-      LOST    | could_not_reach  | 4 попытки      | 4 | 1500  | false | closed                 | -
+      LOST    | could_not_reach  | 4 попытки      | 4 | 1500  | false | too_soon_since_contact | -
+      LOST    | could_not_reach  | 2 попытки      | 2 | 60000 | false | too_few_attempts       | -
+      LOST    | could_not_reach  | 3 попытки      | 3 | 30240 | false | closed                 | -
       LOST    | postponed        | вернуться в мае| 1 | 10    | true  | closed                 | -
       WON     | -                | -              | 2 | 10    | true  | missing_fields         | reason
       WON     | '' | оплатили                     | 2 | 10    | true  | missing_fields         | reason

@@ -16,7 +16,8 @@ class FunnelPurityTest {
       QualificationConfig.class, Qualification.class, Criterion.class, Priority.class, SpeedToLead.class,
       DealView.class, DealStatus.class, StageMove.class, Closure.class, Reopening.class, Refusal.class,
       FunnelRule.class, FunnelRuleViolation.class, InvalidScoreException.class, TaskSpec.class, Tasks.class,
-      TaskKind.class, AssigneeRole.class};
+      TaskKind.class, AssigneeRole.class, AfterContactConfig.class, AfterContactConfigParser.class, NextSteps.class,
+      DateTasks.class};
 
   private final JavaClasses classes = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

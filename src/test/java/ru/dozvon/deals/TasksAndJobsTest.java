@@ -98,7 +98,10 @@ class TasksAndJobsTest {
         .findFirst().orElseThrow();
     assertThat(listed.getBoolean("overdue")).isTrue();
 
-    var done = await(f.t.post("/api/tasks/" + listed.getLong("id") + "/done", operatorToken).send());
+    // with its next step: whether the lead's callback task is open yet is the scheduler's race (issue 12's rule)
+    var done = await(f.t.post("/api/tasks/" + listed.getLong("id") + "/done", operatorToken).sendJsonObject(
+        new JsonObject().put("nextStep", new JsonObject().put("title", "Перезвонить").put("kind", "call")
+            .put("dueAt", f.clock.instant().plus(Duration.ofDays(1)).toString()))));
     assertThat(done.statusCode()).isEqualTo(200);
     assertThat(done.bodyAsJsonObject().getString("doneAt")).isEqualTo(f.clock.instant().toString());
     JsonArray after = await(f.t.get("/api/tasks", operatorToken).send()).bodyAsJsonArray();
