@@ -56,7 +56,13 @@ public final class DealRoutes implements RouteGroup {
       throw new InvalidInput("stage", "'" + stage.get() + "' is not a stage code");
     }
     int limit = query(ctx, "limit").map(DealRoutes::limit).orElse(50);
-    var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit);
+    Optional<Boolean> cold = query(ctx, "cold").map(c -> switch (c) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidInput("cold", "'" + c + "' is not true or false");
+    });
+    var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit,
+        cold);
     Api.reply(ctx, 200, deals.list(filter));
   }
 

@@ -13,9 +13,16 @@ import java.util.Optional;
  * default is the Axelerator funnel of DOMAIN.md section 5 ({@link #defaults()}).
  */
 public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
-    List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification) {
+    List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification, FollowUps followUps) {
+
+  /** A funnel with the default follow-up cadences. */
+  public FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
+      List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification) {
+    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, FollowUps.DEFAULT);
+  }
 
   public FunnelConfig {
+    Objects.requireNonNull(followUps, "followUps");
     stages = List.copyOf(stages);
     lossReasons = List.copyOf(lossReasons);
     winReasons = List.copyOf(winReasons);
@@ -29,6 +36,11 @@ public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Re
     if (lossReasons.stream().noneMatch(r -> r.code().equals(closing.autoCloseReason()))) {
       throw new IllegalArgumentException("funnel.closing.auto_close_reason: '" + closing.autoCloseReason()
           + "' is not a loss reason (expected one of the funnel.loss_reasons codes)");
+    }
+    String offerStage = followUps.offerStage();
+    if (!offerStage.isEmpty() && stages.stream().noneMatch(s -> s.code().equals(offerStage) && s.isOpen())) {
+      throw new IllegalArgumentException("funnel.follow_ups.offer.stage: '" + offerStage
+          + "' is not an open stage (expected the code of the stage that means the offer was sent, or '')");
     }
     if (stages.stream().noneMatch(s -> s.code().equals(closing.reopenStage()) && s.isOpen())) {
       throw new IllegalArgumentException("funnel.closing.reopen_stage: '" + closing.reopenStage()

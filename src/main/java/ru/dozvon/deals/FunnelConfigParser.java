@@ -28,7 +28,7 @@ final class FunnelConfigParser {
   static FunnelConfig parse(Map<String, Object> section) {
     Map<String, Object> root = map(section, ROOT);
     onlyKeys(root, ROOT, Set.of("stages", "loss_reasons", "win_reasons", "invalid_reasons", "closing",
-        "qualification"));
+        "qualification", "follow_ups"));
     List<Stage> stages = new ArrayList<>();
     List<Object> rawStages = list(required(root, "stages", ROOT, "expected a list of stages"),
         ROOT + ".stages", "expected a list of stages");
@@ -41,7 +41,9 @@ final class FunnelConfigParser {
         reasons(root, "invalid_reasons", false),
         closing(map(required(root, "closing", ROOT, "expected a mapping"), ROOT + ".closing")),
         qualification(map(required(root, "qualification", ROOT, "expected a mapping"),
-            ROOT + ".qualification")));
+            ROOT + ".qualification")),
+        root.get("follow_ups") == null ? FollowUps.DEFAULT
+            : FollowUpsParser.parse(map(root.get("follow_ups"), ROOT + ".follow_ups")));
   }
 
   private static Stage stage(Object raw, String path) {

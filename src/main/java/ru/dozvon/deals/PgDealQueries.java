@@ -18,7 +18,13 @@ public final class PgDealQueries {
 
   /** Filters of {@code GET /api/deals}; empty ones do not filter. */
   public record Filter(Optional<String> phone, Optional<String> stage, Optional<String> status,
-                       Optional<String> source, Optional<Long> managerId, Optional<Long> beforeId, int limit) {
+                       Optional<String> source, Optional<Long> managerId, Optional<Long> beforeId, int limit,
+                       Optional<Boolean> cold) {
+
+    public Filter(Optional<String> phone, Optional<String> stage, Optional<String> status, Optional<String> source,
+                  Optional<Long> managerId, Optional<Long> beforeId, int limit) {
+      this(phone, stage, status, source, managerId, beforeId, limit, Optional.empty());
+    }
   }
 
   private static final String DEAL = """
@@ -43,6 +49,7 @@ public final class PgDealQueries {
     f.source().ifPresent(v -> where.append(" AND d.source = $").append(add(args, v)));
     f.managerId().ifPresent(v -> where.append(" AND d.manager_id = $").append(add(args, v)));
     f.beforeId().ifPresent(v -> where.append(" AND d.id < $").append(add(args, v)));
+    f.cold().ifPresent(v -> where.append(v ? " AND d.cold_since IS NOT NULL" : " AND d.cold_since IS NULL"));
     String sql = DEAL + where + " ORDER BY d.id DESC LIMIT " + f.limit();
     return pool.preparedQuery(sql).execute(Tuple.wrap(args)).map(rows -> {
       JsonArray out = new JsonArray();
@@ -113,6 +120,9 @@ public final class PgDealQueries {
         .put("firstContactAt", iso(r, "first_contact_at"))
         .put("lastContactAt", iso(r, "last_contact_at"))
         .put("closedAt", iso(r, "closed_at"))
+        .put("cold", r.getValue("cold_since") != null)
+        .put("coldSince", iso(r, "cold_since"))
+        .put("thinkingSince", iso(r, "thinking_since"))
         .put("createdAt", iso(r, "created_at"))
         .put("callCount", r.getLong("call_count"))
         .put("missedCallCount", r.getLong("missed_count"));

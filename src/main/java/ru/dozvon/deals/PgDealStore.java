@@ -74,11 +74,12 @@ public final class PgDealStore {
         .mapEmpty();
   }
 
-  /** Records that the lead was reached (first contact is kept; speed-to-lead ends there). */
+  /** Records that the lead was reached (first contact is kept; speed-to-lead ends there; no longer cold). */
   public static Future<Void> contactMade(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("""
             UPDATE deals SET first_contact_at = COALESCE(first_contact_at, $2),
                              last_contact_at = GREATEST(COALESCE(last_contact_at, $2), $2),
+                             cold_since = NULL,
                              updated_at = now()
             WHERE id = $1""")
         .execute(Tuple.of(dealId, ts(at)))

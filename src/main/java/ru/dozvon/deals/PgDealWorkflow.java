@@ -29,14 +29,21 @@ public final class PgDealWorkflow {
 
   private final Pool pool;
   private final Funnel funnel;
+  private final PgFollowUps followUps;
   private final DealEventChain listeners;
   private final Clock clock;
 
   public PgDealWorkflow(Pool pool, Funnel funnel, DealEventChain listeners, Clock clock) {
     this.pool = pool;
     this.funnel = funnel;
+    this.followUps = new PgFollowUps(funnel);
     this.listeners = listeners;
     this.clock = clock;
+  }
+
+  /** The follow-up cadences, for other features to call inside their transaction. */
+  public PgFollowUps followUps() {
+    return followUps;
   }
 
   public Funnel funnel() {
@@ -76,7 +83,7 @@ public final class PgDealWorkflow {
       }
       StageMove.Allowed ok = (StageMove.Allowed) move;
       return PgDealStore.moveStage(tx, d, ok.fromStage(), ok.toStage(), fields, ok.task(), reason, actor, now)
-          .mapEmpty();
+          .compose(x -> followUps.stageMoved(tx, d, ok.toStage(), d.fields().copy().mergeIn(fields), now));
     }));
   }
 

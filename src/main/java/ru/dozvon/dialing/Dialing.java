@@ -3,6 +3,7 @@ package ru.dozvon.dialing;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgFollowUps;
 import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.metrics.Meters;
@@ -25,6 +26,7 @@ public final class Dialing {
   private final DialingListener listener;
   private final RetryConfig.Scheduler pace;
   private final DealEventChain events;
+  private final PgFollowUps followUps;
 
   public Dialing(RetryConfig retry, PgDealWorkflow deals, DealEventChain events, Pool pool, Clock clock, Meters meters,
                  LiveFeed feed) {
@@ -34,6 +36,7 @@ public final class Dialing {
     this.feed = feed;
     this.pace = retry.scheduler();
     this.events = events;
+    this.followUps = deals.followUps();
     RetryPolicy policy = RetryPolicy.from(retry);
     deals.requireLossReason(retry.policy().lossReason(), "retry.exhausted.loss_reason");
     this.chain = new PgRetryChain(policy, deals, meters);
@@ -48,7 +51,7 @@ public final class Dialing {
 
   /** {@code POST /api/deals/{id}/outcome}. */
   public RouteGroup routes() {
-    return new OutcomeRoutes(pool, chain, events, clock);
+    return new OutcomeRoutes(pool, chain, events, followUps, clock);
   }
 
   /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */

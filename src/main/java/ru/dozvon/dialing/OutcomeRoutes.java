@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgFollowUps;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.web.Api;
@@ -31,7 +33,7 @@ import ru.dozvon.web.RouteGroup;
  */
 public final class OutcomeRoutes implements RouteGroup {
 
-  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt");
+  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt", "thinking");
   private static final String RESULTS = Arrays.stream(AttemptOutcome.values()).map(Enum::name)
       .collect(Collectors.joining(", "));
 
@@ -39,9 +41,11 @@ public final class OutcomeRoutes implements RouteGroup {
   private final PgRetryChain chain;
   private final DealEventChain events;
   private final Clock clock;
+  private final PgFollowUps followUps;
 
-  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock) {
+  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, PgFollowUps followUps, Clock clock) {
     this.pool = pool;
+    this.followUps = followUps;
     this.chain = chain;
     this.events = events;
     this.clock = clock;
@@ -60,6 +64,7 @@ public final class OutcomeRoutes implements RouteGroup {
     String note = Api.optionalString(body, "note", 2000).orElse(null);
     Instant now = clock.instant();
     Instant callBackAt = callBackAt(body, result, now);
+    boolean thinking = thinking(body, result);
     Api.reply(ctx, 200, pool.withTransaction(tx -> PgAttempts.lockDeal(tx, dealId).compose(deal -> {
       if (!p.isStaff()) {
         p.requireSelfOrStaff(deal.managerId() == null ? -1 : deal.managerId());
@@ -70,11 +75,31 @@ public final class OutcomeRoutes implements RouteGroup {
       }
       return chain.recordOutcome(tx, deal, result, note, callBackAt, p.actor(), null, now)
           .compose(caused -> events.publish(tx, caused))
+          .compose(x -> thinking ? followUps.thinking(tx, dealId, deal.managerId(), now) : Future.succeededFuture())
           .compose(x -> PgAttempts.lockDeal(tx, dealId))
           .compose(after -> PgAttempts.list(tx, dealId).map(attempts -> new JsonObject()
               .put("dealId", dealId).put("status", after.status().name()).put("stage", after.stage())
               .put("attempts", attempts)));
     })));
+  }
+
+  /**
+   * {@code thinking: true}: the lead was reached and will think it over without naming a date; the weekly follow-up
+   * cadence starts (seed 003 §4.7). Only with REACHED: a named time is {@code callBackAt} with REACHED_CALL_LATER.
+   */
+  private static boolean thinking(JsonObject body, AttemptOutcome result) {
+    Object raw = body.getValue("thinking");
+    if (raw == null) {
+      return false;
+    }
+    if (!(raw instanceof Boolean b)) {
+      throw new InvalidInput("thinking", "expected true or false");
+    }
+    if (b && result != AttemptOutcome.REACHED) {
+      throw new InvalidInput("thinking", "is only for REACHED (the lead was reached and will think it over); "
+          + "a time the lead named is callBackAt with REACHED_CALL_LATER");
+    }
+    return b;
   }
 
   /** {@code callBackAt}: an ISO instant, only with REACHED_CALL_LATER, not in the past (a minute's grace). */
