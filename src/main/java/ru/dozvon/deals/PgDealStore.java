@@ -158,7 +158,7 @@ public final class PgDealStore {
         .put("notifyCustomer", c.notifyCustomer()).mergeIn(extraHistory);
     return tx.preparedQuery("""
             UPDATE deals SET status = $2, stage = $3, loss_reason = $4, close_reason = $5, close_comment = $6,
-                             closed_at = $7, updated_at = $7
+                             closed_at = $7, updated_at = $7, thinking_since = NULL
             WHERE id = $1 AND status = 'OPEN'""")
         .execute(Tuple.wrap(Arrays.asList(d.id(), status, c.stage(), c.status() == DealStatus.LOST ? c.reason().code() : null,
             c.reason().code(), c.comment(), ts(c.closedAt()))))

@@ -88,6 +88,12 @@ class CadenceApiTest {
     assertThat(tasks.get(0).getString("why")).contains("3 hours");
     assertThat(due(tasks.get(0))).isEqualTo(msk("2026-11-25T11:30")); // 1.5 h on Tuesday, 1.5 h on Wednesday
     assertThat(f.deal(id).getString("stage")).isEqualTo("in_work");
+    var listed = await(f.t.get("/api/tasks?managerId=" + operatorId, ADMIN_TOKEN).send()).bodyAsJsonArray().stream()
+        .map(JsonObject.class::cast).filter(t -> t.getLong("id").equals(tasks.get(0).getLong("id"))).toList();
+    assertThat(listed).singleElement().satisfies(t -> {
+      assertThat(t.getString("cadence")).isEqualTo("no_answer");
+      assertThat(t.getString("why")).startsWith("no answer on a deal in work");
+    });
     // another unanswered call replaces it: one «Перезвонить» at a time
     f.clock.set(msk("2026-11-25T11:40"));
     post("/api/deals/" + id + "/outcome", new JsonObject().put("result", "BUSY"), 200);
@@ -117,6 +123,21 @@ class CadenceApiTest {
     assertThat(openTasks(id, "thinking")).isEmpty();
     f.tick();
     assertThat(openTasks(id, "thinking")).as("moved on: the weekly calls stopped").isEmpty();
+    assertThat(f.deal(id).getString("thinkingSince")).isNull();
+  }
+
+  @Test
+  void closingStopsTheWeeklyCalls() {
+    f.clock.set(msk("2026-11-24T11:00"));
+    long id = f.newDeal(operatorId);
+    post("/api/deals/" + id + "/outcome", new JsonObject().put("result", "REACHED").put("thinking", true), 200);
+    assertThat(f.deal(id).getString("thinkingSince")).isEqualTo(msk("2026-11-24T11:00").toString());
+    post("/api/deals/" + id + "/close", new JsonObject().put("status", "LOST").put("reason", "postponed")
+        .put("comment", "после Нового года"), 200);
+    assertThat(openTasks(id, "thinking")).isEmpty();
+    f.clock.set(msk("2026-12-02T11:00"));
+    f.tick();
+    assertThat(openTasks(id, "thinking")).isEmpty();
     assertThat(f.deal(id).getString("thinkingSince")).isNull();
   }
 
