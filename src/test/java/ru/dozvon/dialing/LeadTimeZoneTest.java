@@ -69,4 +69,25 @@ class LeadTimeZoneTest {
     RetryPolicy policy = new RetryPolicy(RetryPolicyConfig.DEFAULT, Fixtures.moscow(), NumberLimits.DEFAULT);
     assertThat(policy.windowFor(PhoneNumbers.parse(raw)).zone()).isEqualTo(ZoneId.of(zone));
   }
+
+  /**
+   * The daily count runs on the lead's day: three calls to a Californian mobile between 10:00 and 12:00 its time
+   * (21:00-23:00 Moscow); 13:00 there is already the next day in Moscow, yet the fourth call waits for the lead's
+   * next day.
+   */
+  @org.junit.jupiter.api.Test
+  void theDailyLimitCountsTheLeadsLocalDay() {
+    ZoneId la = ZoneId.of("America/Los_Angeles");
+    PhoneNumber mobile = PhoneNumbers.parse("+1 650 253 0000");
+    assertThat(mobile.kind()).isEqualTo(PhoneNumber.Kind.MOBILE);
+    RetryPolicy policy = new RetryPolicy(RetryPolicyConfig.DEFAULT, Fixtures.window(Fixtures.MOSCOW, "MON-SUN"),
+        NumberLimits.DEFAULT);
+    AttemptHistory h = AttemptHistory.startedAt(at("2026-11-24T09:00", la), mobile)
+        .withExtraCall(at("2026-11-24T10:00", la), AttemptOutcome.NO_ANSWER)
+        .withExtraCall(at("2026-11-24T11:00", la), AttemptOutcome.NO_ANSWER)
+        .withExtraCall(at("2026-11-24T12:00", la), AttemptOutcome.NO_ANSWER);
+    Decision.ScheduleAttempt next = (Decision.ScheduleAttempt) policy.next(h, at("2026-11-24T12:30", la));
+    assertThat(Fixtures.local(next.dueAt(), la)).isEqualTo("2026-11-25T10:00");
+    assertThat(next.why()).contains("at most 3 calls a day").endsWith("; 10:00 по времени клиента, America/Los_Angeles");
+  }
 }
