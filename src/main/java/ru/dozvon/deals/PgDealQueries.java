@@ -104,7 +104,7 @@ public final class PgDealQueries {
         .put("id", r.getLong("id"))
         .put("contact", new JsonObject().put("id", r.getLong("contact_id")).put("phone", r.getString("phone"))
             .put("phoneKind", r.getString("phone_kind")).put("email", r.getString("email"))
-            .put("name", r.getString("contact_name")))
+            .put("name", r.getString("contact_name")).put("timeZone", timeZone(r.getString("phone"))))
         .put("source", r.getString("source"))
         .put("stage", r.getString("stage"))
         .put("status", r.getString("status"))
@@ -126,6 +126,12 @@ public final class PgDealQueries {
         .put("createdAt", iso(r, "created_at"))
         .put("callCount", r.getLong("call_count"))
         .put("missedCallCount", r.getLong("missed_count"));
+  }
+
+  /** The lead's own zone when the number tells one (a landline's area code), else null: the company's applies. */
+  private static String timeZone(String e164) {
+    return e164 == null ? null : ru.dozvon.phone.PhoneNumbers.tryParse(e164)
+        .flatMap(ru.dozvon.phone.NumberZones::zoneOf).map(java.time.ZoneId::getId).orElse(null);
   }
 
   static JsonObject call(Row r) {

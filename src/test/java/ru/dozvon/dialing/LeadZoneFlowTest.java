@@ -46,5 +46,11 @@ class LeadZoneFlowTest {
     JsonObject first = attempts(t, dealId).getJsonObject(0);
     assertThat(Instant.parse(first.getString("dueAt"))).isEqualTo(msk(due));
     assertThat(first.getString("why")).startsWith("attempt 1 of 4: ").endsWith(whyEnd.strip());
+    String zone = Flow.deal(t, dealId).getJsonObject("contact").getString("timeZone");
+    if (phone.startsWith("+7916")) {
+      assertThat(zone).as("a mobile tells no zone").isNull();
+    } else {
+      assertThat(whyEnd).endsWith(", " + zone);
+    }
   }
 }
