@@ -115,7 +115,8 @@ public final class App {
     feed = new LiveFeed(vertx);
     // The one chain of deal events; its listeners are registered below, once, in the order they run.
     dealListeners = new DealEventChain();
-    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel()), dealListeners, clock, cfg.retry().window().zone());
+    workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel(), cfg.retry().window().workingTime()), dealListeners,
+        clock, cfg.retry().window().zone());
     routing = new RoutingVerticle(cfg.routing(), pool, clock, feed, meters, Duration.ofSeconds(5), Duration.ofMinutes(15),
         dealListeners);
     var dialing = new Dialing(cfg.retry(), workflow, dealListeners, pool, clock, meters, feed);

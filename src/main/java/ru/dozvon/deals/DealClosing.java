@@ -133,7 +133,7 @@ final class DealClosing {
     boolean lost = status == DealStatus.LOST;
     Optional<TaskSpec> control = lost
         ? Optional.of(new TaskSpec(TaskKind.CLOSING_CONTROL, policy.controlTaskTitle(),
-            now.plus(policy.controlTaskWithin()), AssigneeRole.SUPERVISOR))
+            funnel.workingTime().plus(now, policy.controlTaskWithin()), AssigneeRole.SUPERVISOR))
         : Optional.empty();
     String stage = status == DealStatus.WON ? funnel.wonStage().code() : funnel.closingStage().code();
     return new Closure.Closed(status, stage, reason, comment, now, control,

@@ -68,8 +68,13 @@ public final class DealRoutes implements RouteGroup {
     if (noNextStep && !p.isStaff()) {
       throw new Forbidden("the deals without a next step are the supervisor's list");
     }
+    Optional<Boolean> cold = query(ctx, "cold").map(c -> switch (c) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidInput("cold", "'" + c + "' is not true or false");
+    });
     var filter = new PgDealQueries.Filter(phone, stage, status, source, managerId, Api.idQuery(ctx, "beforeId"), limit,
-        contactStatus, noNextStep);
+        contactStatus, noNextStep, cold);
     Api.reply(ctx, 200, deals.list(filter));
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import ru.dozvon.time.WorkingTime;
 
 /**
  * The sales funnel's rules (DOMAIN.md section 5), pure: a deal view and the time in, a verdict out.
@@ -32,9 +33,17 @@ public final class Funnel {
   private final Map<String, Integer> positions = new HashMap<>();
   private final DealClosing closing;
   private final Qualification qualification;
+  private final WorkingTime workingTime;
 
+  /** A funnel whose deadlines are plain elapsed time (the rules alone). */
   public Funnel(FunnelConfig config) {
+    this(config, WorkingTime.ALWAYS);
+  }
+
+  /** A funnel whose task deadlines count {@code workingTime} (the calling window's calendar, issue 12). */
+  public Funnel(FunnelConfig config, WorkingTime workingTime) {
     this.config = Objects.requireNonNull(config, "config");
+    this.workingTime = Objects.requireNonNull(workingTime, "workingTime");
     for (int i = 0; i < config.stages().size(); i++) {
       positions.put(config.stages().get(i).code(), i);
     }
@@ -45,6 +54,11 @@ public final class Funnel {
   /** The default funnel of DOMAIN.md section 5. */
   public static Funnel defaults() {
     return new Funnel(FunnelConfig.defaults());
+  }
+
+  /** The calendar task deadlines are counted in. */
+  public WorkingTime workingTime() {
+    return workingTime;
   }
 
   public FunnelConfig config() {
@@ -88,7 +102,7 @@ public final class Funnel {
 
   /** The task a deal gets on entering this stage at {@code enteredAt}, if the stage sets one. */
   public Optional<TaskSpec> entryTask(String stageCode, Instant enteredAt) {
-    return stage(stageCode).flatMap(Stage::task).map(t -> t.at(enteredAt));
+    return stage(stageCode).flatMap(Stage::task).map(t -> t.at(enteredAt, workingTime));
   }
 
   /**

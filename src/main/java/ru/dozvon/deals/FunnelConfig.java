@@ -14,15 +14,31 @@ import java.util.Optional;
  */
 public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
     List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification,
-    AfterContactConfig afterContact) {
+    AfterContactConfig afterContact, FollowUps followUps) {
 
-  /** Without after-contact settings: their defaults ({@link AfterContactConfig#defaults()}). */
+  /** Without after-contact settings and cadences: their defaults. */
   public FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
       List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification) {
-    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, AfterContactConfig.defaults());
+    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, AfterContactConfig.defaults(),
+        FollowUps.DEFAULT);
+  }
+
+  /** With after-contact settings and the default cadences. */
+  public FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
+      List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification,
+      AfterContactConfig afterContact) {
+    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, afterContact, FollowUps.DEFAULT);
+  }
+
+  /** With cadences and the default after-contact settings. */
+  public FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Reason> winReasons,
+      List<Reason> invalidReasons, ClosingPolicy closing, QualificationConfig qualification, FollowUps followUps) {
+    this(stages, lossReasons, winReasons, invalidReasons, closing, qualification, AfterContactConfig.defaults(),
+        followUps);
   }
 
   public FunnelConfig {
+    Objects.requireNonNull(followUps, "followUps");
     stages = List.copyOf(stages);
     lossReasons = List.copyOf(lossReasons);
     winReasons = List.copyOf(winReasons);
@@ -37,6 +53,11 @@ public record FunnelConfig(List<Stage> stages, List<Reason> lossReasons, List<Re
     if (lossReasons.stream().noneMatch(r -> r.code().equals(closing.autoCloseReason()))) {
       throw new IllegalArgumentException("funnel.closing.auto_close_reason: '" + closing.autoCloseReason()
           + "' is not a loss reason (expected one of the funnel.loss_reasons codes)");
+    }
+    String offerStage = followUps.offerStage();
+    if (!offerStage.isEmpty() && stages.stream().noneMatch(s -> s.code().equals(offerStage) && s.isOpen())) {
+      throw new IllegalArgumentException("funnel.follow_ups.offer.stage: '" + offerStage
+          + "' is not an open stage (expected the code of the stage that means the offer was sent, or '')");
     }
     if (stages.stream().noneMatch(s -> s.code().equals(closing.reopenStage()) && s.isOpen())) {
       throw new IllegalArgumentException("funnel.closing.reopen_stage: '" + closing.reopenStage()

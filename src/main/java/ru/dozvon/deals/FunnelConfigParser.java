@@ -28,7 +28,7 @@ final class FunnelConfigParser {
   static FunnelConfig parse(Map<String, Object> section) {
     Map<String, Object> root = map(section, ROOT);
     Set<String> keys = new java.util.HashSet<>(Set.of("stages", "loss_reasons", "win_reasons", "invalid_reasons",
-        "closing", "qualification"));
+        "closing", "qualification", "follow_ups"));
     keys.addAll(AfterContactConfigParser.KEYS);
     onlyKeys(root, ROOT, keys);
     List<Stage> stages = new ArrayList<>();
@@ -44,7 +44,9 @@ final class FunnelConfigParser {
         closing(map(required(root, "closing", ROOT, "expected a mapping"), ROOT + ".closing")),
         qualification(map(required(root, "qualification", ROOT, "expected a mapping"),
             ROOT + ".qualification")),
-        AfterContactConfigParser.parse(root));
+        AfterContactConfigParser.parse(root),
+        root.get("follow_ups") == null ? FollowUps.DEFAULT
+            : FollowUpsParser.parse(map(root.get("follow_ups"), ROOT + ".follow_ups")));
   }
 
   private static Stage stage(Object raw, String path) {

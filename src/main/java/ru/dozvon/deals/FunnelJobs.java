@@ -31,7 +31,7 @@ public final class FunnelJobs {
   }
 
   /** What one run did. */
-  public record Result(int overdueFlagged, int autoClosed) {
+  public record Result(int overdueFlagged, int autoClosed, int markedCold, int followUpsPlanned) {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(FunnelJobs.class);
@@ -68,10 +68,14 @@ public final class FunnelJobs {
     });
   }
 
-  /** One run: overdue tasks, then silent deals. */
+  /** One run: overdue tasks, silent deals closed, then the cadences: «холодная» and the weekly calls. */
   public Future<Result> tick() {
     Instant now = clock.instant();
-    return flagOverdue(now).compose(flagged -> autoClose(now).map(closed -> new Result(flagged, closed)));
+    PgFollowUps followUps = workflow.followUps();
+    return flagOverdue(now).compose(flagged -> autoClose(now).compose(closed ->
+        pool.withTransaction(tx -> followUps.markCold(tx, now)
+                .compose(cold -> followUps.nextThinkingCalls(tx, now, BATCH).map(calls -> new int[] {cold, calls})))
+            .map(n -> new Result(flagged, closed, n[0], n[1]))));
   }
 
   private Future<Integer> flagOverdue(Instant now) {

@@ -19,11 +19,11 @@ public final class PgDealQueries {
   /** Filters of {@code GET /api/deals}; empty ones do not filter. */
   public record Filter(Optional<String> phone, Optional<String> stage, Optional<String> status,
                        Optional<String> source, Optional<Long> managerId, Optional<Long> beforeId, int limit,
-                       Optional<String> contactStatus, boolean noNextStep) {
+                       Optional<String> contactStatus, boolean noNextStep, Optional<Boolean> cold) {
 
     public Filter(Optional<String> phone, Optional<String> stage, Optional<String> status, Optional<String> source,
                   Optional<Long> managerId, Optional<Long> beforeId, int limit) {
-      this(phone, stage, status, source, managerId, beforeId, limit, Optional.empty(), false);
+      this(phone, stage, status, source, managerId, beforeId, limit, Optional.empty(), false, Optional.empty());
     }
   }
 
@@ -72,6 +72,7 @@ public final class PgDealQueries {
     if (f.noNextStep()) {
       where.append(" AND ").append(withoutNextStep("d", add(args, firstStage)));
     }
+    f.cold().ifPresent(v -> where.append(v ? " AND d.cold_since IS NOT NULL" : " AND d.cold_since IS NULL"));
     String sql = DEAL + where + " ORDER BY d.id DESC LIMIT " + f.limit();
     return pool.preparedQuery(sql).execute(Tuple.wrap(args)).map(rows -> {
       JsonArray out = new JsonArray();
@@ -127,7 +128,7 @@ public final class PgDealQueries {
         .put("id", r.getLong("id"))
         .put("contact", new JsonObject().put("id", r.getLong("contact_id")).put("phone", r.getString("phone"))
             .put("phoneKind", r.getString("phone_kind")).put("email", r.getString("email"))
-            .put("name", r.getString("contact_name")))
+            .put("name", r.getString("contact_name")).put("timeZone", timeZone(r.getString("phone"))))
         .put("source", r.getString("source"))
         .put("stage", r.getString("stage"))
         .put("status", r.getString("status"))
@@ -145,9 +146,18 @@ public final class PgDealQueries {
         .put("contactStatus", r.getString("contact_status"))
         .put("contactStatusAt", iso(r, "contact_status_at"))
         .put("closedAt", iso(r, "closed_at"))
+        .put("cold", r.getValue("cold_since") != null)
+        .put("coldSince", iso(r, "cold_since"))
+        .put("thinkingSince", iso(r, "thinking_since"))
         .put("createdAt", iso(r, "created_at"))
         .put("callCount", r.getLong("call_count"))
         .put("missedCallCount", r.getLong("missed_count"));
+  }
+
+  /** The lead's own zone when the number tells one (a landline's area code), else null: the company's applies. */
+  private static String timeZone(String e164) {
+    return e164 == null ? null : ru.dozvon.phone.PhoneNumbers.tryParse(e164)
+        .flatMap(ru.dozvon.phone.NumberZones::zoneOf).map(java.time.ZoneId::getId).orElse(null);
   }
 
   static JsonObject call(Row r) {

@@ -74,11 +74,12 @@ public final class PgDealStore {
         .mapEmpty();
   }
 
-  /** Records that the lead was reached (first contact is kept; speed-to-lead ends there). */
+  /** Records that the lead was reached (first contact is kept; speed-to-lead ends there; no longer cold). */
   public static Future<Void> contactMade(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("""
             UPDATE deals SET first_contact_at = COALESCE(first_contact_at, $2),
                              last_contact_at = GREATEST(COALESCE(last_contact_at, $2), $2),
+                             cold_since = NULL,
                              updated_at = now()
             WHERE id = $1""")
         .execute(Tuple.of(dealId, ts(at)))
@@ -162,7 +163,7 @@ public final class PgDealStore {
         .put("notifyCustomer", c.notifyCustomer()).mergeIn(extraHistory);
     return tx.preparedQuery("""
             UPDATE deals SET status = $2, stage = $3, loss_reason = $4, close_reason = $5, close_comment = $6,
-                             closed_at = $7, updated_at = $7
+                             closed_at = $7, updated_at = $7, thinking_since = NULL
             WHERE id = $1 AND status = 'OPEN'""")
         .execute(Tuple.wrap(Arrays.asList(d.id(), status, c.stage(), c.status() == DealStatus.LOST ? c.reason().code() : null,
             c.reason().code(), c.comment(), ts(c.closedAt()))))

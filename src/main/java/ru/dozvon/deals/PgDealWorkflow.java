@@ -30,6 +30,7 @@ public final class PgDealWorkflow {
 
   private final Pool pool;
   private final Funnel funnel;
+  private final PgFollowUps followUps;
   private final DealEventChain listeners;
   private final Clock clock;
   private final AfterContact afterContact;
@@ -42,9 +43,15 @@ public final class PgDealWorkflow {
   public PgDealWorkflow(Pool pool, Funnel funnel, DealEventChain listeners, Clock clock, ZoneId zone) {
     this.pool = pool;
     this.funnel = funnel;
+    this.followUps = new PgFollowUps(funnel);
     this.listeners = listeners;
     this.clock = clock;
     this.afterContact = new AfterContact(funnel, zone);
+  }
+
+  /** The follow-up cadences, for other features to call inside their transaction. */
+  public PgFollowUps followUps() {
+    return followUps;
   }
 
   public Funnel funnel() {
@@ -89,7 +96,8 @@ public final class PgDealWorkflow {
       }
       StageMove.Allowed ok = (StageMove.Allowed) move;
       return PgDealStore.moveStage(tx, d, ok.fromStage(), ok.toStage(), fields, ok.task(), reason, actor, now)
-          .compose(x -> afterContact.dateTasks(tx, dealId, d.managerId(), fields, actor, now));
+          .compose(x -> afterContact.dateTasks(tx, dealId, d.managerId(), fields, actor, now))
+          .compose(x -> followUps.stageMoved(tx, d, ok.toStage(), d.fields().copy().mergeIn(fields), now));
     }));
   }
 

@@ -176,6 +176,8 @@ public final class PgTaskStore {
         .put("forRole", r.getString("for_role"))
         .put("kind", r.getString("kind"))
         .put("title", r.getString("title"))
+        .put("cadence", r.getString("cadence"))
+        .put("why", r.getString("why"))
         .put("priority", priority)
         .put("source", r.getString("source"))
         .put("dueAt", due.toString())

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import ru.dozvon.time.WorkingTime;
 
 /**
  * When calls to leads may be placed: daily hours on some days of the week, in the company's time
@@ -57,6 +58,11 @@ public record CallingWindow(
   /** The same window in another zone (DOZVON_TIMEZONE override). */
   public CallingWindow withZone(ZoneId newZone) {
     return new CallingWindow(newZone, opens, closes, days, holidays);
+  }
+
+  /** The same calendar as working time, for deadlines (stage tasks, follow-ups): see {@link WorkingTime}. */
+  public WorkingTime workingTime() {
+    return new WorkingTime(zone, opens, closes, days, holidays);
   }
 
   /** True when {@code date} is a calling day: an allowed day of the week and not a holiday. */

@@ -3,6 +3,7 @@ package ru.dozvon.dialing;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgFollowUps;
 import ru.dozvon.deals.PgDealWorkflow;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.metrics.Meters;
@@ -26,6 +27,7 @@ public final class Dialing {
   private final RetryConfig.Scheduler pace;
   private final DealEventChain events;
   private final ru.dozvon.deals.AfterContact afterContact;
+  private final PgFollowUps followUps;
 
   public Dialing(RetryConfig retry, PgDealWorkflow deals, DealEventChain events, Pool pool, Clock clock, Meters meters,
                  LiveFeed feed) {
@@ -36,6 +38,7 @@ public final class Dialing {
     this.pace = retry.scheduler();
     this.events = events;
     this.afterContact = deals.afterContact();
+    this.followUps = deals.followUps();
     RetryPolicy policy = RetryPolicy.from(retry);
     deals.requireLossReason(retry.policy().lossReason(), "retry.exhausted.loss_reason");
     this.chain = new PgRetryChain(policy, deals, meters);
@@ -50,7 +53,7 @@ public final class Dialing {
 
   /** {@code POST /api/deals/{id}/outcome}. */
   public RouteGroup routes() {
-    return new OutcomeRoutes(pool, chain, events, clock, afterContact);
+    return new OutcomeRoutes(pool, chain, events, clock, afterContact, followUps);
   }
 
   /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */

@@ -45,7 +45,7 @@ public record NumberLimits(Limit mobile, Limit fixedLine, Limit other) {
   /**
    * A limit on calls to one number.
    *
-   * @param maxPerDay most calls on one local calendar day of the company zone; 0 means no limit
+   * @param maxPerDay most calls on one local calendar day of the lead; 0 means no limit
    * @param minGap least time between two calls; zero means no limit
    */
   public record Limit(int maxPerDay, Duration minGap) {
@@ -68,7 +68,7 @@ public record NumberLimits(Limit mobile, Limit fixedLine, Limit other) {
      * caller re-checks after the calling window moves the time again.
      *
      * @param placed times calls were placed to the number (any order)
-     * @param zone the company zone, whose local days the daily count uses
+     * @param zone the lead's zone (the company's when the number tells none), whose local days the daily count uses
      */
     public Check earliestAllowed(Instant t, Collection<Instant> placed, ZoneId zone) {
       Instant at = t;

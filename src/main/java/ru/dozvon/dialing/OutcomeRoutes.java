@@ -1,5 +1,6 @@
 package ru.dozvon.dialing;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import ru.dozvon.deals.AfterContact;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.PgFollowUps;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.web.Api;
@@ -32,7 +34,7 @@ import ru.dozvon.web.RouteGroup;
  */
 public final class OutcomeRoutes implements RouteGroup {
 
-  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt", "contactStatus");
+  private static final Set<String> FIELDS = Set.of("result", "note", "callBackAt", "contactStatus", "thinking");
   private static final String RESULTS = Arrays.stream(AttemptOutcome.values()).map(Enum::name)
       .collect(Collectors.joining(", "));
 
@@ -41,9 +43,12 @@ public final class OutcomeRoutes implements RouteGroup {
   private final DealEventChain events;
   private final Clock clock;
   private final AfterContact after;
+  private final PgFollowUps followUps;
 
-  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock, AfterContact after) {
+  OutcomeRoutes(Pool pool, PgRetryChain chain, DealEventChain events, Clock clock, AfterContact after,
+                PgFollowUps followUps) {
     this.pool = pool;
+    this.followUps = followUps;
     this.chain = chain;
     this.events = events;
     this.clock = clock;
@@ -65,6 +70,9 @@ public final class OutcomeRoutes implements RouteGroup {
     Instant callBackAt = callBackAt(body, result, now);
     // «Статус последнего общения» (seed 002): a code of funnel.contact_statuses, else 400 naming it
     Optional<String> contactStatus = after.checkContactStatus(Api.optionalString(body, "contactStatus", 64));
+    // "will think it over": said as thinking: true, or as the contact status «Думает» with REACHED
+    boolean thinking = thinking(body, result)
+        || result == AttemptOutcome.REACHED && contactStatus.filter("thinking"::equals).isPresent();
     Api.reply(ctx, 200, pool.withTransaction(tx -> PgAttempts.lockDeal(tx, dealId).compose(deal -> {
       if (!p.isStaff()) {
         p.requireSelfOrStaff(deal.managerId() == null ? -1 : deal.managerId());
@@ -77,11 +85,31 @@ public final class OutcomeRoutes implements RouteGroup {
           .compose(caused -> events.publish(tx, caused))
           // a reached lead always leaves a next step: the default one when no open task is left (DOMAIN 7)
           .compose(x -> after.afterOutcome(tx, dealId, result == AttemptOutcome.REACHED, contactStatus, p.actor(), now))
+          .compose(x -> thinking ? followUps.thinking(tx, dealId, deal.managerId(), now) : Future.succeededFuture())
           .compose(x -> PgAttempts.lockDeal(tx, dealId))
-          .compose(after -> PgAttempts.list(tx, dealId).map(attempts -> new JsonObject()
-              .put("dealId", dealId).put("status", after.status().name()).put("stage", after.stage())
+          .compose(saved -> PgAttempts.list(tx, dealId).map(attempts -> new JsonObject()
+              .put("dealId", dealId).put("status", saved.status().name()).put("stage", saved.stage())
               .put("attempts", attempts)));
     })));
+  }
+
+  /**
+   * {@code thinking: true}: the lead was reached and will think it over without naming a date; the weekly follow-up
+   * cadence starts (seed 003 §4.7). Only with REACHED: a named time is {@code callBackAt} with REACHED_CALL_LATER.
+   */
+  private static boolean thinking(JsonObject body, AttemptOutcome result) {
+    Object raw = body.getValue("thinking");
+    if (raw == null) {
+      return false;
+    }
+    if (!(raw instanceof Boolean b)) {
+      throw new InvalidInput("thinking", "expected true or false");
+    }
+    if (b && result != AttemptOutcome.REACHED) {
+      throw new InvalidInput("thinking", "is only for REACHED (the lead was reached and will think it over); "
+          + "a time the lead named is callBackAt with REACHED_CALL_LATER");
+    }
+    return b;
   }
 
   /** {@code callBackAt}: an ISO instant, only with REACHED_CALL_LATER, not in the past (a minute's grace). */

@@ -103,6 +103,11 @@ final class PgRetryChain {
       if (outcome == AttemptOutcome.REACHED) {
         steps = steps.compose(x -> deals.intoWorkOnContact(tx, deal.id(), actor, now));
       }
+      if (current.isEmpty() && !outcome.isContact()) {
+        // No attempt open: the ladder stopped at an earlier contact. Unanswered on a deal in work, the follow-up
+        // cadence takes over: «Перезвонить» a few hours later, stage unchanged (seed 002).
+        steps = steps.compose(x -> deals.followUps().noAnswerInWork(tx, deal.id(), deal.managerId(), deal.stage(), now));
+      }
       if (deal.phone() != null) {
         steps = steps.compose(x -> reconcile(tx, deal, now, actor, outcome == AttemptOutcome.REACHED)).map(more -> {
           caused.addAll(more);

@@ -2,12 +2,15 @@ package ru.dozvon.dialing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import ru.dozvon.deals.ContactChannel;
+import ru.dozvon.phone.NumberZones;
 import ru.dozvon.phone.PhoneNumber;
 import ru.dozvon.time.Durations;
 
@@ -35,12 +38,18 @@ import ru.dozvon.time.Durations;
  *       never before {@code now}; then the calling window and the per-number limits move it later, again and again
  *       until all hold at once.</li>
  * </ol>
+ * The calling window is the lead's own: its hours and days (holidays as configured) in the zone the number tells
+ * ({@link NumberZones}: a Vladivostok landline is called 10:00-19:00 Vladivostok time), the company's zone when
+ * the number does not tell one (mobiles); the per-number daily count runs on the lead's local day too. Times in
+ * the why are the company's, with the due time in the lead's zone added when it differs
+ * («10:00 по времени клиента, Asia/Vladivostok»).
  * Thread-safe and stateless: one instance serves all deals.
  */
 public final class RetryPolicy {
 
   /** Convergence guard: each round moves the time strictly later, a handful always suffices. */
   private static final int MAX_ROUNDS = 64;
+  private static final DateTimeFormatter LOCAL_CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
   private final RetryPolicyConfig config;
   private final CallingWindow window;
@@ -122,7 +131,13 @@ public final class RetryPolicy {
     return schedule(l, number, of, history, now);
   }
 
+  /** The calling window as the lead lives it: in the number's zone when it tells one, else the company's. */
+  public CallingWindow windowFor(PhoneNumber number) {
+    return NumberZones.zoneOf(number).map(window::withZone).orElse(window);
+  }
+
   private Decision schedule(Ladder l, int number, int of, AttemptHistory history, Instant now) {
+    CallingWindow leads = windowFor(history.number());
     HistoryEvent.Attempt last = l.done.isEmpty() ? null : l.done.get(l.done.size() - 1);
     Instant policyTime;
     String base;
@@ -143,7 +158,7 @@ public final class RetryPolicy {
     } else {
       RetryStep step = config.steps().get(number - 1);
       Instant previous = last == null ? l.start : last.at();
-      policyTime = step.dueAfter(previous, window);
+      policyTime = step.dueAfter(previous, leads);
       base = step.describe(last == null ? "the lead arrived" : "attempt " + (number - 1));
     }
     if (l.missedSince != null) {
@@ -160,7 +175,11 @@ public final class RetryPolicy {
     if (!waiveLimits && Duration.between(policyTime, now).toMinutes() >= 1) {
       why.append(", overdue since ").append(when(policyTime, now));
     }
-    Instant due = fitWindow ? fit(from, history.number(), history.callTimes(), waiveLimits, why) : from;
+    Instant due = fitWindow ? fit(leads, from, history.number(), history.callTimes(), waiveLimits, why) : from;
+    ZoneId zone = leads.zone();
+    if (!zone.equals(window.zone())) {
+      why.append("; ").append(LOCAL_CLOCK.format(due.atZone(zone))).append(" по времени клиента, ").append(zone.getId());
+    }
     return new Decision.ScheduleAttempt(number, of, due, why.toString(), l.number);
   }
 
@@ -205,18 +224,19 @@ public final class RetryPolicy {
   }
 
   /** Moves {@code t} until the window and the limits all hold; appends what moved it to {@code why}. */
-  private Instant fit(Instant t, PhoneNumber number, List<Instant> calls, boolean waiveLimits, StringBuilder why) {
+  private Instant fit(CallingWindow leads, Instant t, PhoneNumber number, List<Instant> calls, boolean waiveLimits,
+                      StringBuilder why) {
     NumberLimits.Limit limit = limits.forKind(number.kind());
     Set<String> movedBy = new LinkedHashSet<>();
     Instant at = t;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Instant open = window.nextOpening(at);
+      Instant open = leads.nextOpening(at);
       if (!open.equals(at)) {
         movedBy.add("calling hours");
       }
       Instant next = open;
       if (!waiveLimits) {
-        NumberLimits.Check check = limit.earliestAllowed(open, calls, window.zone());
+        NumberLimits.Check check = limit.earliestAllowed(open, calls, leads.zone());
         if (check.moved()) {
           movedBy.add("the " + kindName(number.kind()) + " limit (" + check.movedBy() + ")");
           next = check.at();

@@ -154,6 +154,22 @@ class FunnelConfigTest {
 
   /** Sets (or with REMOVE, removes) the value at a path such as {@code stages[1].task.within}. */
   @SuppressWarnings("unchecked")
+  @Test
+  void followUpsAreReadAndABadOneNamesItsKey() throws IOException {
+    Map<String, Object> section = defaultSection();
+    assertThat(FunnelConfig.fromMap(section).followUps()).isEqualTo(FollowUps.DEFAULT);
+    set(section, "follow_ups.no_answer_after", "2h");
+    assertThat(FunnelConfig.fromMap(section).followUps().noAnswerAfter()).isEqualTo(java.time.Duration.ofHours(2));
+    set(section, "follow_ups.thinking_every", "weekly");
+    assertThatThrownBy(() -> FunnelConfig.fromMap(section)).hasMessageContaining("funnel.follow_ups.thinking_every");
+    Map<String, Object> other = defaultSection();
+    set(other, "follow_ups.offer.stage", "nowhere");
+    assertThatThrownBy(() -> FunnelConfig.fromMap(other)).hasMessageContaining("funnel.follow_ups.offer.stage");
+    Map<String, Object> third = defaultSection();
+    set(third, "follow_ups.offer.reminders", java.util.List.of("2d", "soon"));
+    assertThatThrownBy(() -> FunnelConfig.fromMap(third)).hasMessageContaining("funnel.follow_ups.offer.reminders[1]");
+  }
+
   private static void set(Map<String, Object> root, String path, Object value) {
     Object node = root;
     String[] parts = path.split("\\.");

@@ -20,6 +20,8 @@ final class Fixtures {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   static final PhoneNumber MOBILE = PhoneNumbers.parse("+7 916 123-45-67");
   static final PhoneNumber LANDLINE = PhoneNumbers.parse("+7 495 123-45-67");
+  /** A Berlin landline: the lead's zone is the Berlin company's own. */
+  static final PhoneNumber BERLIN_LANDLINE = PhoneNumbers.parse("+49 30 12345678");
   /** A few Russian weekday holidays of 2026-2027 (a subset of config/application.yaml). */
   static final Set<LocalDate> HOLIDAYS = Set.copyOf(Stream.concat(
       Stream.of("2026-11-04", "2026-12-31").map(LocalDate::parse),
@@ -56,6 +58,7 @@ final class Fixtures {
     return switch (kind) {
       case "MOBILE" -> MOBILE;
       case "LANDLINE" -> LANDLINE;
+      case "BERLIN_LANDLINE" -> BERLIN_LANDLINE;
       default -> throw new IllegalArgumentException(kind);
     };
   }
