@@ -93,8 +93,9 @@ public final class PgFollowUps {
     return tx.preparedQuery("""
             INSERT INTO tasks (deal_id, manager_id, for_role, kind, title, due_at, cadence, why)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
-        .execute(Tuple.from(List.of(dealId, managerId == null ? (Object) null : managerId, t.assignee().name(),
-            t.kind().name(), t.title(), ts(t.dueAt()), p.cadence(), p.why()).toArray()))
+        // Arrays.asList, not List.of: a deal waiting for a manager gives its task to nobody yet (null)
+        .execute(Tuple.wrap(java.util.Arrays.asList(dealId, managerId, t.assignee().name(), t.kind().name(), t.title(),
+            ts(t.dueAt()), p.cadence(), p.why())))
         .compose(rows -> PgDealStore.history(tx, dealId, now, "task", "system", new JsonObject()
             .put("kind", t.kind().name()).put("title", t.title()).put("dueAt", t.dueAt().toString())
             .put("cadence", p.cadence()).put("why", p.why()).put("taskId", rows.iterator().next().getLong(0))));

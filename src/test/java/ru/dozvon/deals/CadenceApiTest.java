@@ -100,6 +100,18 @@ class CadenceApiTest {
     assertThat(openTasks(id, "no_answer")).singleElement().satisfies(t -> assertThat(due(t)).isEqualTo(msk("2026-11-25T14:40")));
   }
 
+  /** Found by the lifecycle model test: a deal waiting for a manager got a 500 instead of its «Перезвонить». */
+  @Test
+  void aDealWithoutAManagerGetsItsPerezvonitToo() {
+    f.clock.set(msk("2026-11-24T12:00"));
+    long id = f.newDeal(null);
+    post("/api/deals/" + id + "/outcome", new JsonObject().put("result", "REACHED"), 200);
+    f.clock.set(msk("2026-11-24T12:30"));
+    post("/api/deals/" + id + "/outcome", new JsonObject().put("result", "UNAVAILABLE"), 200);
+    assertThat(openTasks(id, "no_answer")).singleElement()
+        .satisfies(t -> assertThat(t.getLong("manager_id")).isNull());
+  }
+
   @Test
   void thinkingItOverGetsACallEveryWeekUntilTheDealMoves() {
     f.clock.set(msk("2026-11-24T11:00"));
