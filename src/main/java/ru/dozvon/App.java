@@ -48,6 +48,7 @@ import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
 import ru.dozvon.live.PgLiveSnapshot;
+import ru.dozvon.live.PgScreenPop;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
 import ru.dozvon.routing.RoutingRoutes;
@@ -132,7 +133,8 @@ public final class App {
         unrecordable::file,
         (extension, paused) -> managers.setPbxPaused(extension, paused)
             .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
-        meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
+        meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
+        PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool);
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);

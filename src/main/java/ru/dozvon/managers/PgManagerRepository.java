@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import ru.dozvon.call.PhoneState;
 import ru.dozvon.web.Role;
 import ru.dozvon.web.TokenStore;
 
@@ -85,6 +86,31 @@ public final class PgManagerRepository {
         .map(r -> r.rowCount() > 0);
   }
 
+  /** The manager whose phone changed: from {@code previous} to {@code state}. */
+  public record PhoneChange(long managerId, String name, PhoneState previous, PhoneState state) {
+  }
+
+  /**
+   * Records the PBX's word on the phone of an extension ({@code managers.phone_state}, shared by every instance
+   * for routing). Empty when no manager has that extension or the state was already that.
+   */
+  public Future<Optional<PhoneChange>> setPhoneState(String extension, PhoneState state, java.time.Instant at) {
+    return pool.preparedQuery("""
+            UPDATE managers m SET phone_state = $2, phone_state_at = $3
+            FROM (SELECT id, phone_state FROM managers WHERE extension = $1 FOR UPDATE) before
+            WHERE m.id = before.id AND before.phone_state <> $2
+            RETURNING m.id, m.name, before.phone_state AS previous""")
+        .execute(Tuple.of(extension, state.name(), at.atOffset(java.time.ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<PhoneChange>empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new PhoneChange(r.getLong("id"), r.getString("name"),
+              PhoneState.valueOf(r.getString("previous")), state));
+        });
+  }
+
   static Manager map(Row r) {
     OffsetDateTime created = r.getOffsetDateTime("created_at");
     OffsetDateTime deactivated = r.getOffsetDateTime("deactivated_at");
@@ -92,6 +118,6 @@ public final class PgManagerRepository {
         r.getInteger("max_active_deals"), r.getString("timezone"), ManagerState.valueOf(r.getString("state")),
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
         r.getLong("lost").intValue(), created.toInstant(), r.getBoolean("active"),
-        deactivated == null ? null : deactivated.toInstant());
+        deactivated == null ? null : deactivated.toInstant(), PhoneState.valueOf(r.getString("phone_state")));
   }
 }
