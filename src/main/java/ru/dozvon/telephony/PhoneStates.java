@@ -93,6 +93,15 @@ public final class PhoneStates {
         : Optional.of(new Change(extension, after.combined(), e.at()));
   }
 
+  /**
+   * Forgets every phone (at each (re)connect, before the resync lists them again): each state the lists then
+   * report is a change, and stored, so that what was missed while the link was down, or never stored (a manager
+   * given the extension later, a failed write), is put right.
+   */
+  public void forget() {
+    phones.clear();
+  }
+
   /** The phone's state as last told; UNKNOWN when the PBX said nothing about it. Any thread. */
   public PhoneState state(String extension) {
     Entry e = extension == null ? null : phones.get(extension);

@@ -73,6 +73,11 @@ public final class PhoneWatch {
     return states;
   }
 
+  /** A (re)connect: the resync's lists will tell every phone again. */
+  void connected() {
+    states.forget();
+  }
+
   /** A phone event: folded, and a change stored after the extension's previous one. */
   void phone(TelephonyEvent.PhoneEvent e, Instant now) {
     states.accept(e).ifPresent(c -> {

@@ -185,6 +185,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   @Override
   public void onConnected() {
+    phones.connected();
     tracker.markResyncStarted();
   }
 

@@ -1,0 +1,167 @@
+package ru.dozvon.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import ru.dozvon.support.TestApp;
+import ru.dozvon.telephony.testami.TestAmiServer;
+
+/**
+ * Operators' phones from the PBX, with real parts: the test AMI server answers the resync's phone lists and
+ * sends state changes over TCP to the real Asterisk-Java client in the running service; the state lands on
+ * the managers (GET /api/managers), on the live stream (read by a real client) and in routing's decisions.
+ */
+class OperatorPhonesEndToEndTest {
+
+  static TestAmiServer pbx;
+  static TestApp t;
+
+  @BeforeAll
+  static void start() {
+    pbx = TestAmiServer.start("crm", "pbx-secret-1");
+    pbx.addPhoneListItem("DeviceStateList", "DeviceStateChange", Map.of("Device", "PJSIP/301", "State", "NOT_INUSE"));
+    pbx.addPhoneListItem("DeviceStateList", "DeviceStateChange", Map.of("Device", "PJSIP/302", "State", "UNAVAILABLE"));
+    pbx.addPhoneListItem("DeviceStateList", "DeviceStateChange", Map.of("Device", "Queue:sales_avail", "State", "INUSE"));
+    pbx.addPhoneListItem("ExtensionStateList", "ExtensionStatus", Map.of("Exten", "303", "Context", "operators",
+        "Hint", "PJSIP/303", "Status", "1", "StatusText", "InUse"));
+    pbx.addPhoneListItem("PJSIPShowContacts", "ContactList", Map.of("ObjectType", "contact",
+        "ObjectName", "304/sip:304@10.0.0.4:5060", "Endpoint", "304", "Aor", "304", "Status", "Reachable"));
+    t = TestApp.start(Map.of("DOZVON_AMI_HOST", "127.0.0.1", "DOZVON_AMI_PORT", String.valueOf(pbx.port()),
+        "DOZVON_AMI_USER", "crm", "DOZVON_AMI_SECRET", "pbx-secret-1"));
+    eventually("AMI connected", () -> "CONNECTED".equals(t.app.telephony().state()));
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+    pbx.close();
+  }
+
+  static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      t.app.vertx().timer(20).await();
+    }
+  }
+
+  static long onShift(String name, String extension) {
+    long id = t.createManager(name, extension, 5).getLong("id");
+    state(id, "ON_SHIFT");
+    return id;
+  }
+
+  static void state(long id, String state) {
+    var r = TestApp.await(t.patch("/api/managers/" + id, TestApp.ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("state", state)));
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  static String phoneState(long id) {
+    return TestApp.await(t.get("/api/managers/" + id, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject()
+        .getString("phoneState");
+  }
+
+  static void everyoneElseOff(long... keep) {
+    for (Object m : TestApp.await(t.get("/api/managers", TestApp.ADMIN_TOKEN).send()).bodyAsJsonArray()) {
+      long id = ((JsonObject) m).getLong("id");
+      if (java.util.Arrays.stream(keep).noneMatch(k -> k == id)) {
+        state(id, "OFF");
+      }
+    }
+  }
+
+  static void sql(String statement) {
+    try (Connection c = DriverManager.getConnection(t.db.jdbcUrl(), t.db.user(), t.db.password())) {
+      c.createStatement().execute(statement);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String event(String type, String... fields) {
+    StringBuilder sb = new StringBuilder("Event: ").append(type).append("\r\nPrivilege: call,all\r\n");
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      sb.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
+    }
+    return sb.append("\r\n").toString();
+  }
+
+  @Test
+  void afterEveryReconnectThePhonesAreListedAgainAndShownOnTheManagers() {
+    long a = onShift("Alla", "301");
+    long b = onShift("Boris", "302");
+    long c = onShift("Vera", "303");
+    long d = onShift("Gleb", "304");
+    assertThat(phoneState(a)).as("created after the first resync: nothing known yet").isEqualTo("UNKNOWN");
+    long lists = pbx.countActions("DeviceStateList");
+    pbx.dropConnections();
+    eventually("listed again after the reconnect", () -> pbx.countActions("DeviceStateList") > lists
+        && "AVAILABLE".equals(phoneState(a)));
+    eventually("every phone's state", () -> "UNAVAILABLE".equals(phoneState(b)) && "IN_USE".equals(phoneState(c)));
+    eventually("registered by the contact list: " + phoneState(d), () -> "AVAILABLE".equals(phoneState(d)));
+    assertThat(pbx.countActions("ExtensionStateList")).isGreaterThanOrEqualTo(2);
+    assertThat(pbx.countActions("PJSIPShowContacts")).isGreaterThanOrEqualTo(2);
+    JsonArray all = TestApp.await(t.get("/api/managers", TestApp.ADMIN_TOKEN).send()).bodyAsJsonArray();
+    assertThat(all.stream().map(m -> ((JsonObject) m).getString("phoneState"))).doesNotContainNull();
+    assertThat(t.app.telephony().phones().idle("301")).isTrue();
+    assertThat(t.app.telephony().phones().idle("303")).as("in use: the dialer places nothing").isFalse();
+    assertThat(t.app.telephony().phones().idle("399")).as("unknown phone: not held against anyone").isTrue();
+    everyoneElseOff();
+  }
+
+  @Test
+  void routingHandsNoLeadToAnUnregisteredOrBusyPhoneAndHandsItOutWhenThePhoneIsBack() throws Exception {
+    long unregistered = onShift("Dina", "311");
+    long busy = onShift("Egor", "312");
+    everyoneElseOff(unregistered, busy);
+    String token = TestApp.await(t.post("/api/managers/" + unregistered + "/token", TestApp.ADMIN_TOKEN).send())
+        .bodyAsJsonObject().getString("token");
+    try (SseStream dina = new SseStream(t.app.vertx(), t.app.httpPort(), token)) {
+      pbx.sendRaw(event("ContactStatus", "URI", "sip:311@10.0.0.11:5060", "ContactStatus", "Removed", "AOR", "311",
+          "EndpointName", "311"));
+      pbx.sendRaw(event("DeviceStateChange", "Device", "PJSIP/312", "State", "INUSE"));
+      eventually("both phones known", () -> "UNREGISTERED".equals(phoneState(unregistered))
+          && "IN_USE".equals(phoneState(busy)));
+      eventually("Dina's stream told", () -> !dina.of("manager.phone").isEmpty());
+      assertThat(dina.of("manager.phone").get(0).event().getJsonObject("data").getString("phoneState"))
+          .isEqualTo("UNREGISTERED");
+
+      var now = t.app.clock().instant();
+      var rec = t.app.callIntake().accept(new ru.dozvon.deals.CallFacts("phones.1", ru.dozvon.call.CallDirection.INBOUND,
+          ru.dozvon.call.CallOutcome.NO_ANSWER, true, ru.dozvon.phone.PhoneNumbers.parse("+79161110311"),
+          "+79161110311", false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0, false), now)
+          .await(10, TimeUnit.SECONDS);
+      t.settleRouting().await(10, TimeUnit.SECONDS);
+      JsonObject deal = TestApp.await(t.get("/api/deals/" + rec.dealId(), TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject();
+      assertThat(deal.getValue("managerId")).as("nobody with a usable phone").isNull();
+      JsonObject queue = TestApp.await(t.get("/api/routing/unassigned?limit=100", TestApp.ADMIN_TOKEN).send())
+          .bodyAsJsonObject();
+      String reason = queue.getJsonArray("deals").stream().map(o -> (JsonObject) o)
+          .filter(o -> o.getLong("dealId").equals(rec.dealId())).findFirst().orElseThrow().getString("reason");
+      assertThat(reason).contains("2 phone unusable").contains("телефон не зарегистрирован");
+
+      // The softphone registers again: the waiting lead goes to Dina at once (as a PBX unpause does).
+      pbx.sendRaw(event("ContactStatus", "URI", "sip:311@10.0.0.11:5060", "ContactStatus", "Created", "AOR", "311",
+          "EndpointName", "311"));
+      pbx.sendRaw(event("DeviceStateChange", "Device", "PJSIP/311", "State", "NOT_INUSE"));
+      eventually("assigned once the phone is back", () -> Long.valueOf(unregistered).equals(TestApp.await(
+          t.get("/api/deals/" + rec.dealId(), TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject().getLong("managerId")));
+      assertThat(phoneState(unregistered)).isEqualTo("AVAILABLE");
+      eventually("Dina told her phone is back", () -> dina.of("manager.phone").stream()
+          .anyMatch(e -> "AVAILABLE".equals(e.event().getJsonObject("data").getString("phoneState"))));
+    }
+    everyoneElseOff();
+  }
+}
