@@ -164,4 +164,77 @@ class OperatorPhonesEndToEndTest {
     }
     everyoneElseOff();
   }
+
+  static long pops(SseStream s, String pbxCallId) {
+    return s.of("call.ringing").stream()
+        .filter(e -> pbxCallId.equals(e.event().getJsonObject("data").getString("pbxCallId"))).count();
+  }
+
+  static boolean recorded(String pbxCallId) {
+    try (Connection c = DriverManager.getConnection(t.db.jdbcUrl(), t.db.user(), t.db.password());
+         var s = c.prepareStatement("SELECT 1 FROM calls WHERE pbx_call_id = ?")) {
+      s.setString(1, pbxCallId);
+      return s.executeQuery().next();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void anInboundCallRingingAnOperatorsPhonePopsTheCallersCardOnTheirStreamOnly() throws Exception {
+    String anna = t.createManager("Anna", "101", 5).getString("token");
+    String boris = t.createManager("Boris", "102", 5).getString("token");
+    // The caller of answered.ami has an open deal with a note and one earlier call.
+    var now = t.app.clock().instant();
+    var seeded = t.app.callIntake().accept(new ru.dozvon.deals.CallFacts("pop.seed", ru.dozvon.call.CallDirection.INBOUND,
+        ru.dozvon.call.CallOutcome.NO_ANSWER, true, ru.dozvon.phone.PhoneNumbers.parse("+79031112233"),
+        "+79031112233", false, "74951234567", null, null, now.minusSeconds(600), null, now.minusSeconds(580), 20, 0,
+        false), now).await(10, TimeUnit.SECONDS);
+    sql("INSERT INTO deal_history (deal_id, kind, actor, details) VALUES (" + seeded.dealId()
+        + ", 'note', 'manager:1', '{\"text\": \"просил перезвонить после обеда\"}')");
+    try (SseStream annas = new SseStream(t.app.vertx(), t.app.httpPort(), anna);
+         SseStream boriss = new SseStream(t.app.vertx(), t.app.httpPort(), boris);
+         SseStream admin = new SseStream(t.app.vertx(), t.app.httpPort(), TestApp.ADMIN_TOKEN)) {
+      long sent = System.nanoTime();
+      pbx.sendRaw(ru.dozvon.telephony.testami.Transcript.load("ami/pjsip/answered.ami").bytes());
+      eventually("Anna's screen pop", () -> pops(annas, "1795554557.2") == 1);
+      SseStream.Arrived pop = annas.of("call.ringing").get(0);
+      System.out.printf(java.util.Locale.ROOT, "screen pop: %.1f ms from the transcript sent to the SSE event read%n",
+          (pop.nanos() - sent) / 1e6);
+      JsonObject e = pop.event();
+      JsonObject data = e.getJsonObject("data");
+      assertThat(e.getLong("dealId")).isEqualTo(seeded.dealId());
+      assertThat(data.getString("phone")).isEqualTo("+79031112233");
+      assertThat(data.getBoolean("newCustomer")).isFalse();
+      assertThat(data.getString("lastNote")).isEqualTo("просил перезвонить после обеда");
+      assertThat(data.getJsonArray("lastCalls")).hasSize(1);
+      assertThat(data.getJsonArray("lastCalls").getJsonObject(0).getString("outcome")).isEqualTo("NO_ANSWER");
+
+      // A queue rings Anna (AgentCalled, then DialBegin): one pop; the caller has no deal: a new customer.
+      byte[] queue = ru.dozvon.telephony.testami.Transcript.load("ami/pjsip/queue_answered.ami").bytes();
+      long sentAgain = System.nanoTime();
+      pbx.sendRaw(queue);
+      eventually("the queue's screen pop", () -> pops(annas, "1795554582.12") == 1);
+      SseStream.Arrived second = annas.of("call.ringing").stream()
+          .filter(x -> "1795554582.12".equals(x.event().getJsonObject("data").getString("pbxCallId"))).findFirst()
+          .orElseThrow();
+      System.out.printf(java.util.Locale.ROOT, "screen pop (warm): %.1f ms%n", (second.nanos() - sentAgain) / 1e6);
+      JsonObject queued = second.event();
+      assertThat(queued.getValue("dealId")).isNull();
+      assertThat(queued.getJsonObject("data").getString("customer")).isEqualTo("новый клиент");
+      assertThat(queued.getJsonObject("data").getString("phone")).isEqualTo("+79154443322");
+      assertThat(queued.getJsonObject("data").getValue("lastNote")).isNull();
+
+      // missed.ami rings Boris's phone, not Anna's.
+      pbx.sendRaw(ru.dozvon.telephony.testami.Transcript.load("ami/pjsip/missed.ami").bytes());
+      eventually("Boris's screen pop", () -> pops(boriss, "1795554549.0") == 1);
+      eventually("every call recorded", () -> recorded("1795554549.0") && recorded("1795554582.12")
+          && recorded("1795554557.2"));
+      assertThat(pops(annas, "1795554582.12")).as("AgentCalled and DialBegin pop once").isEqualTo(1);
+      assertThat(pops(annas, "1795554549.0")).as("not Anna's phone").isZero();
+      assertThat(pops(boriss, "1795554557.2") + pops(boriss, "1795554582.12")).as("not Boris's phone").isZero();
+      assertThat(admin.of("call.ringing")).as("the pop is the ringing operator's alone").isEmpty();
+      assertThat(admin.of("call.ended")).as("the admin's stream is live").isNotEmpty();
+    }
+  }
 }
