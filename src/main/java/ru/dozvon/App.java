@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.config.AppConfig;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.CallRecordingRoutes;
 import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
@@ -158,7 +159,8 @@ public final class App {
               telephony::state, unrecordable::unacknowledged,
               List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks), routingHooks()),
                   new TokenRoutes(accounts),
-                  new DealRoutes(dealQueries), new RoutingRoutes(routing),
+                  new DealRoutes(dealQueries), new CallRecordingRoutes(pool, cfg.phones().recordingsDir()),
+                  new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls)),
                   new FunnelRoutes(workflow, dealQueries),
