@@ -87,7 +87,7 @@ public final class PgManagerRepository {
   }
 
   /** The manager whose phone changed: from {@code previous} to {@code state}. */
-  public record PhoneChange(long managerId, String name, PhoneState previous, PhoneState state) {
+  public record PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state) {
   }
 
   /**
@@ -106,8 +106,32 @@ public final class PgManagerRepository {
             return Optional.<PhoneChange>empty();
           }
           Row r = rows.iterator().next();
-          return Optional.of(new PhoneChange(r.getLong("id"), r.getString("name"),
+          return Optional.of(new PhoneChange(r.getLong("id"), r.getString("name"), extension,
               PhoneState.valueOf(r.getString("previous")), state));
+        });
+  }
+
+  /**
+   * Stores phone states where a manager with the extension has another state as of an earlier moment (or
+   * none): never over a newer change. The managers whose state changed, with the extension each has.
+   */
+  public Future<List<PhoneChange>> syncPhoneStates(List<String> extensions, List<PhoneState> states,
+                                                   List<java.time.Instant> ats) {
+    return pool.preparedQuery("""
+            UPDATE managers m SET phone_state = s.state, phone_state_at = s.at
+            FROM (SELECT id, phone_state, phone_state_at FROM managers WHERE extension = ANY($1) FOR UPDATE) before,
+                 unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(ext, state, at)
+            WHERE m.id = before.id AND m.extension = s.ext AND before.phone_state <> s.state
+              AND (before.phone_state_at IS NULL OR before.phone_state_at <= s.at)
+            RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state""")
+        .execute(Tuple.of(extensions.toArray(String[]::new),
+            states.stream().map(Enum::name).toArray(String[]::new),
+            ats.stream().map(a -> a.atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
+        .map(rows -> {
+          List<PhoneChange> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
+              PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")))));
+          return out;
         });
   }
 

@@ -28,10 +28,10 @@ public final class PhoneStates {
 
   private enum Registration { REGISTERED, UNREACHABLE, UNREGISTERED }
 
-  private record Entry(PhoneState device, Registration registration, PhoneState combined) {
-    static final Entry NONE = new Entry(null, null, PhoneState.UNKNOWN);
+  private record Entry(PhoneState device, Registration registration, PhoneState combined, Instant since) {
+    static final Entry NONE = new Entry(null, null, PhoneState.UNKNOWN, null);
 
-    Entry with(PhoneState device, Registration registration) {
+    Entry with(PhoneState device, Registration registration, Instant at) {
       PhoneState out;
       if (registration == Registration.UNREGISTERED) {
         out = PhoneState.UNREGISTERED;
@@ -42,7 +42,7 @@ public final class PhoneStates {
       } else {
         out = registration == Registration.REGISTERED ? PhoneState.AVAILABLE : PhoneState.UNKNOWN;
       }
-      return new Entry(device, registration, out);
+      return new Entry(device, registration, out, out == combined ? since : at);
     }
   }
 
@@ -65,7 +65,7 @@ public final class PhoneStates {
         return Optional.empty();
       }
       before = phones.getOrDefault(extension, Entry.NONE);
-      after = before.with(s, proven(s, before.registration()));
+      after = before.with(s, proven(s, before.registration()), e.at());
     } else if (e instanceof TelephonyEvent.PhoneEvent.ExtensionState x) {
       extension = digits(x.exten());
       PhoneState s = fromHint(x.status(), x.statusText());
@@ -73,7 +73,7 @@ public final class PhoneStates {
         return Optional.empty();
       }
       before = phones.getOrDefault(extension, Entry.NONE);
-      after = before.with(s, proven(s, before.registration()));
+      after = before.with(s, proven(s, before.registration()), e.at());
     } else {
       TelephonyEvent.PhoneEvent.Registration r = (TelephonyEvent.PhoneEvent.Registration) e;
       extension = digits(r.endpoint()) != null ? digits(r.endpoint()) : devices.extensionOf(r.endpoint());
@@ -86,7 +86,7 @@ public final class PhoneStates {
       if (reg == Registration.REGISTERED && (device == PhoneState.UNAVAILABLE || device == PhoneState.UNKNOWN)) {
         device = null; // registered since: that old UNAVAILABLE no longer holds
       }
-      after = before.with(device, reg);
+      after = before.with(device, reg, e.at());
     }
     phones.put(extension, after);
     return after.combined() == before.combined() ? Optional.empty()
@@ -100,6 +100,17 @@ public final class PhoneStates {
    */
   public void forget() {
     phones.clear();
+  }
+
+  /** Every phone the PBX told a state of (UNKNOWN ones left out), each with when it took that state (may be null). */
+  public java.util.List<Change> known() {
+    java.util.List<Change> out = new java.util.ArrayList<>();
+    phones.forEach((ext, e) -> {
+      if (e.combined() != PhoneState.UNKNOWN) {
+        out.add(new Change(ext, e.combined(), e.since()));
+      }
+    });
+    return out;
   }
 
   /** The phone's state as last told; UNKNOWN when the PBX said nothing about it. Any thread. */

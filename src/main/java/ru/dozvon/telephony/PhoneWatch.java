@@ -25,6 +25,16 @@ public final class PhoneWatch {
     Future<?> changed(PhoneStates.Change change);
   }
 
+  /**
+   * Where every known phone state goes now and then, to put right what a single change could not reach: a
+   * manager given the extension after the PBX last spoke of it, a failed write. Must never overwrite a newer
+   * state (the store compares {@code at}).
+   */
+  @FunctionalInterface
+  public interface PhoneSync {
+    Future<?> sync(java.util.List<PhoneStates.Change> known);
+  }
+
   /** Where "an inbound call rings this operator's phone" goes (the screen pop). Must not block. */
   @FunctionalInterface
   public interface Rings {
@@ -46,6 +56,7 @@ public final class PhoneWatch {
   private final OperatorDevices devices;
   private final PhoneStates states;
   private final PhoneChanges changes;
+  private final PhoneSync sync;
   private final Rings rings;
   private final Map<String, Future<?>> writing = new HashMap<>();
   /** Calls and phones already popped: a queue rings with AgentCalled and DialBegin both. */
@@ -56,21 +67,31 @@ public final class PhoneWatch {
     }
   };
 
-  public PhoneWatch(OperatorDevices devices, PhoneChanges changes, Rings rings) {
+  public PhoneWatch(OperatorDevices devices, PhoneChanges changes, PhoneSync sync, Rings rings) {
     this.devices = devices;
     this.states = new PhoneStates(devices);
     this.changes = changes;
+    this.sync = sync;
     this.rings = rings;
   }
 
   /** Watches nothing anybody hears of (tests of the call path alone). */
   public static PhoneWatch none() {
-    return new PhoneWatch(OperatorDevices.pjsip(), c -> Future.succeededFuture(), r -> { });
+    return new PhoneWatch(OperatorDevices.pjsip(), c -> Future.succeededFuture(), k -> Future.succeededFuture(), r -> { });
   }
 
   /** The phones' states as last told; readable from any thread (the dialer's {@code idle(extension)}). */
   public PhoneStates states() {
     return states;
+  }
+
+  /** Stores every known state where the store has an older one or none (periodically, on the telephony loop). */
+  void reconcile(Instant now) {
+    var known = states.known().stream()
+        .map(c -> c.at() == null ? new PhoneStates.Change(c.extension(), c.state(), now) : c).toList();
+    if (!known.isEmpty()) {
+      sync.sync(known).onFailure(err -> LOG.warn("Phone states not reconciled: {}", err.getMessage()));
+    }
   }
 
   /** A (re)connect: the resync's lists will tell every phone again. */

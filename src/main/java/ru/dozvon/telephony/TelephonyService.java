@@ -60,6 +60,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final RecordingNames recordings = new RecordingNames();
   private AmiClient<TelephonyEvent> client;
   private long expiryTimer = -1;
+  private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
 
@@ -97,7 +98,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   private Future<Void> listen() {
-    expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> deliver(tracker.expire()));
+    loop = vertx.getOrCreateContext();
+    expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> {
+      deliver(tracker.expire());
+      phones.reconcile(clock.instant());
+    });
     if (ami == null) {
       LOG.info("No PBX configured (DOZVON_AMI_HOST unset): telephony is DISABLED");
       return Future.succeededFuture();
@@ -131,6 +136,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   /** Ended calls that failed to record and are not yet recorded (the database is away) nor filed as unrecordable. */
   public int pendingCalls() {
     return unrecorded.pending();
+  }
+
+  /** Reconciles the stored phone states now rather than at the next 30 s tick (tests), on the telephony loop. */
+  void reconcilePhonesNow() {
+    loop.runOnContext(v -> phones.reconcile(clock.instant()));
   }
 
   /** Retries the waiting calls now rather than after their backoff (tests); completes once that try settled. */

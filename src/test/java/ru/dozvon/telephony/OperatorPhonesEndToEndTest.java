@@ -257,4 +257,20 @@ class OperatorPhonesEndToEndTest {
           ms[10] / 1000.0, ms[19] / 1000.0);
     }
   }
+
+  @Test
+  void aManagerGivenAnExtensionAfterThePbxSpokeOfItsPhoneGetsItsStateAtTheNextReconcile() {
+    pbx.sendRaw(event("DeviceStateChange", "Device", "PJSIP/321", "State", "UNAVAILABLE"));
+    eventually("folded", () -> t.app.telephony().phones().state("321") == ru.dozvon.call.PhoneState.UNAVAILABLE);
+    long late = onShift("Zoya", "321");
+    assertThat(phoneState(late)).isEqualTo("UNKNOWN");
+    t.app.telephony().reconcilePhonesNow();
+    eventually("reconciled", () -> "UNAVAILABLE".equals(phoneState(late)));
+    // A newer change is never overwritten by an older known state: the stored one is as of a later moment.
+    sql("UPDATE managers SET phone_state = 'AVAILABLE', phone_state_at = now() + interval '1 day' WHERE id = " + late);
+    t.app.telephony().reconcilePhonesNow();
+    t.app.vertx().timer(300).await();
+    assertThat(phoneState(late)).isEqualTo("AVAILABLE");
+    everyoneElseOff();
+  }
 }
