@@ -252,6 +252,18 @@ class OperatorPhonesEndToEndTest {
         pbx.sendRaw(event("Hangup", "Channel", "PJSIP/pstn-trunk-000001" + (10 + i), "Uniqueid", id, "Linkedid", id,
             "Cause", "16"));
       }
+      // A withheld caller: a pop all the same, as a new customer with no calls to show.
+      pbx.sendRaw(event("DialBegin", "Channel", "PJSIP/pstn-trunk-00000300", "CallerIDNum", "<unknown>",
+          "Context", "from-trunk", "Exten", "74951234567", "Uniqueid", "1795559100.1", "Linkedid", "1795559100.1",
+          "DestChannel", "PJSIP/101-00000301", "DestContext", "operators", "DestUniqueid", "1795559100.2",
+          "DestLinkedid", "1795559100.1"));
+      eventually("the withheld caller's pop", () -> pops(annas, "1795559100.1") == 1);
+      JsonObject withheld = annas.of("call.ringing").stream().map(SseStream.Arrived::event)
+          .filter(x -> "1795559100.1".equals(x.getJsonObject("data").getString("pbxCallId"))).findFirst().orElseThrow()
+          .getJsonObject("data");
+      assertThat(withheld.getValue("phone")).isNull();
+      assertThat(withheld.getString("customer")).isEqualTo("новый клиент");
+      assertThat(withheld.getJsonArray("lastCalls")).isEmpty();
       java.util.Arrays.sort(ms);
       System.out.printf(java.util.Locale.ROOT, "screen pop, 20 warm: median %.1f ms, max %.1f ms%n",
           ms[10] / 1000.0, ms[19] / 1000.0);
