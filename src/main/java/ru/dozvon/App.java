@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.dozvon.config.AppConfig;
 import ru.dozvon.deals.DealEventChain;
+import ru.dozvon.deals.CallRecordingRoutes;
 import ru.dozvon.deals.DealRoutes;
 import ru.dozvon.deals.PgCallRecorder;
 import ru.dozvon.deals.PgDealQueries;
@@ -50,6 +51,7 @@ import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
 import ru.dozvon.live.PgLiveSnapshot;
+import ru.dozvon.live.PgScreenPop;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
 import ru.dozvon.routing.RoutingRoutes;
@@ -135,7 +137,8 @@ public final class App {
         unrecordable::file,
         (extension, paused) -> managers.setPbxPaused(extension, paused)
             .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
-        meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"));
+        meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
+        PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool, cfg.funnel().stages().get(0).code());
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
@@ -160,7 +163,8 @@ public final class App {
               List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks,
                   cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks()),
                   new TokenRoutes(accounts),
-                  new DealRoutes(dealQueries), new RoutingRoutes(routing),
+                  new DealRoutes(dealQueries), new CallRecordingRoutes(pool, cfg.phones().recordingsDir()),
+                  new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls, cfg.funnel().stages().get(0).code(),
                       cfg.funnel().afterContact().talkLimitPerDay())),

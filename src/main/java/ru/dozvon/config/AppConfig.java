@@ -22,10 +22,12 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param routing the lead routing strategy and conversion rating settings
  * @param intake webhook secrets per source and intake limits
  * @param webhooks the notify section: which hosts managers' webhooks may call (public addresses only, unless allowed)
+ * @param phones operators' phones (the dial template) and the recordings folder, from the telephony section
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
-    FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks) {
+    FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
+    ru.dozvon.telephony.PhoneSettings phones) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {

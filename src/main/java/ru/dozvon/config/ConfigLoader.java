@@ -49,6 +49,8 @@ public final class ConfigLoader {
       Map.entry("DOZVON_AMI_SECRET", "ami.secret"),
       Map.entry("DOZVON_INBOUND_CONTEXTS", "ami.inboundContexts"),
       Map.entry("DOZVON_ORIGINATE_CONTEXT", "ami.originateContext"),
+      Map.entry("DOZVON_OPERATOR_DIAL", "telephony.operator_dial"),
+      Map.entry("DOZVON_RECORDINGS_DIR", "telephony.recordings_dir"),
       Map.entry("DOZVON_ADMIN_TOKEN", "auth.adminToken"),
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
@@ -172,7 +174,8 @@ public final class ConfigLoader {
         feature(s, "funnel", FunnelConfig::fromMap),
         feature(s, "routing", RoutingConfig::fromMap),
         feature(s, "intake", IntakeConfig::fromMap),
-        feature(s, "notify", WebhookPolicy::fromMap));
+        feature(s, "notify", WebhookPolicy::fromMap),
+        feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap));
   }
 
   private static DbUrl parseDbUrl(Settings s, String url) {

@@ -118,8 +118,8 @@ public final class PgCallRecorder {
             c AS (
               INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
                                  company_number, operator_ext, queue, started_at, answered_at, ended_at,
-                                 ring_seconds, talk_seconds, expired, deal_id)
-              SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, id FROM d
+                                 ring_seconds, talk_seconds, expired, recording, deal_id)
+              SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, id FROM d
               ON CONFLICT (pbx_call_id) DO NOTHING
               RETURNING id),
             h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
@@ -184,20 +184,20 @@ public final class PgCallRecorder {
     return tx.preparedQuery("""
             INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
                                company_number, operator_ext, queue, started_at, answered_at, ended_at,
-                               ring_seconds, talk_seconds, expired)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                               ring_seconds, talk_seconds, expired, recording)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT (pbx_call_id) DO NOTHING
             RETURNING id""")
         .execute(Tuple.wrap(callColumns(c)))
         .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
-  /** $1..$16 of the calls row. */
+  /** $1..$17 of the calls row. */
   private static List<Object> callColumns(CallFacts c) {
     return java.util.Arrays.asList(c.pbxCallId(), c.direction().name(), c.outcome().name(), c.missed(),
         c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
         c.operatorExtension(), c.queue(), Sql.ts(c.startedAt()), Sql.ts(c.answeredAt()),
-        Sql.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired());
+        Sql.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired(), c.recording());
   }
 
   private static Future<Recorded> existing(SqlConnection tx, String pbxCallId) {

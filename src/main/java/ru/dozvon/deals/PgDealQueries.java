@@ -178,7 +178,9 @@ public final class PgDealQueries {
         .put("endedAt", iso(r, "ended_at"))
         .put("ringSeconds", r.getInteger("ring_seconds"))
         .put("talkSeconds", r.getInteger("talk_seconds"))
-        .put("expired", r.getBoolean("expired"));
+        .put("expired", r.getBoolean("expired"))
+        .put("recordingUrl", r.getString("recording") == null ? null
+            : "/api/calls/" + r.getLong("id") + "/recording");
   }
 
   static JsonObject attempt(Row r) {

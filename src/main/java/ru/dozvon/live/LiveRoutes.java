@@ -14,7 +14,8 @@ import ru.dozvon.web.RouteGroup;
  * {@code GET /api/live/stream}: the live feed as Server-Sent Events; staff also get an
  * {@code event: snapshot} at once and every 5 s. Each event is
  * {@code event: <type>} with one JSON line of data; a comment line every 15 s keeps proxies from
- * closing an idle stream. Operators get only the events of their own deals.
+ * closing an idle stream. Operators get only the events of their own deals; {@code call.ringing} (the screen pop)
+ * goes to the operator whose phone rings and nobody else.
  */
 public final class LiveRoutes implements RouteGroup {
 
@@ -58,7 +59,9 @@ public final class LiveRoutes implements RouteGroup {
         .putHeader("X-Accel-Buffering", "no");
     res.write(": dozvon live feed\n\n");
     var consumer = feed.subscribe(e -> {
-      if (p.isStaff() || Objects.equals(e.managerId(), p.managerId())) {
+      // The screen pop is the ringing operator's alone (it carries the caller's notes); the rest staff see too.
+      boolean personal = PgScreenPop.RINGING.equals(e.type());
+      if (p.isStaff() && !personal || Objects.equals(e.managerId(), p.managerId())) {
         res.write("event: " + e.type() + "\ndata: " + e.toJson().encode() + "\n\n");
       }
     });

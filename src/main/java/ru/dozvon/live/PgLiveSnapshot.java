@@ -37,7 +37,7 @@ public final class PgLiveSnapshot {
            AND first_contact_at - arrived_at <= interval '20 minutes') AS reached_within_20m
       """;
   private static final String MANAGERS = """
-      SELECT m.id, m.name, m.extension, m.state, m.pbx_paused, m.max_active_deals,
+      SELECT m.id, m.name, m.extension, m.state, m.pbx_paused, m.phone_state, m.max_active_deals,
              m.open_deals AS active_deals,
              (SELECT coalesce(sum(c.talk_seconds), 0) FROM calls c
                 WHERE c.operator_ext = m.extension AND c.ended_at >= $1) AS talk_seconds_today,
@@ -94,6 +94,7 @@ public final class PgLiveSnapshot {
       managers.result().forEach(m -> people.add(new JsonObject()
           .put("id", m.getLong("id")).put("name", m.getString("name")).put("extension", m.getString("extension"))
           .put("state", m.getString("state")).put("pbxPaused", m.getBoolean("pbx_paused"))
+          .put("phoneState", m.getString("phone_state"))
           .put("activeDeals", m.getLong("active_deals")).put("maxActiveDeals", m.getInteger("max_active_deals"))
           .put("talkSecondsToday", m.getLong("talk_seconds_today"))
           .put("talkOverLimit", m.getLong("talk_seconds_today") > talkLimitSeconds)

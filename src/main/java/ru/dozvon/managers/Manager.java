@@ -2,6 +2,7 @@ package ru.dozvon.managers;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import ru.dozvon.call.PhoneState;
 
 /**
  * A person who works leads (operator) or watches the floor (supervisor), with a softphone
@@ -12,10 +13,12 @@ import java.time.Instant;
  * @param lost deals lost in the rating window
  * @param active false once deactivated: no leads, no working token, state OFF (rows are never deleted)
  * @param deactivatedAt when they were deactivated; null while active
+ * @param phoneState their phone as the PBX last told it (UNKNOWN until it says anything)
  */
 public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
                       String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
-                      int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt) {
+                      int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt,
+                      PhoneState phoneState) {
 
   /** Raw conversion in the window, or null before any deal was decided. */
   public Double rawConversion() {
@@ -34,6 +37,7 @@ public record Manager(long id, String name, String extension, String role, int m
         .put("active", active)
         .put("deactivatedAt", deactivatedAt == null ? null : deactivatedAt.toString())
         .put("pbxPaused", pbxPaused)
+        .put("phoneState", phoneState.name())
         .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
         .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))
         .put("createdAt", createdAt.toString());

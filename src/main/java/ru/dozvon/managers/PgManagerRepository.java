@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import ru.dozvon.call.PhoneState;
 import ru.dozvon.web.Role;
 import ru.dozvon.web.TokenStore;
 
@@ -85,6 +86,55 @@ public final class PgManagerRepository {
         .map(r -> r.rowCount() > 0);
   }
 
+  /** The manager whose phone changed: from {@code previous} to {@code state}. */
+  public record PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state) {
+  }
+
+  /**
+   * Records the PBX's word on the phone of an extension ({@code managers.phone_state}, shared by every instance
+   * for routing). Empty when no manager has that extension or the state was already that.
+   */
+  public Future<Optional<PhoneChange>> setPhoneState(String extension, PhoneState state, java.time.Instant at) {
+    return pool.preparedQuery("""
+            UPDATE managers m SET phone_state = $2, phone_state_at = $3
+            FROM (SELECT id, phone_state FROM managers WHERE extension = $1 FOR UPDATE) before
+            WHERE m.id = before.id AND before.phone_state <> $2
+            RETURNING m.id, m.name, before.phone_state AS previous""")
+        .execute(Tuple.of(extension, state.name(), at.atOffset(java.time.ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<PhoneChange>empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new PhoneChange(r.getLong("id"), r.getString("name"), extension,
+              PhoneState.valueOf(r.getString("previous")), state));
+        });
+  }
+
+  /**
+   * Stores phone states where a manager with the extension has another state as of an earlier moment (or
+   * none): never over a newer change. The managers whose state changed, with the extension each has.
+   */
+  public Future<List<PhoneChange>> syncPhoneStates(List<String> extensions, List<PhoneState> states,
+                                                   List<java.time.Instant> ats) {
+    return pool.preparedQuery("""
+            UPDATE managers m SET phone_state = s.state, phone_state_at = s.at
+            FROM (SELECT id, phone_state, phone_state_at FROM managers WHERE extension = ANY($1) FOR UPDATE) before,
+                 unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(ext, state, at)
+            WHERE m.id = before.id AND m.extension = s.ext AND before.phone_state <> s.state
+              AND (before.phone_state_at IS NULL OR before.phone_state_at <= s.at)
+            RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state""")
+        .execute(Tuple.of(extensions.toArray(String[]::new),
+            states.stream().map(Enum::name).toArray(String[]::new),
+            ats.stream().map(a -> a.atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
+        .map(rows -> {
+          List<PhoneChange> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
+              PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")))));
+          return out;
+        });
+  }
+
   static Manager map(Row r) {
     OffsetDateTime created = r.getOffsetDateTime("created_at");
     OffsetDateTime deactivated = r.getOffsetDateTime("deactivated_at");
@@ -92,6 +142,6 @@ public final class PgManagerRepository {
         r.getInteger("max_active_deals"), r.getString("timezone"), ManagerState.valueOf(r.getString("state")),
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
         r.getLong("lost").intValue(), created.toInstant(), r.getBoolean("active"),
-        deactivated == null ? null : deactivated.toInstant());
+        deactivated == null ? null : deactivated.toInstant(), PhoneState.valueOf(r.getString("phone_state")));
   }
 }

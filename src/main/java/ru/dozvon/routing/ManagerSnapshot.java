@@ -1,5 +1,6 @@
 package ru.dozvon.routing;
 
+import ru.dozvon.call.PhoneState;
 import ru.dozvon.managers.ManagerState;
 import java.util.Objects;
 
@@ -12,13 +13,27 @@ import java.util.Objects;
  * @param pbxPaused the PBX reports the manager's queue member as paused (a pause taken on the phone)
  * @param activeDeals deals currently in work with this manager
  * @param maxActiveDeals load cap: the manager gets no new lead once {@code activeDeals} reaches it
+ * @param phone their phone as the PBX last told it: unregistered, unavailable or in use takes no lead
  */
 public record ManagerSnapshot(
-    long id, String name, ManagerState state, boolean pbxPaused, int activeDeals, int maxActiveDeals) {
+    long id, String name, ManagerState state, boolean pbxPaused, int activeDeals, int maxActiveDeals,
+    PhoneState phone) {
+
+  /** The reason stored in a decision for a manager whose phone is not registered or not reachable. */
+  public static final String PHONE_UNREGISTERED = "телефон не зарегистрирован";
+  /** The reason stored in a decision for a manager whose phone is in a call. */
+  public static final String PHONE_IN_USE = "телефон занят";
+
+  /** A manager whose phone state is not known (no PBX, or not told yet): not held against them. */
+  public ManagerSnapshot(long id, String name, ManagerState state, boolean pbxPaused, int activeDeals,
+                         int maxActiveDeals) {
+    this(id, name, state, pbxPaused, activeDeals, maxActiveDeals, PhoneState.UNKNOWN);
+  }
 
   public ManagerSnapshot {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(phone, "phone");
     if (activeDeals < 0) {
       throw new IllegalArgumentException("activeDeals must be >= 0, was " + activeDeals);
     }
@@ -27,9 +42,9 @@ public record ManagerSnapshot(
     }
   }
 
-  /** On shift, not paused in the panel nor on the PBX, and under the load cap. */
+  /** On shift, not paused in the panel nor on the PBX, a phone that can take a call, and under the load cap. */
   public boolean eligible() {
-    return state == ManagerState.ON_SHIFT && !pbxPaused && activeDeals < maxActiveDeals;
+    return whyNotEligible() == null;
   }
 
   /** Why this manager cannot take a lead now, or {@code null} when they can. */
@@ -43,6 +58,12 @@ public record ManagerSnapshot(
     if (pbxPaused) {
       return "paused on PBX";
     }
+    if (phone == PhoneState.UNREGISTERED || phone == PhoneState.UNAVAILABLE) {
+      return PHONE_UNREGISTERED;
+    }
+    if (phone == PhoneState.IN_USE) {
+      return PHONE_IN_USE;
+    }
     if (activeDeals >= maxActiveDeals) {
       return "at load cap";
     }
@@ -51,11 +72,11 @@ public record ManagerSnapshot(
 
   /** The same manager with a different number of deals in work. */
   public ManagerSnapshot withActiveDeals(int deals) {
-    return new ManagerSnapshot(id, name, state, pbxPaused, deals, maxActiveDeals);
+    return new ManagerSnapshot(id, name, state, pbxPaused, deals, maxActiveDeals, phone);
   }
 
   /** The same manager in a different shift state. */
   public ManagerSnapshot withState(ManagerState newState) {
-    return new ManagerSnapshot(id, name, newState, pbxPaused, activeDeals, maxActiveDeals);
+    return new ManagerSnapshot(id, name, newState, pbxPaused, activeDeals, maxActiveDeals, phone);
   }
 }

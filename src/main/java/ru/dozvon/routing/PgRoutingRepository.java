@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import ru.dozvon.deals.PgDealStore;
+import ru.dozvon.call.PhoneState;
 import ru.dozvon.managers.ManagerState;
 
 /**
@@ -41,7 +42,7 @@ final class PgRoutingRepository {
    * active operators take leads (supervisors watch the floor; a deactivated manager takes none).
    */
   private static final String SNAPSHOTS = """
-      SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
+      SELECT m.id, m.name, m.state, m.pbx_paused, m.phone_state, m.max_active_deals, m.open_deals AS active_deals
       FROM managers m WHERE m.role = 'operator' AND m.active ORDER BY m.id""";
 
   /** A lead's score and its previous manager: the owner of the contact's most recent earlier deal that had one. */
@@ -72,7 +73,7 @@ final class PgRoutingRepository {
     String id = Long.toString(managerId);
     return tx.query("SAVEPOINT routing_manager; "
             + "SELECT 1 FROM managers WHERE id = " + id + " FOR NO KEY UPDATE; "
-            + "SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals "
+            + "SELECT m.id, m.name, m.state, m.pbx_paused, m.phone_state, m.max_active_deals, m.open_deals AS active_deals "
             + "FROM managers m WHERE m.id = " + id + " AND m.role = 'operator' AND m.active")
         .execute()
         .map(rows -> {
@@ -97,7 +98,7 @@ final class PgRoutingRepository {
     return tx.preparedQuery("SELECT id FROM managers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
         .execute(Tuple.of(sorted))
         .compose(x -> tx.preparedQuery("""
-            SELECT m.id, m.name, m.state, m.pbx_paused, m.max_active_deals, m.open_deals AS active_deals
+            SELECT m.id, m.name, m.state, m.pbx_paused, m.phone_state, m.max_active_deals, m.open_deals AS active_deals
             FROM managers m WHERE m.id = ANY($1) AND m.role = 'operator' AND m.active""").execute(Tuple.of(sorted)))
         .map(rows -> {
           Map<Long, ManagerSnapshot> out = new HashMap<>();
@@ -118,7 +119,8 @@ final class PgRoutingRepository {
 
   private static ManagerSnapshot toSnapshot(Row r) {
     return new ManagerSnapshot(r.getLong("id"), r.getString("name"), ManagerState.valueOf(r.getString("state")),
-        r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals"));
+        r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getInteger("max_active_deals"),
+        PhoneState.valueOf(r.getString("phone_state")));
   }
 
   /** One deal as a lead to route; null when it has an owner already. */

@@ -79,6 +79,7 @@ public final class Router {
     int paused = 0;
     int pbxPaused = 0;
     int capped = 0;
+    int phoneDown = 0;
     for (ManagerSnapshot m : managers) {
       boolean isPrevious = lead.previousManagerId() != null && lead.previousManagerId() == m.id();
       String whyNot = m.whyNotEligible();
@@ -99,6 +100,8 @@ public final class Router {
         case ON_SHIFT -> {
           if (m.pbxPaused()) {
             pbxPaused++;
+          } else if (m.phone().blocksLeads()) {
+            phoneDown++;
           } else {
             capped++;
           }
@@ -108,7 +111,9 @@ public final class Router {
     if (eligible.isEmpty()) {
       return new Unassigned(strategy, String.format(Locale.ROOT,
           "nobody eligible among %d managers: %d off shift, %d paused, %d paused on PBX, %d at load cap",
-          managers.size(), off, paused, pbxPaused, capped));
+          managers.size(), off, paused, pbxPaused, capped)
+          + (phoneDown == 0 ? "" : String.format(Locale.ROOT, ", %d phone unusable (%s or %s)", phoneDown,
+              ManagerSnapshot.PHONE_UNREGISTERED, ManagerSnapshot.PHONE_IN_USE)));
     }
     if (previous != null) {
       return new Assignment(previous.managerId(), new Decision(strategy, true, eligible,

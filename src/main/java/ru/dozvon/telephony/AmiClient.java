@@ -229,6 +229,15 @@ public final class AmiClient<E> {
     queues.setActionId(s.queuesActionId);
     send(s, channels, resp -> resyncRefused(s, resp));
     send(s, queues, resp -> resyncRefused(s, resp));
+    // Operators' phones are listed again too; their answers are plain state events (PhoneStates folds them).
+    // Not part of the calls' resync: a PBX without PJSIP refusing one must not hold the calls back.
+    for (ManagerAction list : PhoneStateLists.actions()) {
+      send(s, list, resp -> {
+        if (resp instanceof ManagerError err) {
+          log.debug("AMI: {} refused: {}", list.getAction(), err.getMessage());
+        }
+      });
+    }
     schedulePing(s);
   }
 

@@ -7,7 +7,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
+import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.CdrEvent;
+import org.asteriskjava.manager.event.ContactList;
+import org.asteriskjava.manager.event.ContactStatusEvent;
+import org.asteriskjava.manager.event.DeviceStateChangeEvent;
+import org.asteriskjava.manager.event.ExtensionStatusEvent;
+import org.asteriskjava.manager.event.PeerStatusEvent;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
@@ -34,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on Asterisk-Java's reader thread for every event the PBX sends, so it is a table look-up
  * by class and one small record for the few event types that matter; everything else (Newexten,
- * most VarSet, DeviceStateChange, security and registration events...) returns null at once. It
+ * most VarSet, security events...) returns null at once. It
  * never throws: a bean it cannot read is counted in {@link #malformed()}, logged, and dropped.
  * Safe to call from one thread while others read the counters.
  */
@@ -52,11 +58,17 @@ public final class AmiEventMapper {
         QueueCallerAbandonEvent.class, QueueCallerLeaveEvent.class, AgentConnectEvent.class,
         AgentCompleteEvent.class, CdrEvent.class, OriginateResponseEvent.class, VarSetEvent.class,
         CoreShowChannelEvent.class, QueueMemberPauseEvent.class, QueueMemberPausedEvent.class,
-        QueueMemberStatusEvent.class, QueueMemberEvent.class};
+        QueueMemberStatusEvent.class, QueueMemberEvent.class,
+        // 19..: phones and rings (PhoneMapping)
+        DeviceStateChangeEvent.class, ExtensionStatusEvent.class, ContactStatusEvent.class, PeerStatusEvent.class,
+        ContactList.class, AgentCalledEvent.class};
     for (int i = 0; i < order.length; i++) {
       KINDS.put(order[i], i);
     }
   }
+
+  /** The channel variable the dialplan names a call's recording in (docs/TELEPHONY.md, "Recordings"). */
+  public static final String RECORDING_VARIABLE = "DOZVON_RECORDING";
 
   private final String markerVariable;
   private final LongAdder mapped = new LongAdder();
@@ -100,7 +112,8 @@ public final class AmiEventMapper {
       if (out != null) {
         mapped.increment();
         if (out.linkedid() == null && out.uniqueid() == null
-            && !(out instanceof TelephonyEvent.OriginateResponse) && !(out instanceof TelephonyEvent.MemberPause)) {
+            && !(out instanceof TelephonyEvent.OriginateResponse) && !(out instanceof TelephonyEvent.MemberPause)
+            && !(out instanceof TelephonyEvent.PhoneEvent)) {
           malformed(e, "neither Linkedid nor Uniqueid");
         }
       }
@@ -113,6 +126,9 @@ public final class AmiEventMapper {
 
   private TelephonyEvent build(int kind, ManagerEvent e) {
     Instant at = instant(e.getTimestamp());
+    if (kind >= 19) {
+      return PhoneMapping.map(kind - 19, at, e);
+    }
     if (kind >= 15) {
       return memberPause(at, e);
     }
@@ -136,7 +152,7 @@ public final class AmiEventMapper {
         DialBeginEvent d = (DialBeginEvent) e;
         return new TelephonyEvent.DialBegin(at, or(d.getLinkedId(), d.getDestLinkedId()),
             d.getUniqueId(), d.getChannel(), d.getContext(), d.getDestUniqueId(), d.getDestChannel(),
-            d.getDestContext(), d.getDestExten());
+            d.getDestContext(), d.getDestExten(), d.getCallerIdNum());
       }
       case 4: {
         DialEndEvent d = (DialEndEvent) e;
@@ -207,6 +223,12 @@ public final class AmiEventMapper {
       String status = v.getValue();
       return status == null || status.isBlank() ? null
           : new TelephonyEvent.DialStatusSet(at, v.getLinkedId(), v.getUniqueId(), status);
+    }
+    if (name.length() - from == RECORDING_VARIABLE.length()
+        && name.regionMatches(true, from, RECORDING_VARIABLE, 0, RECORDING_VARIABLE.length())) {
+      String file = v.getValue();
+      return file == null || file.isBlank() ? null
+          : new TelephonyEvent.RecordingSet(at, v.getLinkedId(), v.getUniqueId(), file.strip());
     }
     if (!name.regionMatches(true, from, markerVariable, 0, markerVariable.length())
         || name.length() - from != markerVariable.length()) {

@@ -49,8 +49,14 @@ public sealed interface TelephonyEvent {
    * an AMI Originate rather than by a channel's {@code Dial()}/{@code Queue()}.
    */
   record DialBegin(Instant at, String linkedid, String uniqueid, String channel, String context,
-      String destUniqueid, String destChannel, String destContext, String destExten)
+      String destUniqueid, String destChannel, String destContext, String destExten, String callerIdNum)
       implements TelephonyEvent {
+
+    /** Without the caller's number (the tracker does not need it; the screen pop does). */
+    public DialBegin(Instant at, String linkedid, String uniqueid, String channel, String context,
+        String destUniqueid, String destChannel, String destContext, String destExten) {
+      this(at, linkedid, uniqueid, channel, context, destUniqueid, destChannel, destContext, destExten, null);
+    }
   }
 
   /** A dial attempt ended with {@code dialStatus} (ANSWER, NOANSWER, BUSY, CANCEL, CHANUNAVAIL, CONGESTION, ...). */
@@ -162,5 +168,63 @@ public sealed interface TelephonyEvent {
   record ChannelSnapshot(Instant at, String linkedid, String uniqueid, String channel,
       String context, String exten, String callerIdNum, String state, String bridgeId,
       Long durationSeconds) implements TelephonyEvent {
+  }
+
+  /**
+   * A queue rings one of its members for a caller ({@code AgentCalled}): with DialBegin, what the screen pop
+   * reacts to. Not given to the call tracker.
+   *
+   * @param memberInterface the member rung, e.g. {@code PJSIP/101}
+   * @param callerIdNum the caller's number as the PBX has it now
+   */
+  record AgentCalled(Instant at, String linkedid, String uniqueid, String queue, String memberInterface,
+      String destChannel, String callerIdNum) implements TelephonyEvent {
+  }
+
+  /**
+   * The dialplan named the call's recording ({@code Set(DOZVON_RECORDING=...)} before {@code MixMonitor}, seen
+   * as VarSet): kept until the call ends and stored with it. Not given to the call tracker.
+   */
+  record RecordingSet(Instant at, String linkedid, String uniqueid, String file) implements TelephonyEvent {
+  }
+
+  /**
+   * What the PBX says about a phone rather than a call: folded per extension by {@link PhoneStates}, never
+   * given to the call tracker. Raised by state changes and by the resync's lists (DeviceStateList,
+   * ExtensionStateList, PJSIPShowContacts).
+   */
+  sealed interface PhoneEvent extends TelephonyEvent {
+    @Override
+    default String linkedid() {
+      return null;
+    }
+
+    @Override
+    default String uniqueid() {
+      return null;
+    }
+
+    /**
+     * A device's state ({@code DeviceStateChange}): {@code device} e.g. {@code PJSIP/101}, {@code state}
+     * NOT_INUSE, INUSE, BUSY, RINGING, RINGINUSE, ONHOLD, UNAVAILABLE, INVALID or UNKNOWN.
+     */
+    record DeviceState(Instant at, String device, String state) implements PhoneEvent {
+    }
+
+    /**
+     * An extension hint's state ({@code ExtensionStatus}): {@code status} the number (0 idle, 1 in use, 2 busy,
+     * 4 unavailable, 8 ringing, 16 on hold, sums of them; negative: hint removed), {@code statusText} its name.
+     */
+    record ExtensionState(Instant at, String exten, String context, Integer status, String statusText)
+        implements PhoneEvent {
+    }
+
+    /**
+     * A registration change: {@code ContactStatus}/{@code ContactList} (PJSIP; {@code endpoint} the AOR, status
+     * Reachable, Unreachable, Removed, Created, NonQualified) or {@code PeerStatus} ({@code endpoint} e.g.
+     * {@code PJSIP/101}, status Registered, Unregistered, Unreachable, Reachable).
+     */
+    record Registration(Instant at, String endpoint, String status) implements PhoneEvent {
+    }
   }
 }

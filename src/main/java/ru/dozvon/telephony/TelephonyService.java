@@ -56,8 +56,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final String mapperMarker;
   private final MeterRegistry registry;
   private final UnrecordedCalls unrecorded;
+  private final PhoneWatch phones;
+  private final RecordingNames recordings = new RecordingNames();
   private AmiClient<TelephonyEvent> client;
   private long expiryTimer = -1;
+  private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
 
@@ -68,6 +71,14 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
                           DeadLetters deadLetters, PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
+    this(vertx, ami, settings, clock, sink, deadLetters, pauses, registry, unrecordedFile, PhoneWatch.none());
+  }
+
+  /** @param phones operators' phones: their states, and the screen pop when an inbound call rings one */
+  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
+                          DeadLetters deadLetters, PbxPauses pauses, MeterRegistry registry, Path unrecordedFile,
+                          PhoneWatch phones) {
+    this.phones = phones;
     this.unrecorded = new UnrecordedCalls(vertx, clock, sink, deadLetters, unrecordedFile);
     this.pauses = pauses;
     this.vertx = vertx;
@@ -87,7 +98,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   private Future<Void> listen() {
-    expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> deliver(tracker.expire()));
+    loop = vertx.getOrCreateContext();
+    expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> {
+      deliver(tracker.expire());
+      phones.reconcile(clock.instant());
+    });
     if (ami == null) {
       LOG.info("No PBX configured (DOZVON_AMI_HOST unset): telephony is DISABLED");
       return Future.succeededFuture();
@@ -123,9 +138,19 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     return unrecorded.pending();
   }
 
+  /** Reconciles the stored phone states now rather than at the next 30 s tick (tests), on the telephony loop. */
+  void reconcilePhonesNow() {
+    loop.runOnContext(v -> phones.reconcile(clock.instant()));
+  }
+
   /** Retries the waiting calls now rather than after their backoff (tests); completes once that try settled. */
   Future<Void> retryNow() {
     return unrecorded.retryNow();
+  }
+
+  /** Operators' phones as the PBX last told them (the dialer asks {@code phones().idle(extension)}); any thread. */
+  public PhoneStates phones() {
+    return phones.states();
   }
 
   /** The AMI link, for click-to-call (null when no PBX is configured). */
@@ -139,6 +164,18 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       if (e instanceof TelephonyEvent.MemberPause p) {
         pauses.paused(p.extension(), p.paused()).onFailure(err ->
             LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage()));
+        continue;
+      }
+      if (e instanceof TelephonyEvent.PhoneEvent p) {
+        phones.phone(p, clock.instant());
+        continue;
+      }
+      if (e instanceof TelephonyEvent.RecordingSet r) {
+        recordings.note(r.linkedid(), r.file());
+        continue;
+      }
+      phones.call(e); // the screen pop (DialBegin, AgentCalled); the tracker follows the call as ever
+      if (e instanceof TelephonyEvent.AgentCalled) {
         continue;
       }
       List<CallRecord> ended;
@@ -158,6 +195,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   @Override
   public void onConnected() {
+    phones.connected();
     tracker.markResyncStarted();
   }
 
@@ -179,7 +217,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     for (CallRecord r : ended) {
       CallFacts facts;
       try {
-        facts = toFacts(r);
+        facts = toFacts(r).withRecording(recordings.take(r.linkedid()));
       } catch (RuntimeException e) { // a bug; the rest of the batch must still go, and this one be told
         LOG.error("Call {} ended but could not be turned into call facts; not recorded: {}", r.linkedid(), r, e);
         continue;

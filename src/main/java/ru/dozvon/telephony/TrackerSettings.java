@@ -74,10 +74,10 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
     }
     for (String key : section.keySet()) {
       if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
-          "idle-timeout", "recent-ended-memory").contains(key)) {
+          "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory)");
+            + "recent-ended-memory, " + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
     return new TrackerSettings(

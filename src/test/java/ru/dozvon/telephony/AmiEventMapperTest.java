@@ -30,7 +30,7 @@ class AmiEventMapperTest {
       Cdr                | Cdr
       OriginateResponse  | OriginateResponse
       Newexten           | -
-      DeviceStateChange  | -
+      DeviceStateChange  | DeviceState
       SuccessfulAuth     | -
       FullyBooted        | -
       QueueMemberStatus  | MemberPause
@@ -43,7 +43,7 @@ class AmiEventMapperTest {
       BridgeEnter        | -
       BridgeLeave        | -
       BridgeDestroy      | -
-      AgentCalled        | -
+      AgentCalled        | AgentCalled
       RTCPSent           | -
       RTCPReceived       | -
       """)
@@ -103,9 +103,13 @@ class AmiEventMapperTest {
       DIALSTATUS        | BUSY        | DialStatusSet
       DIALSTATUS        | -           | -
       BRIDGEPEER        | PJSIP/101-1 | -
+      DOZVON_RECORDING  | a/1.1.wav   | RecordingSet
+      __DOZVON_RECORDING | a/1.1.wav  | RecordingSet
+      DOZVON_RECORDING  | -           | -
+      DOZVON_RECORDINGS | a/1.1.wav   | -
       -                 | x           | -
       """)
-  void varSetMattersOnlyForTheMarkerAndDialStatus(String variable, String value, String recordName) {
+  void varSetMattersOnlyForTheMarkerDialStatusAndRecording(String variable, String value, String recordName) {
     Map<String, Object> block = new LinkedHashMap<>();
     block.put("event", "VarSet");
     block.put("channel", "PJSIP/pstn-trunk-00000001");

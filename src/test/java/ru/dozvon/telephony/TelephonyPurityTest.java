@@ -20,6 +20,8 @@ class TelephonyPurityTest {
         .or().haveSimpleNameStartingWith("TelephonyEvent")
         .or().haveSimpleNameStartingWith("TrackerSettings")
         .or().haveSimpleNameStartingWith("ChannelNames")
+        .or().haveSimpleNameStartingWith("PhoneStates")
+        .or().haveSimpleNameStartingWith("OperatorDevices")
         .should().dependOnClassesThat().resideInAnyPackage("org.asteriskjava..", "io.vertx..", "java.sql..")
         .check(classes);
   }

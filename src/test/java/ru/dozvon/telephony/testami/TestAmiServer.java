@@ -48,6 +48,8 @@ public final class TestAmiServer implements AutoCloseable {
   private final List<Map<String, String>> liveChannels = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> queueParams = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> queueEntries = new CopyOnWriteArrayList<>();
+  /** Phone-state lists by action (lower case): each item an event's fields, "Event" first. */
+  private final Map<String, List<Map<String, String>>> phoneLists = new ConcurrentHashMap<>();
   private final AtomicInteger acceptedLogins = new AtomicInteger();
   private final AtomicInteger refusedLogins = new AtomicInteger();
 
@@ -112,6 +114,22 @@ public final class TestAmiServer implements AutoCloseable {
 
   public void addQueueEntry(Map<String, String> fields) {
     queueEntries.add(new LinkedHashMap<>(fields));
+  }
+
+  /**
+   * An item the phone-state list {@code action} (ExtensionStateList, DeviceStateList, PJSIPShowContacts) answers
+   * with, as Asterisk 22 does: {@code event} ExtensionStatus, DeviceStateChange or ContactList. Without any, those
+   * actions are refused as unknown (an older PBX).
+   */
+  public void addPhoneListItem(String action, String event, Map<String, String> fields) {
+    Map<String, String> item = new LinkedHashMap<>();
+    item.put("Event", event);
+    item.putAll(fields);
+    phoneLists.computeIfAbsent(action.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(item);
+  }
+
+  public void clearPhoneLists() {
+    phoneLists.clear();
   }
 
   /** Called on the server's connection thread for every action received, before it is answered. */
@@ -371,6 +389,11 @@ public final class TestAmiServer implements AutoCloseable {
             originate(m, id);
           }
         }
+        case "extensionstatelist", "devicestatelist", "pjsipshowcontacts" -> {
+          if (requireLogin(id)) {
+            phoneList(action, id);
+          }
+        }
         default -> respond("Error", id, "Message", "Invalid/unknown command");
       }
       return true;
@@ -418,6 +441,28 @@ public final class TestAmiServer implements AutoCloseable {
       }
       block(sb, "Event", "QueueStatusComplete", id, "EventList", "Complete",
           "ListItems", Integer.toString(queueParams.size() + queueEntries.size()));
+      write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void phoneList(String action, String id) {
+      List<Map<String, String>> items = phoneLists.get(action);
+      if (items == null) {
+        respond("Error", id, "Message", "Invalid/unknown command");
+        return;
+      }
+      String complete = switch (action) {
+        case "extensionstatelist" -> "ExtensionStateListComplete";
+        case "devicestatelist" -> "DeviceStateListComplete";
+        default -> "ContactListComplete";
+      };
+      StringBuilder sb = new StringBuilder();
+      block(sb, "Response", "Success", id, "EventList", "start", "Message", "List will follow");
+      for (Map<String, String> item : items) {
+        Map<String, String> fields = new LinkedHashMap<>(item);
+        String type = fields.remove("Event");
+        event(sb, type, id, fields);
+      }
+      block(sb, "Event", complete, id, "EventList", "Complete", "ListItems", Integer.toString(items.size()));
       write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
