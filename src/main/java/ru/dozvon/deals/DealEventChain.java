@@ -13,12 +13,16 @@ import java.util.Objects;
  *
  * <p>No re-entry: a listener returns the events its work caused (routing's {@code Assigned}, dialing's
  * {@code Closed} when the ladder is exhausted), and the chain tells those after the current event has been
- * through every listener, breadth first. A runaway loop of follow-ups fails the transaction.
+ * through every listener, breadth first. A runaway loop of follow-ups (a follow-up of a follow-up, deeper than
+ * any business case) fails the transaction; a batch of any size (routing assigns 100 deals at once) does not.
  */
 public final class DealEventChain {
 
-  /** More follow-ups than this from one event is a loop, not a business case. */
-  static final int MAX_EVENTS = 64;
+  /** Follow-ups of follow-ups deeper than this are a loop, not a business case (the deepest real one is 2). */
+  static final int MAX_DEPTH = 16;
+
+  private record Told(DealEvent event, int depth) {
+  }
 
   private List<DealTxListener> listeners;
 
@@ -38,26 +42,43 @@ public final class DealEventChain {
   /** Tells the events in order, then whatever follows from them. */
   public Future<Void> publish(SqlConnection tx, List<? extends DealEvent> events) {
     List<DealTxListener> all = Objects.requireNonNull(listeners, "deal listeners not registered yet");
-    ArrayDeque<DealEvent> queue = new ArrayDeque<>(events);
-    return drain(tx, all, queue, 0);
+    ArrayDeque<Told> queue = new ArrayDeque<>();
+    events.forEach(e -> queue.add(new Told(e, 0)));
+    return drain(tx, all, queue);
   }
 
-  private Future<Void> drain(SqlConnection tx, List<DealTxListener> all, ArrayDeque<DealEvent> queue, int told) {
-    DealEvent next = queue.poll();
-    if (next == null) {
-      return Future.succeededFuture();
+  /**
+   * Tells the queued events one after the other. Events whose listeners answered at once are told in a loop, not
+   * by recursion, so a batch of hundreds cannot run the stack out; an answer still to come resumes the loop.
+   */
+  private Future<Void> drain(SqlConnection tx, List<DealTxListener> all, ArrayDeque<Told> queue) {
+    while (true) {
+      Told next = queue.poll();
+      if (next == null) {
+        return Future.succeededFuture();
+      }
+      if (next.depth() > MAX_DEPTH) {
+        return Future.failedFuture(new IllegalStateException("deal " + next.event().dealId() + ": follow-up events "
+            + MAX_DEPTH + " deep from one change (a listener loop?)"));
+      }
+      Future<Void> told = tell(tx, all, next, queue);
+      if (!told.isComplete()) {
+        return told.compose(x -> drain(tx, all, queue));
+      }
+      if (told.failed()) {
+        return told;
+      }
     }
-    if (told >= MAX_EVENTS) {
-      return Future.failedFuture(new IllegalStateException("deal " + next.dealId() + ": more than " + MAX_EVENTS
-          + " follow-up events from one change (a listener loop?)"));
-    }
+  }
+
+  private static Future<Void> tell(SqlConnection tx, List<DealTxListener> all, Told told, ArrayDeque<Told> queue) {
     Future<Void> chain = Future.succeededFuture();
     for (DealTxListener l : all) {
-      chain = chain.compose(x -> l.on(tx, next)).map(follow -> {
-        queue.addAll(follow);
+      chain = chain.compose(x -> l.on(tx, told.event())).map(follow -> {
+        follow.forEach(e -> queue.add(new Told(e, told.depth() + 1)));
         return null;
       });
     }
-    return chain.compose(x -> drain(tx, all, queue, told + 1));
+    return chain;
   }
 }

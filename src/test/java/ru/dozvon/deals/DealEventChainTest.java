@@ -55,6 +55,24 @@ class DealEventChainTest {
     assertThat(told.cause()).hasMessageContaining("deal 5").hasMessageContaining("listener loop");
   }
 
+  /** Found by the latency benchmark: routing tells 100 assignments at once, which is a batch, not a loop. */
+  @Test
+  void aLargeBatchIsNoLoop() {
+    List<DealEvent> seen = new ArrayList<>();
+    DealEventChain chain = new DealEventChain();
+    chain.register(List.of((tx, e) -> {
+      seen.add(e);
+      return e instanceof DealEvent.Assigned a && a.managerId() == 1
+          ? Future.succeededFuture(List.of(new DealEvent.Assigned(a.dealId(), 2, false, T))) : DealTxListener.NOTHING;
+    }));
+    List<DealEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      batch.add(new DealEvent.Assigned(i, 1, false, T));
+    }
+    assertThat(chain.publish(null, batch).succeeded()).isTrue();
+    assertThat(seen).hasSize(1000);
+  }
+
   @Test
   void aFailingListenerFailsTheChange() {
     DealEventChain chain = new DealEventChain();
