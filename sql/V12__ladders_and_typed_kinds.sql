@@ -12,7 +12,6 @@ ALTER TABLE attempts ADD COLUMN call_back_at TIMESTAMPTZ;
 -- when a CANCELLED attempt was cancelled
 ALTER TABLE attempts ADD COLUMN cancelled_at TIMESTAMPTZ;
 UPDATE attempts SET cancelled_at = COALESCE(fired_at, due_at) WHERE state = 'CANCELLED';
-CREATE INDEX attempts_deal ON attempts (deal_id, no);
 
 -- Task kinds: the names of ru.dozvon.deals.TaskKind, everywhere (three features had spelled them their own way).
 UPDATE tasks SET kind = CASE kind

@@ -19,4 +19,5 @@ CREATE INDEX tasks_open_deal ON tasks (deal_id) WHERE done_at IS NULL;
 
 ALTER TABLE deals ADD COLUMN contact_status TEXT;
 ALTER TABLE deals ADD COLUMN contact_status_at TIMESTAMPTZ;
-CREATE INDEX deals_open_contact_status ON deals (contact_status) WHERE status = 'OPEN';
+-- only deals with a status: a deal from the PBX is born without one and costs this index nothing
+CREATE INDEX deals_open_contact_status ON deals (contact_status) WHERE status = 'OPEN' AND contact_status IS NOT NULL;
