@@ -15,12 +15,35 @@ import ru.dozvon.phone.PhoneNumber;
  * @param missed inbound and no operator answered
  * @param customer the customer's number, null when withheld or not a valid number
  * @param callerRaw the caller number exactly as the PBX gave it
+ * @param ringSeconds the call's own ring time: first dial to answer, or to the last dial's end (never summed over
+ *     the phones rung, nor with the wait)
  * @param expired closed by our time-out rather than by the PBX's hangups
+ * @param attemptId the attempt a call Dozvon placed belongs to (its channel variable, its Originate's ActionID, or
+ *     the call placed to that operator and number), or null for any other call
+ * @param hangupCause the Q.850 hangup cause of the customer's channel, or null
+ * @param waitSeconds how long the customer waited: start to answer, or to the end
  */
 public record CallFacts(String pbxCallId, CallDirection direction, CallOutcome outcome, boolean missed,
                         PhoneNumber customer, String callerRaw, boolean withheld, String companyNumber,
                         String operatorExtension, String queue, Instant startedAt, Instant answeredAt,
-                        Instant endedAt, int ringSeconds, int talkSeconds, boolean expired) {
+                        Instant endedAt, int ringSeconds, int talkSeconds, boolean expired, Long attemptId,
+                        Integer hangupCause, int waitSeconds) {
+
+  /** Facts of a call with no attempt, cause or wait known. */
+  public CallFacts(String pbxCallId, CallDirection direction, CallOutcome outcome, boolean missed,
+                   PhoneNumber customer, String callerRaw, boolean withheld, String companyNumber,
+                   String operatorExtension, String queue, Instant startedAt, Instant answeredAt,
+                   Instant endedAt, int ringSeconds, int talkSeconds, boolean expired) {
+    this(pbxCallId, direction, outcome, missed, customer, callerRaw, withheld, companyNumber, operatorExtension, queue,
+        startedAt, answeredAt, endedAt, ringSeconds, talkSeconds, expired, null, null, 0);
+  }
+
+  /** The same facts, placed by Dozvon for this attempt. */
+  public CallFacts withAttempt(Long attempt) {
+    return new CallFacts(pbxCallId, direction, outcome, missed, customer, callerRaw, withheld, companyNumber,
+        operatorExtension, queue, startedAt, answeredAt, endedAt, ringSeconds, talkSeconds, expired, attempt,
+        hangupCause, waitSeconds);
+  }
 
   public boolean inbound() {
     return direction == CallDirection.INBOUND;

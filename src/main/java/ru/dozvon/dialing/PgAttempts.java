@@ -73,7 +73,8 @@ final class PgAttempts {
    * at the time they were placed), cancelled attempts, the ends of exhausted ladders, the lead's own inbound calls
    * but the one that opened the deal (missed: called again; answered: contact) and the lead's own messages.
    * Ties in time keep a fixed order: cancel, ladder end, contact, missed call, message, then attempts (an attempt
-   * that ended at the very instant of the lead's call answered that call).
+   * that ended at the very instant of the lead's call answered that call). A cancelled call outside the ladder (placed
+   * from a click, the operator's phone did not take it) never reached the lead: it is not in the history.
    */
   static Future<AttemptHistory> history(SqlConnection tx, DealRow deal) {
     return tx.preparedQuery("""
@@ -82,7 +83,7 @@ final class PgAttempts {
              WHERE deal_id = $1 AND state = 'DONE' AND outcome IS NOT NULL
             UNION ALL
             SELECT 'C', 1, COALESCE(cancelled_at, due_at), NULL, NULL, false, NULL FROM attempts
-             WHERE deal_id = $1 AND state = 'CANCELLED'
+             WHERE deal_id = $1 AND state = 'CANCELLED' AND step IS NOT NULL
             UNION ALL
             SELECT CASE WHEN kind = 'message' THEN 'W' ELSE 'E' END, CASE WHEN kind = 'message' THEN 5 ELSE 2 END, at,
                    NULL, NULL, false, details->>'channel'
@@ -127,6 +128,13 @@ final class PgAttempts {
             WHERE deal_id = $1 AND state IN ('PENDING', 'FIRED', 'PLACED')
             ORDER BY state = 'PENDING', no LIMIT 1""")
         .execute(Tuple.of(dealId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(open(rows.iterator().next())));
+  }
+
+  /** One attempt of the deal, whatever its state; empty when the deal has no such attempt. */
+  static Future<Optional<Open>> byId(SqlConnection tx, long dealId, long attemptId) {
+    return tx.preparedQuery("SELECT id, no, ladder, step, of_total, state, due_at FROM attempts WHERE id = $1 AND deal_id = $2")
+        .execute(Tuple.of(attemptId, dealId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(open(rows.iterator().next())));
   }
 

@@ -12,10 +12,12 @@ import java.time.Instant;
  * @param lost deals lost in the rating window
  * @param active false once deactivated: no leads, no working token, state OFF (rows are never deleted)
  * @param deactivatedAt when they were deactivated; null while active
+ * @param autoDial the progressive dialer places their due callbacks ({@code DOZVON_AUTODIAL} turns it on for all)
  */
 public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
                       String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
-                      int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt) {
+                      int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt,
+                      boolean autoDial) {
 
   /** Raw conversion in the window, or null before any deal was decided. */
   public Double rawConversion() {
@@ -34,6 +36,7 @@ public record Manager(long id, String name, String extension, String role, int m
         .put("active", active)
         .put("deactivatedAt", deactivatedAt == null ? null : deactivatedAt.toString())
         .put("pbxPaused", pbxPaused)
+        .put("autoDial", autoDial)
         .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
         .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))
         .put("createdAt", createdAt.toString());

@@ -373,7 +373,7 @@ public final class AmiClient<E> {
       result.fail(new AmiException("AMI not connected (" + state + (lastError == null ? "" : ": " + lastError) + ")"));
       return;
     }
-    String id = "dozvon-originate-" + actionSeq.incrementAndGet();
+    String id = "dozvon-" + (r.tag() == null ? "originate" : r.tag()) + "-" + actionSeq.incrementAndGet();
     OriginateAction a = Originates.action(r, id);
     originates.put(id, result);
     long responseMs = r.responseTimeout().toMillis();

@@ -58,6 +58,12 @@ public final class AmiEventMapper {
     }
   }
 
+  /** The channel variable the calls Dozvon places carry their attempt's id in (set by the Originate). */
+  public static final String ATTEMPT_VARIABLE = TelephonyEvent.CallTag.ATTEMPT;
+
+  /** The channel variable the calls Dozvon places carry their deal's id in. */
+  public static final String DEAL_VARIABLE = TelephonyEvent.CallTag.DEAL;
+
   private final String markerVariable;
   private final LongAdder mapped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
@@ -207,6 +213,12 @@ public final class AmiEventMapper {
       String status = v.getValue();
       return status == null || status.isBlank() ? null
           : new TelephonyEvent.DialStatusSet(at, v.getLinkedId(), v.getUniqueId(), status);
+    }
+    String bare = name.substring(from);
+    if (bare.equalsIgnoreCase(ATTEMPT_VARIABLE) || bare.equalsIgnoreCase(DEAL_VARIABLE)) {
+      String value = v.getValue();
+      return value == null || value.isBlank() ? null
+          : new TelephonyEvent.CallTag(at, v.getLinkedId(), v.getUniqueId(), bare.toUpperCase(Locale.ROOT), value.strip());
     }
     if (!name.regionMatches(true, from, markerVariable, 0, markerVariable.length())
         || name.length() - from != markerVariable.length()) {

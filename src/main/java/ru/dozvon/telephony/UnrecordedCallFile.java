@@ -148,7 +148,8 @@ final class UnrecordedCallFile {
         .put("callerRaw", c.callerRaw()).put("withheld", c.withheld()).put("companyNumber", c.companyNumber())
         .put("operator", c.operatorExtension()).put("queue", c.queue())
         .put("startedAt", iso(c.startedAt())).put("answeredAt", iso(c.answeredAt())).put("endedAt", iso(c.endedAt()))
-        .put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds()).put("expired", c.expired());
+        .put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds()).put("expired", c.expired())
+        .put("attemptId", c.attemptId()).put("hangupCause", c.hangupCause()).put("waitSeconds", c.waitSeconds());
   }
 
   static CallFacts fromJson(JsonObject j) {
@@ -160,7 +161,8 @@ final class UnrecordedCallFile {
         j.getBoolean("missed"), customer, j.getString("callerRaw"), j.getBoolean("withheld", false),
         j.getString("companyNumber"), j.getString("operator"), j.getString("queue"),
         instant(j, "startedAt"), instant(j, "answeredAt"), instant(j, "endedAt"),
-        j.getInteger("ringSeconds", 0), j.getInteger("talkSeconds", 0), j.getBoolean("expired", false));
+        j.getInteger("ringSeconds", 0), j.getInteger("talkSeconds", 0), j.getBoolean("expired", false),
+        j.getLong("attemptId"), j.getInteger("hangupCause"), j.getInteger("waitSeconds", 0));
   }
 
   private static String required(JsonObject j, String key) {
