@@ -73,7 +73,7 @@ final class PgCallPlacement {
   static Future<Optional<JsonObject>> operatorFailed(SqlConnection tx, long attemptId, Instant now) {
     return tx.preparedQuery("""
             UPDATE attempts SET state = CASE WHEN step IS NULL THEN 'CANCELLED' ELSE 'FIRED' END,
-                                cancelled_at = CASE WHEN step IS NULL THEN $2 END,
+                                cancelled_at = CASE WHEN step IS NULL THEN $2::timestamptz END,
                                 placed_at = NULL, placed_by = NULL, placed_ext = NULL
             WHERE id = $1 AND state = 'PLACED' RETURNING id, deal_id, no, ladder, step, of_total, state""")
         .execute(Tuple.of(attemptId, Sql.ts(now)))

@@ -32,8 +32,6 @@ import ru.dozvon.phone.PhoneNumber;
  *     reconnect, or ended while disconnected), so some facts may be missing
  * @param attemptTag the {@code DOZVON_ATTEMPT} channel variable of a call Dozvon placed, or null
  * @param dealTag the {@code DOZVON_DEAL} channel variable of a call Dozvon placed, or null
- * @param originateActionId the ActionID of the Originate that placed the call, when its OriginateResponse came
- *     while the call was live, or null
  * @param hangupCause the Q.850 hangup cause of the customer's channel (outbound: the customer leg; without one,
  *     the operator's channel), or null when none was reported
  */
@@ -41,7 +39,7 @@ public record CallRecord(String linkedid, CallDirection direction, CallOutcome o
     PhoneNumber customerNumber, String callerRaw, boolean withheld, String companyNumber,
     String operatorExtension, String queue, Instant startedAt, Instant answeredAt, Instant endedAt,
     long waitSeconds, long ringSeconds, long talkSeconds, boolean expired, boolean partial,
-    String attemptTag, String dealTag, String originateActionId, Integer hangupCause) {
+    String attemptTag, String dealTag, Integer hangupCause) {
 
   /** A record without the tags of a call Dozvon placed. */
   public CallRecord(String linkedid, CallDirection direction, CallOutcome outcome,
@@ -49,7 +47,7 @@ public record CallRecord(String linkedid, CallDirection direction, CallOutcome o
       String operatorExtension, String queue, Instant startedAt, Instant answeredAt, Instant endedAt,
       long waitSeconds, long ringSeconds, long talkSeconds, boolean expired, boolean partial) {
     this(linkedid, direction, outcome, customerNumber, callerRaw, withheld, companyNumber, operatorExtension, queue,
-        startedAt, answeredAt, endedAt, waitSeconds, ringSeconds, talkSeconds, expired, partial, null, null, null, null);
+        startedAt, answeredAt, endedAt, waitSeconds, ringSeconds, talkSeconds, expired, partial, null, null, null);
   }
 
   /** An inbound call that no operator answered: it must become (or touch) a missed-call deal. */

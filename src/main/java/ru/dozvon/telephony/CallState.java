@@ -78,8 +78,6 @@ final class CallState {
   /** {@code DOZVON_ATTEMPT} / {@code DOZVON_DEAL} as a channel of the call carried them (a call Dozvon placed). */
   String attemptTag;
   String dealTag;
-  /** The ActionID of the Originate that placed the call, when its OriginateResponse came while the call was live. */
-  String originateActionId;
 
   CallState(String linkedid) {
     this.linkedid = linkedid;

@@ -79,14 +79,11 @@ public final class CallTracker {
     Instant at = e.at() != null ? e.at() : now;
     if (e instanceof Cdr || e instanceof OriginateResponse) {
       // Their order against the Hangups varies from run to run, so they decide nothing; they only
-      // show the call is still alive. An OriginateResponse of ours that comes while its call is live also names
-      // the Originate (and so the attempt) the call belongs to; one that comes after the end changes nothing.
+      // show the call is still alive. (Which Originate placed a call is known from its result, not from here:
+      // PlacedCalls.)
       CallState s = e.uniqueid() == null ? null : byUniqueid.get(e.uniqueid());
       if (s != null) {
         s.lastActivity = now;
-        if (e instanceof OriginateResponse o && o.actionId() != null && s.originateActionId == null) {
-          s.originateActionId = o.actionId();
-        }
       }
       return List.of();
     }

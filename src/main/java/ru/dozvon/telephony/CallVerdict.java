@@ -95,7 +95,7 @@ final class CallVerdict {
     Integer cause = direction == CallDirection.INBOUND ? caller.cause : customerCause(s);
     return new CallRecord(s.linkedid, direction, outcome, number, customerRaw, withheld, company,
         operator, s.queue, started, answeredAt, endedAt, wait, ring, talk, expired, s.partial,
-        s.attemptTag, s.dealTag, s.originateActionId, cause);
+        s.attemptTag, s.dealTag, cause);
   }
 
   /**

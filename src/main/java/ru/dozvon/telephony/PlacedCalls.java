@@ -5,23 +5,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import ru.dozvon.call.CallDirection;
 
 /**
  * The calls Dozvon placed and whose end is not known yet, from the moment a call is asked for until its record comes
  * back from the PBX (or its Originate failed). It says which phones are on a call we placed (an operator is busy; the
  * dialer's default "phone idle"), and which attempt an ended call belongs to, whatever order the PBX's events came
- * in: the call's {@code DOZVON_ATTEMPT} channel variable, else its Originate's ActionID
- * ({@code dozvon-attempt-<id>-<n>}), else the Linkedid the OriginateResponse named, else the call placed to that
- * operator and number.
+ * in: the call's {@code DOZVON_ATTEMPT} channel variable, else the Linkedid that the OriginateResponse carrying the
+ * Originate's ActionID ({@code dozvon-attempt-<id>-<n>}) named, else the call placed to that operator and number.
  *
  * <p>Thread-safe: the HTTP loops ask and register, the telephony loop resolves and releases.
  */
 public final class PlacedCalls {
-
-  private static final Pattern ACTION_ID = Pattern.compile("dozvon-attempt-(\\d+)-\\d+");
 
   /**
    * One call in flight.
@@ -107,12 +102,6 @@ public final class PlacedCalls {
     Long tagged = number(r.attemptTag());
     if (tagged != null) {
       return tagged;
-    }
-    if (r.originateActionId() != null) {
-      Matcher m = ACTION_ID.matcher(r.originateActionId());
-      if (m.matches()) {
-        return Long.parseLong(m.group(1));
-      }
     }
     Long linked = byLinkedid.get(r.linkedid());
     if (linked != null) {
