@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
 
 /**
  * The one queue every Originate goes through (click-to-call and the dialer): first in, first out, at most
@@ -35,13 +34,14 @@ public final class OriginateQueue {
 
   private final Vertx vertx;
   private final Context context;
-  private final Function<OriginateRequest, Future<OriginateResult>> sender;
+  private final Sender sender;
   private final int perSecond;
   private final int maxInFlight;
 
   // confined to the context
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
-  private final ArrayDeque<Long> sentAt = new ArrayDeque<>();
+  /** The Originates of the last second, by when they were written to the PBX (0: being written now). */
+  private final ArrayDeque<long[]> window = new ArrayDeque<>();
   private final Map<String, Entry> byKey = new HashMap<>();
   private int inFlight;
   private long timer = -1;
@@ -53,6 +53,13 @@ public final class OriginateQueue {
   private final Timer waited;
   private final ConcurrentMap<String, Counter> results = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
+
+  /** Writes one Originate ({@link AmiClient#originate(OriginateRequest, Runnable)}). */
+  @FunctionalInterface
+  public interface Sender {
+    /** Completes with the OriginateResponse; {@code written} runs, on any thread, once the PBX was sent the action. */
+    Future<OriginateResult> send(OriginateRequest request, Runnable written);
+  }
 
   private static final class Entry {
     final String key;
@@ -69,8 +76,8 @@ public final class OriginateQueue {
   /**
    * @param sender writes one Originate and completes with its OriginateResponse ({@link AmiClient#originate})
    */
-  public OriginateQueue(Vertx vertx, Context context, Function<OriginateRequest, Future<OriginateResult>> sender,
-                        int perSecond, int maxInFlight, MeterRegistry registry) {
+  public OriginateQueue(Vertx vertx, Context context, Sender sender, int perSecond, int maxInFlight,
+                        MeterRegistry registry) {
     this.vertx = vertx;
     this.context = context;
     this.sender = sender;
@@ -114,14 +121,14 @@ public final class OriginateQueue {
   }
 
   private void pump() {
-    long now = System.nanoTime();
     while (!waiting.isEmpty() && inFlight < maxInFlight) {
-      while (!sentAt.isEmpty() && now - sentAt.peekFirst() >= WINDOW_NANOS) {
-        sentAt.pollFirst();
-      }
-      if (sentAt.size() >= perSecond) {
-        if (timer < 0) {
-          long waitMs = Math.max(1, (sentAt.peekFirst() + WINDOW_NANOS - now) / 1_000_000 + 1);
+      long now = System.nanoTime();
+      window.removeIf(w -> w[0] != 0 && now - w[0] >= WINDOW_NANOS);
+      if (window.size() >= perSecond) {
+        // Full: the next may go one second after the oldest was written (one still being written calls pump when it is).
+        long oldest = window.stream().mapToLong(w -> w[0]).filter(w -> w != 0).min().orElse(0);
+        if (oldest != 0 && timer < 0) {
+          long waitMs = Math.max(1, (oldest + WINDOW_NANOS - now) / 1_000_000 + 1);
           timer = vertx.setTimer(waitMs, t -> context.runOnContext(v -> {
             timer = -1;
             pump();
@@ -130,16 +137,28 @@ public final class OriginateQueue {
         break;
       }
       Entry e = waiting.poll();
-      sentAt.addLast(now);
+      long[] slot = {0};
+      window.addLast(slot);
       inFlight++;
       waited.record(Duration.ofNanos(now - e.queuedAt));
       Future<OriginateResult> sent;
       try {
-        sent = sender.apply(e.request);
+        sent = sender.send(e.request, () -> {
+          long writtenAt = System.nanoTime(); // on the writing thread: the hop to the loop may take a while
+          context.runOnContext(v -> {
+            slot[0] = writtenAt;
+            pump();
+          });
+        });
       } catch (RuntimeException ex) {
         sent = Future.failedFuture(ex);
       }
-      sent.onComplete(ar -> context.runOnContext(v -> done(e, ar.succeeded() ? ar.result() : null, ar.cause())));
+      sent.onComplete(ar -> context.runOnContext(v -> {
+        if (slot[0] == 0) {
+          window.remove(slot); // never written (not connected, refused at once): it used no share of the rate
+        }
+        done(e, ar.succeeded() ? ar.result() : null, ar.cause());
+      }));
     }
     queuedNow = waiting.size();
     inFlightNow = inFlight;
@@ -147,6 +166,7 @@ public final class OriginateQueue {
 
   private void done(Entry e, OriginateResult r, Throwable failure) {
     inFlight--;
+    inFlightNow = inFlight;
     byKey.remove(e.key, e);
     String result = r == null ? "error" : r.success() ? "answered" : r.reasonText().replace(' ', '_');
     results.computeIfAbsent(result, k -> Counter.builder("dozvon_originates").tag("result", k)

@@ -46,8 +46,11 @@ public record OriginatePlan(Transcript transcript, Timing timing, String respons
 
   /** The transcript's events with its OriginateResponse where it was captured. */
   public static OriginatePlan of(String resource) {
-    return new OriginatePlan(Transcript.load(resource), Timing.RECORDED, null, null, null, Duration.ZERO);
+    return new OriginatePlan(LOADED.computeIfAbsent(resource, Transcript::load), Timing.RECORDED, null, null, null,
+        Duration.ZERO);
   }
+
+  private static final Map<String, Transcript> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Only an OriginateResponse {@code Failure} with this reason, no channel at all (e.g. 0: an unregistered phone). */
   public static OriginatePlan failure(int reason) {

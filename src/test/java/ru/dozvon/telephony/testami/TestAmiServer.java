@@ -467,8 +467,9 @@ public final class TestAmiServer implements AutoCloseable {
         return;
       }
       respond("Success", id, "Message", "Originate successfully queued");
-      List<byte[]> parts = plan.events(m, System.currentTimeMillis() * 1000);
+      long now = System.currentTimeMillis() * 1000;
       Thread t = new Thread(() -> {
+        List<byte[]> parts = plan.events(m, now); // off the reading thread: actions are read as they come
         write(parts.get(0));
         if (!plan.hold().isZero()) {
           try {
