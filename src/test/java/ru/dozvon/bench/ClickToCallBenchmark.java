@@ -92,7 +92,7 @@ public final class ClickToCallBenchmark {
         }
         List<Long> deals = setUp(app, clicks, operators);
         WebClient http = WebClient.create(app.vertx(), new WebClientOptions().setDefaultHost("localhost")
-            .setDefaultPort(app.httpPort()).setMaxPoolSize(64));
+            .setDefaultPort(app.httpPort()));
         Map<Long, Long> sent = new ConcurrentHashMap<>();
         long[] accepted = new long[clicks];
         AtomicInteger failed = new AtomicInteger();
