@@ -139,20 +139,36 @@ public final class ClickToCall {
     return mine.future();
   }
 
+  /**
+   * One transaction: the deal locked and read with the phone and the attempt, the rules, the attempt PLACED and the
+   * history row. The Originate is written as soon as those statements succeeded, before the commit (the click's
+   * latency is the PBX's ring): nothing the call causes can overtake the commit, since every path that records on
+   * the deal (the call's record, an operator-side failure, an outcome) locks its row first and waits for it. Should
+   * the commit fail after all, the call goes on; its end lands on the attempt by its id (still FIRED) or, for a call
+   * outside the ladder whose row is gone, as any call's would.
+   */
   private Future<JsonObject> place(long dealId, Caller who, boolean override) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    return pool.withTransaction(tx -> PgAttempts.lockDeal(tx, dealId).compose(deal -> decide(tx, deal, who, override,
-            now)))
-        .map(p -> {
-          if (!p.duplicate()) {
-            originate(p, who, now);
+    return pool.withTransaction(tx -> PgCallPlacement.lockScene(tx, dealId, who.phoneOf())
+            .compose(scene -> decide(tx, scene, who, override, now))
+            .onSuccess(p -> {
+              if (!p.duplicate()) {
+                originate(p, who, now);
+              }
+            }))
+        .onFailure(e -> {
+          InFlight f = inFlight.values().stream().filter(fl -> fl.dealId == dealId).findFirst().orElse(null);
+          if (f != null) {
+            LOG.warn("Deal {}: the call was placed but its attempt {} could not be marked PLACED: {}", dealId,
+                f.attemptId, e.toString());
           }
-          return p.reply();
-        });
+        })
+        .map(Placement::reply);
   }
 
-  private Future<Placement> decide(SqlConnection tx, PgAttempts.DealRow deal, Caller who, boolean override,
+  private Future<Placement> decide(SqlConnection tx, PgCallPlacement.Scene scene, Caller who, boolean override,
                                    Instant now) {
+    PgAttempts.DealRow deal = scene.deal();
     if (who.mustOwn() != null && !who.mustOwn().equals(deal.managerId())) {
       throw new Forbidden("an operator may call their own deals only");
     }
@@ -167,64 +183,73 @@ public final class ClickToCall {
     if (owner == null) {
       throw new RuleViolation("no_extension", "the deal has no manager whose phone could ring");
     }
-    return PgCallPlacement.phone(tx, owner).compose(phone -> {
+    {
+      Optional<PgCallPlacement.Phone> phone = scene.phone();
+      Optional<PgAttempts.Open> current = scene.current();
       if (phone.isEmpty() || phone.get().extension() == null || !phone.get().active()) {
         throw new RuleViolation("no_extension", "manager " + owner + " has no phone extension to ring");
       }
       String ext = phone.get().extension();
-      return PgAttempts.current(tx, deal.id()).compose(current -> {
-        if (current.isPresent() && current.get().state() == AttemptState.PLACED
-            && inFlight.containsKey(current.get().id())) {
-          return reply(tx, deal, current.get().id(), owner, ext, override, true);
+      Optional<InFlight> flying = inFlight.values().stream().filter(fl -> fl.dealId == deal.id()).findFirst();
+      if (flying.isPresent()) {
+        InFlight fl = flying.get();
+        return PgCallPlacement.attempt(tx, fl.attemptId).map(a -> placement(deal, fl.attemptId, fl.managerId,
+            fl.extension, a, override, true));
+      }
+      boolean due = current.isPresent() && (current.get().state() != AttemptState.PENDING
+          || !current.get().dueAt().isAfter(now));
+      CallingWindow window = policy.window();
+      boolean windowOpen = window.isOpen(now);
+      if (!windowOpen && !override) {
+        throw new RuleViolation("outside_calling_window", "customers are called " + window.opens() + "-"
+            + window.closes() + " on calling days (" + window.zone().getId() + "); the window opens "
+            + WhenFormat.format(window.nextOpening(now), now, window.zone())
+            + "; send {\"override\": true} to call anyway");
+      }
+      Future<Void> checked = due ? Future.succeededFuture() : PgAttempts.history(tx, deal).map(h -> {
+        NumberLimits.Check c = limits.forKind(deal.phone().kind()).earliestAllowed(now, h.callTimes(), window.zone());
+        if (c.moved()) {
+          throw new RuleViolation("number_limit", "a call outside the ladder now breaks the per-number limit ("
+              + c.movedBy() + "); the next call is allowed " + WhenFormat.format(c.at(), now, window.zone()));
         }
-        boolean due = current.isPresent() && (current.get().state() != AttemptState.PENDING
-            || !current.get().dueAt().isAfter(now));
-        CallingWindow window = policy.window();
-        if (!window.isOpen(now) && !override) {
-          throw new RuleViolation("outside_calling_window", "customers are called " + window.opens() + "-"
-              + window.closes() + " on calling days (" + window.zone().getId() + "); the window opens "
-              + WhenFormat.format(window.nextOpening(now), now, window.zone())
-              + "; send {\"override\": true} to call anyway");
-        }
-        Future<Void> checked = due ? Future.succeededFuture() : PgAttempts.history(tx, deal).map(h -> {
-          NumberLimits.Check c = limits.forKind(deal.phone().kind())
-              .earliestAllowed(now, h.callTimes(), window.zone());
-          if (c.moved()) {
-            throw new RuleViolation("number_limit", "a call outside the ladder now breaks the per-number limit ("
-                + c.movedBy() + "); the next call is allowed " + WhenFormat.format(c.at(), now, window.zone()));
-          }
-          return null;
-        });
-        return checked.compose(x -> {
-          if (pbx.busy(ext)) {
-            throw new RuleViolation("operator_busy", "a call placed by Dozvon is in progress on " + pbx.device(ext)
-                + "; wait until it ends");
-          }
-          if (!pbx.connected()) {
-            throw new RuleViolation("pbx_down", "the PBX link is down (AMI not connected); try again shortly");
-          }
-          Future<Long> placed = due
-              ? PgCallPlacement.placeDue(tx, current.get(), now, who.actor(), ext)
-              : PgCallPlacement.placeExtra(tx, deal.id(), current.map(PgAttempts.Open::ladder).orElse(null),
-                  policy.attempts(), now, current.isPresent()
-                      ? "a call outside the ladder, placed before attempt " + current.get().step() + " was due"
-                      : "a call outside the ladder, placed while no attempt was open", who.actor(), ext);
-          return placed.compose(id -> PgDealStore.history(tx, deal.id(), now, "call_placed", who.actor(),
-                  new JsonObject().put("attemptId", id).put("outsideLadder", !due).put("extension", ext)
-                      .put("device", pbx.device(ext)).put("phone", deal.phone().e164()).put("override", override
-                          && !window.isOpen(now))
-                      .put("overrode", override && !window.isOpen(now) ? "outside_calling_window" : null))
-              .compose(h -> reply(tx, deal, id, owner, ext, override, false)));
-        });
+        return null;
       });
-    });
+      return checked.compose(x -> {
+        if (pbx.busy(ext)) {
+          throw new RuleViolation("operator_busy", "a call placed by Dozvon is in progress on " + pbx.device(ext)
+              + "; wait until it ends");
+        }
+        if (!pbx.connected()) {
+          throw new RuleViolation("pbx_down", "the PBX link is down (AMI not connected); try again shortly");
+        }
+        JsonObject details = new JsonObject().put("outsideLadder", !due).put("extension", ext)
+            .put("device", pbx.device(ext)).put("phone", deal.phone().e164()).put("override", override && !windowOpen)
+            .put("overrode", override && !windowOpen ? "outside_calling_window" : null);
+        if (due) {
+          // the attempt's id is known: its update and the history row go out at once
+          Future<JsonObject> placed = PgCallPlacement.placeDue(tx, current.get(), now, who.actor(), ext);
+          Future<Void> history = PgDealStore.history(tx, deal.id(), now, "call_placed", who.actor(),
+              details.put("attemptId", current.get().id()));
+          return Future.all(placed, history).map(y -> placement(deal, current.get().id(), owner, ext,
+              placed.result(), override, false));
+        }
+        String why = current.isPresent()
+            ? "a call outside the ladder, placed before attempt " + current.get().step() + " was due"
+            : "a call outside the ladder, placed while no attempt was open";
+        return PgCallPlacement.placeExtra(tx, deal.id(), current.map(PgAttempts.Open::ladder).orElse(null),
+                policy.attempts(), now, why, who.actor(), ext)
+            .compose(a -> PgDealStore.history(tx, deal.id(), now, "call_placed", who.actor(),
+                details.put("attemptId", a.getLong("id"))).map(y -> placement(deal, a.getLong("id"), owner, ext, a,
+                override, false)));
+      });
+    }
   }
 
-  private Future<Placement> reply(SqlConnection tx, PgAttempts.DealRow deal, long attemptId, long owner, String ext,
-                                  boolean override, boolean duplicate) {
-    return PgCallPlacement.attempt(tx, attemptId).map(a -> new Placement(attemptId, owner, ext, deal,
-        new JsonObject().put("dealId", deal.id()).put("attempt", a).put("managerId", owner).put("extension", ext)
-            .put("device", pbx.device(ext)).put("override", override).put("duplicate", duplicate), duplicate));
+  private Placement placement(PgAttempts.DealRow deal, long attemptId, long owner, String ext, JsonObject attempt,
+                              boolean override, boolean duplicate) {
+    return new Placement(attemptId, owner, ext, deal, new JsonObject().put("dealId", deal.id()).put("attempt", attempt)
+        .put("managerId", owner).put("extension", ext).put("device", pbx.device(ext)).put("override", override)
+        .put("duplicate", duplicate), duplicate);
   }
 
   /** After the commit: the call is in flight from now; the PBX is asked through the Originate queue. */

@@ -183,7 +183,11 @@ public final class AmiClient<E> {
       result.fail(new AmiException("AMI client not started"));
       return result.future();
     }
-    context.runOnContext(v -> startOriginate(request, result, written));
+    if (Vertx.currentContext() == context) {
+      startOriginate(request, result, written); // the Originate queue runs here: no hop
+    } else {
+      context.runOnContext(v -> startOriginate(request, result, written));
+    }
     return result.future();
   }
 

@@ -96,18 +96,24 @@ public final class OriginateQueue {
   /** Queues an Originate; a key already queued or in flight gets that one's result instead. */
   public Future<OriginateResult> submit(String key, OriginateRequest request) {
     Promise<OriginateResult> out = Promise.promise();
-    context.runOnContext(v -> {
-      Entry e = byKey.get(key);
-      if (e == null) {
-        e = new Entry(key, request);
-        byKey.put(key, e);
-        waiting.add(e);
-        queuedNow = waiting.size();
-        pump();
-      }
-      e.result.future().onComplete(out);
-    });
+    if (Vertx.currentContext() == context) {
+      enqueue(key, request, out);
+    } else {
+      context.runOnContext(v -> enqueue(key, request, out));
+    }
     return out.future();
+  }
+
+  private void enqueue(String key, OriginateRequest request, Promise<OriginateResult> out) {
+    Entry e = byKey.get(key);
+    if (e == null) {
+      e = new Entry(key, request);
+      byKey.put(key, e);
+      waiting.add(e);
+      queuedNow = waiting.size();
+      pump();
+    }
+    e.result.future().onComplete(out);
   }
 
   /** Originates waiting for the rate limit or a free slot. */

@@ -163,7 +163,7 @@ public final class ClickToCallBenchmark {
   /** One deal per click, from a missed call, given to the operators in turn; attempt 1 of each fired. */
   private static List<Long> setUp(App app, int deals, int operators) throws Exception {
     app.pool().query("INSERT INTO managers (name, extension, max_active_deals, state) SELECT 'Bench ' || i, "
-        + "(2000 + i)::text, 100000, 'OFF' FROM generate_series(1, " + operators + ") i").execute().await();
+        + "(2000 + i)::text, 10000, 'OFF' FROM generate_series(1, " + operators + ") i").execute().await();
     List<Future<?>> calls = new ArrayList<>();
     Instant now = app.clock().instant();
     for (int i = 0; i < deals; i++) {
