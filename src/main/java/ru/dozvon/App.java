@@ -46,7 +46,6 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
-import ru.dozvon.dialing.DueAttemptHandler;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -84,6 +83,7 @@ public final class App {
   private PgDealWorkflow workflow;
   private FunnelJobs funnelJobs;
   private OutboxDrainer outbox;
+  private Dialing dialing;
 
   private final Clock clock;
 
@@ -133,12 +133,24 @@ public final class App {
     callIntake = new CallIntake(groups, feed, meters, clock);
     var unrecordable = new PgUnrecordableCalls(pool, meters, clock);
     // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.
-    telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), clock, callIntake::accept,
+    telephony = new TelephonyService(vertx, cfg.ami().link(), cfg.telephony(), cfg.placing(),
+        cfg.ami().originateContext(), clock, callIntake::accept,
         unrecordable::file,
         (extension, paused) -> managers.setPbxPaused(extension, paused)
-            .compose(changed -> changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture()),
+            .compose(changed -> {
+              if (changed && !paused) {
+                this.dialing.dialer().wake();
+              }
+              return changed && !paused ? routing.assignWaiting().mapEmpty() : Future.succeededFuture();
+            }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
+    // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
+    // (AVAILABLE, or UNKNOWN before the PBX said anything).
+    dialing.calls(new PbxLink(telephony, clock), cfg.dialer(),
+        extension -> telephony.placedCalls().idle(extension) && telephony.phones().idle(extension));
+    this.dialing = dialing;
     IntakeConfig intakeCfg = cfg.intake();
     var dealQueries = new PgDealQueries(pool, cfg.funnel().stages().get(0).code());
     funnelJobs = new FunnelJobs(pool, workflow, feed, notifier, clock);
@@ -171,7 +183,8 @@ public final class App {
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
-                  new LeadRoutes(leads, dealQueries), dialing.routes(), new UnrecordableCallRoutes(unrecordable)),
+                  new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
+                  new UnrecordableCallRoutes(unrecordable)),
               List.of(new FormHookRoutes(intakeCfg, leads, clock)));
           return vertx.deployVerticle(http);
         })
@@ -187,7 +200,22 @@ public final class App {
             return telephony.stop();
           }
         }))
-        .compose(x -> vertx.deployVerticle(dialing.scheduler(DueAttemptHandler.NONE)))
+        // The progressive dialer on a loop of its own; every fired attempt is handed to it (it dials only for
+        // managers with the dialer on).
+        .compose(x -> vertx.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            dialing.dialer().start(vertx);
+            return Future.succeededFuture();
+          }
+
+          @Override
+          public Future<?> stop() {
+            dialing.dialer().stop();
+            return Future.succeededFuture();
+          }
+        }))
+        .compose(x -> vertx.deployVerticle(dialing.scheduler(dialing.dialer())))
         .mapEmpty();
   }
 
@@ -200,6 +228,7 @@ public final class App {
 
       @Override
       public Future<?> capacityMayHaveGrown() {
+        dialing.dialer().wake(); // on shift again, or the dialer switched on: it may ring them now
         return routing.assignWaiting();
       }
 
@@ -248,6 +277,11 @@ public final class App {
 
   public TelephonyService telephony() {
     return telephony;
+  }
+
+  /** The callback ladder, click-to-call and the progressive dialer. */
+  public Dialing dialing() {
+    return dialing;
   }
 
   /** Every deal change tells these, inside its transaction. */

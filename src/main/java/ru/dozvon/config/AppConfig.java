@@ -9,7 +9,9 @@ import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.intake.IntakeConfig;
 import ru.dozvon.notify.WebhookPolicy;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.dialing.DialerConfig;
 import ru.dozvon.telephony.AmiSettings;
+import ru.dozvon.telephony.OriginateSettings;
 import ru.dozvon.telephony.TrackerSettings;
 
 /**
@@ -23,11 +25,14 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param intake webhook secrets per source and intake limits
  * @param webhooks the notify section: which hosts managers' webhooks may call (public addresses only, unless allowed)
  * @param phones operators' phones (the dial template) and the recordings folder, from the telephony section
+ * @param placing how calls are placed (telephony section: operators' dial template, company caller id, the
+ *     Originate queue's pace)
+ * @param dialer the progressive dialer (dialer section)
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
-    ru.dozvon.telephony.PhoneSettings phones) {
+    ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {

@@ -23,7 +23,9 @@ import ru.dozvon.dialing.RetryConfig;
 import ru.dozvon.intake.IntakeConfig;
 import ru.dozvon.notify.WebhookPolicy;
 import ru.dozvon.routing.RoutingConfig;
+import ru.dozvon.dialing.DialerConfig;
 import ru.dozvon.telephony.AmiSettings;
+import ru.dozvon.telephony.OriginateSettings;
 import ru.dozvon.telephony.TrackerSettings;
 
 /**
@@ -56,7 +58,10 @@ public final class ConfigLoader {
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"),
       Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
-      Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"));
+      Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
+      Map.entry("DOZVON_OPERATOR_DIAL", "telephony.operator_dial"),
+      Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
+      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -175,7 +180,9 @@ public final class ConfigLoader {
         feature(s, "routing", RoutingConfig::fromMap),
         feature(s, "intake", IntakeConfig::fromMap),
         feature(s, "notify", WebhookPolicy::fromMap),
-        feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap));
+        feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
+        feature(s, "telephony", OriginateSettings::fromMap),
+        feature(s, "dialer", DialerConfig::fromMap));
   }
 
   private static DbUrl parseDbUrl(Settings s, String url) {

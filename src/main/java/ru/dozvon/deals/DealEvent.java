@@ -50,11 +50,15 @@ public sealed interface DealEvent {
   }
 
   /**
-   * An outbound call to the lead ended (an operator's callback, click-to-call): dialing reads the attempt's
-   * outcome from it.
+   * An outbound call to the lead ended (an operator's callback, click-to-call, the dialer): dialing reads the attempt's
+   * outcome from it. {@code attemptId}: the attempt a call Dozvon placed belongs to (null for a call dialled by hand
+   * from the phone), so that its result lands on that attempt and no other.
    */
-  record OutboundCallEnded(long dealId, String pbxCallId, CallOutcome outcome, String operatorExtension, Instant at)
-      implements DealEvent {
+  record OutboundCallEnded(long dealId, String pbxCallId, CallOutcome outcome, String operatorExtension, Instant at,
+                           Long attemptId) implements DealEvent {
+    public OutboundCallEnded(long dealId, String pbxCallId, CallOutcome outcome, String operatorExtension, Instant at) {
+      this(dealId, pbxCallId, outcome, operatorExtension, at, null);
+    }
   }
 
   /**

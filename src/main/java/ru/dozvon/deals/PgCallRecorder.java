@@ -118,8 +118,10 @@ public final class PgCallRecorder {
             c AS (
               INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
                                  company_number, operator_ext, queue, started_at, answered_at, ended_at,
-                                 ring_seconds, talk_seconds, expired, recording, deal_id)
-              SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, id FROM d
+                                 ring_seconds, talk_seconds, expired, recording, attempt_id, hangup_cause, wait_seconds,
+                                 deal_id)
+              SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                     (SELECT a.id FROM attempts a WHERE a.id = $22), $23, $24, id FROM d
               ON CONFLICT (pbx_call_id) DO NOTHING
               RETURNING id),
             h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)
@@ -170,7 +172,7 @@ public final class PgCallRecorder {
                     c.endedAt())));
           } else if (CallRule.of(c) == CallRule.Effect.OUTBOUND_RESULT) {
             steps = steps.compose(x -> notify(tx, new DealEvent.OutboundCallEnded(dealId, c.pbxCallId(), c.outcome(),
-                c.operatorExtension(), c.endedAt())));
+                c.operatorExtension(), c.endedAt(), c.attemptId())));
           }
           return steps.map(x -> new Recorded(callId, dealId, managerId, contact ? Effect.CONTACT_MADE : Effect.LINKED));
         });
@@ -184,20 +186,25 @@ public final class PgCallRecorder {
     return tx.preparedQuery("""
             INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
                                company_number, operator_ext, queue, started_at, answered_at, ended_at,
-                               ring_seconds, talk_seconds, expired, recording)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                               ring_seconds, talk_seconds, expired, recording, attempt_id, hangup_cause, wait_seconds)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                   (SELECT a.id FROM attempts a WHERE a.id = $18), $19, $20
             ON CONFLICT (pbx_call_id) DO NOTHING
             RETURNING id""")
         .execute(Tuple.wrap(callColumns(c)))
         .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong(0));
   }
 
-  /** $1..$17 of the calls row. */
+  /**
+   * $1..$20 of the calls row. The attempt id is looked up rather than written as given: a channel variable names an
+   * attempt that may not exist here (another installation's call), and the call must still be stored.
+   */
   private static List<Object> callColumns(CallFacts c) {
     return java.util.Arrays.asList(c.pbxCallId(), c.direction().name(), c.outcome().name(), c.missed(),
         c.customer() == null ? null : c.customer().e164(), c.callerRaw(), c.withheld(), c.companyNumber(),
         c.operatorExtension(), c.queue(), Sql.ts(c.startedAt()), Sql.ts(c.answeredAt()),
-        Sql.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired(), c.recording());
+        Sql.ts(c.endedAt()), c.ringSeconds(), c.talkSeconds(), c.expired(), c.recording(), c.attemptId(),
+        c.hangupCause(), c.waitSeconds());
   }
 
   private static Future<Recorded> existing(SqlConnection tx, String pbxCallId) {
@@ -215,6 +222,7 @@ public final class PgCallRecorder {
   private static JsonObject callDetails(CallFacts c) {
     return new JsonObject().put("pbxCallId", c.pbxCallId()).put("direction", c.direction().name())
         .put("outcome", c.outcome().name()).put("missed", c.missed()).put("operator", c.operatorExtension())
-        .put("queue", c.queue()).put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds());
+        .put("queue", c.queue()).put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds())
+        .put("hangupCause", c.hangupCause()).put("attemptId", c.attemptId());
   }
 }

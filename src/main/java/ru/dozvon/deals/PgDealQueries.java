@@ -178,6 +178,9 @@ public final class PgDealQueries {
         .put("endedAt", iso(r, "ended_at"))
         .put("ringSeconds", r.getInteger("ring_seconds"))
         .put("talkSeconds", r.getInteger("talk_seconds"))
+        .put("waitSeconds", r.getInteger("wait_seconds"))
+        .put("hangupCause", r.getInteger("hangup_cause"))
+        .put("attemptId", r.getLong("attempt_id"))
         .put("expired", r.getBoolean("expired"))
         .put("recordingUrl", r.getString("recording") == null ? null
             : "/api/calls/" + r.getLong("id") + "/recording");
@@ -197,6 +200,7 @@ public final class PgDealQueries {
         .put("state", r.getString("state"))
         .put("firedAt", iso(r, "fired_at"))
         .put("placedAt", iso(r, "placed_at"))
+        .put("placedBy", r.getString("placed_by"))
         .put("outcome", r.getString("outcome"))
         .put("outcomeAt", iso(r, "outcome_at"));
   }

@@ -28,6 +28,10 @@ public final class Dialing {
   private final DealEventChain events;
   private final ru.dozvon.deals.AfterContact afterContact;
   private final PgFollowUps followUps;
+  private final RetryPolicy policy;
+  private final RetryConfig retry;
+  private ClickToCall clickToCall;
+  private Dialer dialer;
 
   public Dialing(RetryConfig retry, PgDealWorkflow deals, DealEventChain events, Pool pool, Clock clock, Meters meters,
                  LiveFeed feed) {
@@ -39,7 +43,8 @@ public final class Dialing {
     this.events = events;
     this.afterContact = deals.afterContact();
     this.followUps = deals.followUps();
-    RetryPolicy policy = RetryPolicy.from(retry);
+    this.retry = retry;
+    this.policy = RetryPolicy.from(retry);
     deals.requireLossReason(retry.policy().lossReason(), "retry.exhausted.loss_reason");
     this.chain = new PgRetryChain(policy, deals, meters);
     this.listener = new DialingListener(chain, new PgEmailRequests(new EmailOnlyPolicy(retry.emailOnly(), retry.window())),
@@ -54,6 +59,31 @@ public final class Dialing {
   /** {@code POST /api/deals/{id}/outcome}. */
   public RouteGroup routes() {
     return new OutcomeRoutes(pool, chain, events, clock, afterContact, followUps);
+  }
+
+  /**
+   * Click-to-call on this PBX, and the progressive dialer beside it (which places due attempts through it).
+   *
+   * @param phones whether an operator's phone is idle, for the dialer
+   */
+  public void calls(Pbx pbx, DialerConfig dialerConfig, OperatorPhones phones) {
+    clickToCall = new ClickToCall(pool, clock, policy, retry.limits(), pbx, feed, meters);
+    dialer = new Dialer(pool, clock, dialerConfig, retry.window(), clickToCall, pbx, phones, meters);
+  }
+
+  /** {@code POST /api/deals/{id}/call} (after {@link #calls}). */
+  public RouteGroup callRoutes() {
+    return new CallRoutes(clickToCall);
+  }
+
+  /** Click-to-call (after {@link #calls}). */
+  public ClickToCall clickToCall() {
+    return clickToCall;
+  }
+
+  /** The progressive dialer, the scheduler's hand-off (after {@link #calls}). */
+  public Dialer dialer() {
+    return dialer;
   }
 
   /** A scheduler to deploy, at the configured pace ({@code retry.scheduler}: 250 ms and 100 by default). */

@@ -89,6 +89,7 @@ public final class DialingListener implements DealTxListener {
       return NOTHING;
     }
     return PgAttempts.lockDeal(tx, o.dealId()).compose(deal -> !deal.open() ? NOTHING
+        : o.attemptId() != null ? chain.recordOutcomeOf(tx, deal, o.attemptId(), outcome, "pbx", o.pbxCallId(), now)
         : chain.recordOutcome(tx, deal, outcome, null, null, "pbx", o.pbxCallId(), now));
   }
 

@@ -145,6 +145,13 @@ final class PgAttempts {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(open(rows.iterator().next())));
   }
 
+  /** One attempt of the deal, whatever its state; empty when the deal has no such attempt. */
+  static Future<Optional<Open>> byId(SqlConnection tx, long dealId, long attemptId) {
+    return tx.preparedQuery("SELECT id, no, ladder, step, of_total, state, due_at FROM attempts WHERE id = $1 AND deal_id = $2")
+        .execute(Tuple.of(attemptId, dealId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(open(rows.iterator().next())));
+  }
+
   /** A new attempt, numbered after every attempt the deal has had. The deal must be locked. */
   static Future<Long> insert(SqlConnection tx, long dealId, Decision.ScheduleAttempt s) {
     return tx.preparedQuery("""

@@ -69,7 +69,33 @@ final class PgRetryChain {
    */
   Future<List<DealEvent>> recordOutcome(SqlConnection tx, PgAttempts.DealRow deal, AttemptOutcome outcome, String note,
                                         Instant callBackAt, String actor, String pbxCallId, Instant now) {
-    return PgAttempts.current(tx, deal.id()).compose(current -> {
+    return PgAttempts.current(tx, deal.id()).compose(current -> record(tx, deal, current, outcome, note, callBackAt,
+        actor, pbxCallId, now));
+  }
+
+  /**
+   * The outcome of a call Dozvon placed for a known attempt (click-to-call, the dialer): it lands on that attempt and
+   * no other, whether a step (it uses the step up) or a call outside the ladder. An attempt that ended meanwhile (an
+   * outcome posted by hand first) or was cancelled takes nothing more; one this database does not know (another
+   * installation's channel variable) leaves the decision to {@link #recordOutcome}.
+   */
+  Future<List<DealEvent>> recordOutcomeOf(SqlConnection tx, PgAttempts.DealRow deal, long attemptId,
+                                          AttemptOutcome outcome, String actor, String pbxCallId, Instant now) {
+    return PgAttempts.byId(tx, deal.id(), attemptId).compose(a -> {
+      if (a.isEmpty()) {
+        return recordOutcome(tx, deal, outcome, null, null, actor, pbxCallId, now);
+      }
+      if (a.get().state() != AttemptState.PLACED && a.get().state() != AttemptState.FIRED) {
+        return Future.succeededFuture(List.<DealEvent>of());
+      }
+      return record(tx, deal, a, outcome, null, null, actor, pbxCallId, now);
+    });
+  }
+
+  private Future<List<DealEvent>> record(SqlConnection tx, PgAttempts.DealRow deal, Optional<PgAttempts.Open> current,
+                                         AttemptOutcome outcome, String note, Instant callBackAt, String actor,
+                                         String pbxCallId, Instant now) {
+    {
       JsonObject details = new JsonObject().put("outcome", outcome.name()).put("note", note).put("pbxCallId", pbxCallId)
           .put("callBackAt", callBackAt == null ? null : callBackAt.toString());
       boolean early = current.isEmpty() || current.get().state() == AttemptState.PENDING
@@ -89,6 +115,9 @@ final class PgRetryChain {
       } else {
         PgAttempts.Open a = current.get();
         details.put("no", a.no()).put("step", a.step()).put("of", a.of()).put("ladder", a.ladder());
+        if (a.step() == null) {
+          details.put("outsideLadder", true); // a call outside the ladder placed from a click: ends as one
+        }
         recorded = PgAttempts.end(tx, a.id(), outcome, now, pbxCallId, callBackAt);
       }
       meters.attemptEnded(outcome.name());
@@ -115,7 +144,7 @@ final class PgRetryChain {
         });
       }
       return steps.map(x -> caused);
-    });
+    }
   }
 
   /**

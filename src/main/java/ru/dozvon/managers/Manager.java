@@ -14,11 +14,12 @@ import ru.dozvon.call.PhoneState;
  * @param active false once deactivated: no leads, no working token, state OFF (rows are never deleted)
  * @param deactivatedAt when they were deactivated; null while active
  * @param phoneState their phone as the PBX last told it (UNKNOWN until it says anything)
+ * @param autoDial the progressive dialer places their due callbacks ({@code DOZVON_AUTODIAL} turns it on for all)
  */
 public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
                       String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
                       int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt,
-                      PhoneState phoneState) {
+                      PhoneState phoneState, boolean autoDial) {
 
   /** Raw conversion in the window, or null before any deal was decided. */
   public Double rawConversion() {
@@ -38,6 +39,7 @@ public record Manager(long id, String name, String extension, String role, int m
         .put("deactivatedAt", deactivatedAt == null ? null : deactivatedAt.toString())
         .put("pbxPaused", pbxPaused)
         .put("phoneState", phoneState.name())
+        .put("autoDial", autoDial)
         .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
         .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))
         .put("createdAt", createdAt.toString());

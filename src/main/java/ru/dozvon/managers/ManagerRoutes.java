@@ -26,7 +26,7 @@ public final class ManagerRoutes implements RouteGroup {
 
   private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
   private static final Set<String> PATCH_FIELDS =
-      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active");
+      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active", "autoDial");
 
   /**
    * What routing adds to managers, passed in so that this package does not depend on routing: the smoothed
@@ -118,8 +118,8 @@ public final class ManagerRoutes implements RouteGroup {
     JsonObject b = Api.body(ctx, PATCH_FIELDS);
     if (!p.isStaff()) {
       p.requireSelfOrStaff(id);
-      if (!Set.of("state").containsAll(b.fieldNames())) {
-        throw new ru.dozvon.errors.Forbidden("an operator may change only their own state");
+      if (!Set.of("state", "autoDial").containsAll(b.fieldNames())) {
+        throw new ru.dozvon.errors.Forbidden("an operator may change only their own state and dialer");
       }
     }
     Optional<ManagerState> state = Api.optionalString(b, "state", 20).map(s -> {
@@ -133,9 +133,13 @@ public final class ManagerRoutes implements RouteGroup {
     if (active != null && !(active instanceof Boolean)) {
       throw new InvalidInput("active", "must be true or false");
     }
+    Object autoDial = b.getValue("autoDial");
+    if (autoDial != null && !(autoDial instanceof Boolean)) {
+      throw new InvalidInput("autoDial", "must be true or false");
+    }
     var change = new PgManagerRepository.Change(ManagerInput.extension(b),
         Api.optionalInt(b, "maxActiveDeals", 0, 10000), state, Api.optionalString(b, "name", 200),
-        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active));
+        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active), Optional.ofNullable((Boolean) autoDial));
     boolean setsWebhook = b.containsKey("webhookUrl");
     Future<Optional<String>> webhookUrl = setsWebhook ? figures.checkUrl(b.getValue("webhookUrl"))
         : Future.succeededFuture(Optional.empty());
@@ -166,8 +170,9 @@ public final class ManagerRoutes implements RouteGroup {
             // now, the deals keep their mark and its poll routes them within a second.
             return routing.ownersReleased().transform(x -> withRating(m));
           }
+          // the dialer is woken by the same hook: on shift again, or switched on, it may ring them now
           boolean mayTakeMore = m.state() == ManagerState.ON_SHIFT
-              && (change.state().isPresent() || change.maxActiveDeals().isPresent());
+              && (change.state().isPresent() || change.maxActiveDeals().isPresent() || change.autoDial().isPresent());
           if (!mayTakeMore) {
             return withRating(m);
           }

@@ -49,6 +49,7 @@ public final class PgAccounts {
         timezone = COALESCE($6, timezone),
         active = COALESCE($7, active),
         deactivated_at = CASE WHEN COALESCE($7, active) THEN NULL WHEN active THEN $8 ELSE deactivated_at END,
+        auto_dial = COALESCE($9, auto_dial),
         updated_at = now()
       WHERE id = $1""";
 
@@ -95,7 +96,7 @@ public final class PgAccounts {
           check(id, c, who, row.get().getString("role"), wasActive);
           return tx.preparedQuery(UPDATE).execute(Tuple.wrap(java.util.Arrays.asList(id, c.extension().orElse(null),
                   c.maxActiveDeals().orElse(null), c.state().map(Enum::name).orElse(null), c.name().orElse(null),
-                  c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now))))
+                  c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now), c.autoDial().orElse(null))))
               .compose(x -> wasActive && deactivating
                   ? deactivate(tx, id, who, now).map(n -> Optional.of(new Done(true, n)))
                   : Future.succeededFuture(Optional.of(new Done(false, 0))));

@@ -43,9 +43,15 @@ public final class PgManagerRepository {
    * Fields an update may change; empty ones stay as they are ({@link PgAccounts#update} applies them).
    *
    * @param active false deactivates (state OFF, tokens revoked, deals back to routing), true reactivates
+   * @param autoDial the progressive dialer on or off for them
    */
   public record Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
-                       Optional<String> name, Optional<String> timezone, Optional<Boolean> active) {
+                       Optional<String> name, Optional<String> timezone, Optional<Boolean> active,
+                       Optional<Boolean> autoDial) {
+    public Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
+                  Optional<String> name, Optional<String> timezone, Optional<Boolean> active) {
+      this(extension, maxActiveDeals, state, name, timezone, active, Optional.empty());
+    }
   }
 
   public Future<Created> create(NewManager m) {
@@ -142,6 +148,7 @@ public final class PgManagerRepository {
         r.getInteger("max_active_deals"), r.getString("timezone"), ManagerState.valueOf(r.getString("state")),
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
         r.getLong("lost").intValue(), created.toInstant(), r.getBoolean("active"),
-        deactivated == null ? null : deactivated.toInstant(), PhoneState.valueOf(r.getString("phone_state")));
+        deactivated == null ? null : deactivated.toInstant(), PhoneState.valueOf(r.getString("phone_state")),
+        r.getBoolean("auto_dial"));
   }
 }

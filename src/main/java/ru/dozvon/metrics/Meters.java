@@ -33,6 +33,11 @@ public final class Meters {
   private final Counter attemptsFired;
   private final Timer firingLag;
   private final Counter unrecordableCalls;
+  private final ConcurrentMap<String, Counter> callsPlaced = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> operatorFailures = new ConcurrentHashMap<>();
+  private final Counter dialerPlaced;
+  private final Timer dialerWait;
+  private final java.util.concurrent.atomic.AtomicInteger dialerQueued = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Meters without speed-to-lead buckets (tests of other meters). */
   public Meters() {
@@ -82,6 +87,15 @@ public final class Meters {
         .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry);
+    dialerPlaced = Counter.builder("dozvon_dialer_placed")
+        .description("Calls the progressive dialer placed").register(registry);
+    dialerWait = Timer.builder("dozvon_dialer_wait_seconds")
+        .description("From an attempt fired (due) to the dialer placing its call: how long it was held for the operator")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(8))
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("dozvon_dialer_queued", dialerQueued::get)
+        .description("Due attempts the dialer holds for their operators (not placed yet)").register(registry);
     unrecordableCalls = Counter.builder("dozvon_calls_unrecordable")
         .description("Ended calls the database refused for good, filed in unrecordable_calls instead of recorded")
         .register(registry);
@@ -121,6 +135,30 @@ public final class Meters {
   /** A call the database refused twice was filed as unrecordable (once per call). */
   public void callUnrecordable() {
     unrecordableCalls.increment();
+  }
+
+  /** A call placed on a deal, by a click or the dialer ({@code by}). */
+  public void callPlaced(String by) {
+    callsPlaced.computeIfAbsent(by, b -> Counter.builder("dozvon_calls_placed").tag("by", b)
+        .description("Calls placed on deals through the Originate queue, by click or dialer").register(registry))
+        .increment();
+  }
+
+  /** A placed call failed on the operator's side (not answered, busy, unregistered...): never the lead's outcome. */
+  public void callFailedOnOperatorSide(String reason) {
+    operatorFailures.computeIfAbsent(reason, r -> Counter.builder("dozvon_calls_operator_failed").tag("reason", r)
+        .description("Placed calls the operator's phone did not take, by reason").register(registry)).increment();
+  }
+
+  /** The dialer placed a call for an attempt that had waited {@code held} since it came due. */
+  public void dialerPlaced(Duration held) {
+    dialerPlaced.increment();
+    dialerWait.record(held.isNegative() ? Duration.ZERO : held);
+  }
+
+  /** Due attempts the dialer holds now. */
+  public void dialerQueued(int n) {
+    dialerQueued.set(n);
   }
 
   public void dealCreated() {

@@ -170,12 +170,24 @@ public final class AmiClient<E> {
    * or when no OriginateResponse comes within {@link OriginateRequest#responseTimeout()}.
    */
   public Future<OriginateResult> originate(OriginateRequest request) {
+    return originate(request, () -> { });
+  }
+
+  /**
+   * The same; {@code written} runs (on an I/O worker) once the action has been written to the PBX's socket, so that a
+   * rate limit can count what the PBX really received.
+   */
+  public Future<OriginateResult> originate(OriginateRequest request, Runnable written) {
     Promise<OriginateResult> result = Promise.promise();
     if (context == null) {
       result.fail(new AmiException("AMI client not started"));
       return result.future();
     }
-    context.runOnContext(v -> startOriginate(request, result));
+    if (Vertx.currentContext() == context) {
+      startOriginate(request, result, written); // the Originate queue runs here: no hop
+    } else {
+      context.runOnContext(v -> startOriginate(request, result, written));
+    }
     return result.future();
   }
 
@@ -354,8 +366,13 @@ public final class AmiClient<E> {
   // ---- actions
 
   private void send(Session s, ManagerAction action, SendActionCallback callback) {
+    send(s, action, callback, () -> { });
+  }
+
+  private void send(Session s, ManagerAction action, SendActionCallback callback, Runnable written) {
     io.executeBlocking(() -> {
       s.conn.sendAction(action, callback);
+      written.run();
       return null;
     }, false).onFailure(e -> context.runOnContext(v ->
         lost(s, "cannot send " + action.getAction() + ": " + e.getMessage())));
@@ -376,13 +393,13 @@ public final class AmiClient<E> {
     }
   }
 
-  private void startOriginate(OriginateRequest r, Promise<OriginateResult> result) {
+  private void startOriginate(OriginateRequest r, Promise<OriginateResult> result, Runnable written) {
     Session s = current;
     if (s == null) {
       result.fail(new AmiException("AMI not connected (" + state + (lastError == null ? "" : ": " + lastError) + ")"));
       return;
     }
-    String id = "dozvon-originate-" + actionSeq.incrementAndGet();
+    String id = "dozvon-" + (r.tag() == null ? "originate" : r.tag()) + "-" + actionSeq.incrementAndGet();
     OriginateAction a = Originates.action(r, id);
     originates.put(id, result);
     long responseMs = r.responseTimeout().toMillis();
@@ -400,7 +417,7 @@ public final class AmiClient<E> {
           }
         });
       }
-    });
+    }, written);
   }
 
   /** On Asterisk-Java's event thread. */

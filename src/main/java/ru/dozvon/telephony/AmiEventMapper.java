@@ -70,6 +70,12 @@ public final class AmiEventMapper {
   /** The channel variable the dialplan names a call's recording in (docs/TELEPHONY.md, "Recordings"). */
   public static final String RECORDING_VARIABLE = "DOZVON_RECORDING";
 
+  /** The channel variable the calls Dozvon places carry their attempt's id in (set by the Originate). */
+  public static final String ATTEMPT_VARIABLE = TelephonyEvent.CallTag.ATTEMPT;
+
+  /** The channel variable the calls Dozvon places carry their deal's id in. */
+  public static final String DEAL_VARIABLE = TelephonyEvent.CallTag.DEAL;
+
   private final String markerVariable;
   private final LongAdder mapped = new LongAdder();
   private final LongAdder malformed = new LongAdder();
@@ -229,6 +235,12 @@ public final class AmiEventMapper {
       String file = v.getValue();
       return file == null || file.isBlank() ? null
           : new TelephonyEvent.RecordingSet(at, v.getLinkedId(), v.getUniqueId(), file.strip());
+    }
+    String bare = name.substring(from);
+    if (bare.equalsIgnoreCase(ATTEMPT_VARIABLE) || bare.equalsIgnoreCase(DEAL_VARIABLE)) {
+      String value = v.getValue();
+      return value == null || value.isBlank() ? null
+          : new TelephonyEvent.CallTag(at, v.getLinkedId(), v.getUniqueId(), bare.toUpperCase(Locale.ROOT), value.strip());
     }
     if (!name.regionMatches(true, from, markerVariable, 0, markerVariable.length())
         || name.length() - from != markerVariable.length()) {

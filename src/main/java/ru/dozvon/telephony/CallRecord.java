@@ -30,11 +30,25 @@ import ru.dozvon.phone.PhoneNumber;
  * @param expired closed because its events stopped for the idle time-out, not by hangups
  * @param partial part of the call happened while we were not listening (it began before a
  *     reconnect, or ended while disconnected), so some facts may be missing
+ * @param attemptTag the {@code DOZVON_ATTEMPT} channel variable of a call Dozvon placed, or null
+ * @param dealTag the {@code DOZVON_DEAL} channel variable of a call Dozvon placed, or null
+ * @param hangupCause the Q.850 hangup cause of the customer's channel (outbound: the customer leg; without one,
+ *     the operator's channel), or null when none was reported
  */
 public record CallRecord(String linkedid, CallDirection direction, CallOutcome outcome,
     PhoneNumber customerNumber, String callerRaw, boolean withheld, String companyNumber,
     String operatorExtension, String queue, Instant startedAt, Instant answeredAt, Instant endedAt,
-    long waitSeconds, long ringSeconds, long talkSeconds, boolean expired, boolean partial) {
+    long waitSeconds, long ringSeconds, long talkSeconds, boolean expired, boolean partial,
+    String attemptTag, String dealTag, Integer hangupCause) {
+
+  /** A record without the tags of a call Dozvon placed. */
+  public CallRecord(String linkedid, CallDirection direction, CallOutcome outcome,
+      PhoneNumber customerNumber, String callerRaw, boolean withheld, String companyNumber,
+      String operatorExtension, String queue, Instant startedAt, Instant answeredAt, Instant endedAt,
+      long waitSeconds, long ringSeconds, long talkSeconds, boolean expired, boolean partial) {
+    this(linkedid, direction, outcome, customerNumber, callerRaw, withheld, companyNumber, operatorExtension, queue,
+        startedAt, answeredAt, endedAt, waitSeconds, ringSeconds, talkSeconds, expired, partial, null, null, null);
+  }
 
   /** An inbound call that no operator answered: it must become (or touch) a missed-call deal. */
   public boolean missed() {

@@ -38,6 +38,8 @@ final class CallState {
     /** The most telling failure a Dial() on this channel reported through DIALSTATUS, ranked. */
     String dialStatus;
     String bridgeId;
+    /** The Q.850 cause of its Hangup, or null (not hung up yet, or no Cause header). */
+    Integer cause;
     /** The resync round in which the channel was last seen alive or hung up. */
     long seenEpoch;
 
@@ -73,6 +75,9 @@ final class CallState {
   String marker;
   boolean partial;
   boolean rootHungUp;
+  /** {@code DOZVON_ATTEMPT} / {@code DOZVON_DEAL} as a channel of the call carried them (a call Dozvon placed). */
+  String attemptTag;
+  String dealTag;
 
   CallState(String linkedid) {
     this.linkedid = linkedid;

@@ -79,7 +79,8 @@ public final class CallTracker {
     Instant at = e.at() != null ? e.at() : now;
     if (e instanceof Cdr || e instanceof OriginateResponse) {
       // Their order against the Hangups varies from run to run, so they decide nothing; they only
-      // show the call is still alive.
+      // show the call is still alive. (Which Originate placed a call is known from its result, not from here:
+      // PlacedCalls.)
       CallState s = e.uniqueid() == null ? null : byUniqueid.get(e.uniqueid());
       if (s != null) {
         s.lastActivity = now;
@@ -134,6 +135,7 @@ public final class CallTracker {
       Chan c = channel(s, h.uniqueid(), h.channel(), h.context(), h.exten(), h.callerIdNum());
       if (c != null) {
         c.hungUp = true;
+        c.cause = h.cause() != null ? h.cause() : c.cause;
         s.rootHungUp |= c.uniqueid.equals(s.linkedid);
       }
       s.hangupAt(at);
@@ -170,6 +172,13 @@ public final class CallTracker {
       String status = d.status() == null ? null : d.status().strip().toUpperCase(java.util.Locale.ROOT);
       if (c != null && CallVerdict.rank(status, true) > CallVerdict.rank(c.dialStatus, true)) {
         c.dialStatus = status;
+      }
+    } else if (e instanceof TelephonyEvent.CallTag t) {
+      channel(s, t.uniqueid(), null, null, null, null);
+      if (TelephonyEvent.CallTag.ATTEMPT.equals(t.name())) {
+        s.attemptTag = s.attemptTag == null ? t.value() : s.attemptTag;
+      } else {
+        s.dealTag = s.dealTag == null ? t.value() : s.dealTag;
       }
     } else if (e instanceof OutcomeMarker m) {
       s.marker = m.value() != null && !m.value().isBlank() ? m.value() : s.marker;

@@ -92,8 +92,44 @@ final class CallVerdict {
         : seconds(firstDial, answeredAt != null ? answeredAt : lastDialEnd != null ? lastDialEnd : endedAt);
     long talk = answeredAt == null ? 0 : seconds(answeredAt, endedAt);
     String company = direction == CallDirection.INBOUND ? caller.inboundExten : null;
+    Integer cause = direction == CallDirection.INBOUND ? caller.cause : customerCause(s);
     return new CallRecord(s.linkedid, direction, outcome, number, customerRaw, withheld, company,
-        operator, s.queue, started, answeredAt, endedAt, wait, ring, talk, expired, s.partial);
+        operator, s.queue, started, answeredAt, endedAt, wait, ring, talk, expired, s.partial,
+        s.attemptTag, s.dealTag, cause);
+  }
+
+  /**
+   * The hangup cause of the customer's side of a call we placed: the channel the customer was dialled on (with a
+   * Local channel, its other half may carry the real cause: {@code Hangup(17)} in the trunk's context); the answered
+   * leg if one was, else the last one. With no customer leg at all, the operator's own channel (their phone did not
+   * answer: 19, busy: 17, ...).
+   */
+  private static Integer customerCause(CallState s) {
+    Chan chosen = null;
+    for (java.util.Map.Entry<String, Leg> e : s.legs.entrySet()) {
+      Leg leg = e.getValue();
+      Chan dest = s.channels.get(e.getKey());
+      if (leg.sourceUniqueid == null || dest == null) {
+        continue;
+      }
+      if (chosen == null || "ANSWER".equals(leg.status)) {
+        chosen = dest;
+      }
+    }
+    if (chosen == null) {
+      Chan root = s.root();
+      return root == null ? null : root.cause;
+    }
+    if (chosen.cause != null && chosen.cause != 0 || chosen.name == null || chosen.name.indexOf(';') < 0) {
+      return chosen.cause;
+    }
+    String base = chosen.name.substring(0, chosen.name.indexOf(';'));
+    for (Chan c : s.channels.values()) {
+      if (c != chosen && c.name != null && c.name.startsWith(base + ";") && c.cause != null && c.cause != 0) {
+        return c.cause;
+      }
+    }
+    return chosen.cause;
   }
 
   /**

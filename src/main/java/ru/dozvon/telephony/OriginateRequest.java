@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param ringTimeout     how long Asterisk rings {@code channel} before giving up
  * @param responseTimeout how long we wait for the OriginateResponse event; it arrives once the
  *                        channel is answered or gave up, so it must be longer than the ring time
+ * @param tag             goes into the ActionID ({@code dozvon-<tag>-<n>}, e.g. {@code dozvon-attempt-17-3}) so that
+ *                        the OriginateResponse names what the call was for; null: {@code dozvon-originate-<n>}
  */
 public record OriginateRequest(
     String channel,
@@ -21,9 +23,19 @@ public record OriginateRequest(
     String callerId,
     Map<String, String> variables,
     Duration ringTimeout,
-    Duration responseTimeout) {
+    Duration responseTimeout,
+    String tag) {
+
+  /** Without a tag: ActionID {@code dozvon-originate-<n>}. */
+  public OriginateRequest(String channel, String context, String exten, int priority, String callerId,
+                          Map<String, String> variables, Duration ringTimeout, Duration responseTimeout) {
+    this(channel, context, exten, priority, callerId, variables, ringTimeout, responseTimeout, null);
+  }
 
   public OriginateRequest {
+    if (tag != null && !tag.matches("[a-z0-9-]{1,40}")) {
+      throw new IllegalArgumentException("tag must be 1-40 of a-z 0-9 -, was " + tag);
+    }
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(exten, "exten");

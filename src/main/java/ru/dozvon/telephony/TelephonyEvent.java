@@ -152,6 +152,20 @@ public sealed interface TelephonyEvent {
   }
 
   /**
+   * A channel variable Dozvon sets on the calls it places ({@code DOZVON_ATTEMPT}, {@code DOZVON_DEAL}: the Originate's
+   * {@code Variable} headers, reported back as {@code VarSet}): ties every event of the call to the attempt, whatever
+   * order they come in.
+   *
+   * @param name the variable without the inheritance underscores ({@code __DOZVON_ATTEMPT} -> {@code DOZVON_ATTEMPT})
+   */
+  record CallTag(Instant at, String linkedid, String uniqueid, String name, String value) implements TelephonyEvent {
+    /** The variable carrying the attempt's id. */
+    public static final String ATTEMPT = "DOZVON_ATTEMPT";
+    /** The variable carrying the deal's id. */
+    public static final String DEAL = "DOZVON_DEAL";
+  }
+
+  /**
    * {@code Dial()} finished on a channel and set {@code DIALSTATUS} ({@code VarSet}). The only trace
    * of a dial that could not even create the callee's channel (an unregistered phone, a trunk down:
    * CHANUNAVAIL/CONGESTION without DialBegin/DialEnd).

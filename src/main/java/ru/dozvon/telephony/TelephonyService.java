@@ -45,6 +45,13 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     Future<?> paused(String extension, boolean paused);
   }
 
+  /**
+   * A call Dozvon placed has ended (its record came from the PBX), or was given up on ({@code outcome} null: no end
+   * came within the idle time-out). Its Originate's own failure is the placer's to see, not this.
+   */
+  public record PlacedCallEnded(PlacedCalls.Placed call, CallOutcome outcome, Instant endedAt) {
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(TelephonyService.class);
   private static final long EXPIRE_EVERY_MS = 30_000;
 
@@ -58,7 +65,13 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final UnrecordedCalls unrecorded;
   private final PhoneWatch phones;
   private final RecordingNames recordings = new RecordingNames();
+  private final OriginateSettings placing;
+  private final java.time.Duration idleTimeout;
+  private final String originateContext;
+  private final PlacedCalls placed = new PlacedCalls();
+  private volatile java.util.function.Consumer<PlacedCallEnded> placedEnded = e -> { };
   private AmiClient<TelephonyEvent> client;
+  private OriginateQueue originates;
   private long expiryTimer = -1;
   private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
@@ -71,19 +84,43 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
    */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
                           DeadLetters deadLetters, PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
-    this(vertx, ami, settings, clock, sink, deadLetters, pauses, registry, unrecordedFile, PhoneWatch.none());
+    this(vertx, ami, settings, OriginateSettings.defaults(), "click-to-call", clock, sink, deadLetters, pauses,
+        registry, unrecordedFile, PhoneWatch.none());
   }
 
   /** @param phones operators' phones: their states, and the screen pop when an inbound call rings one */
   public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, Clock clock, EndedCalls sink,
                           DeadLetters deadLetters, PbxPauses pauses, MeterRegistry registry, Path unrecordedFile,
                           PhoneWatch phones) {
+    this(vertx, ami, settings, OriginateSettings.defaults(), "click-to-call", clock, sink, deadLetters, pauses,
+        registry, unrecordedFile, phones);
+  }
+
+  /** With how calls are placed, and no watch on the operators' phones. */
+  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, OriginateSettings placing,
+                          String originateContext, Clock clock, EndedCalls sink, DeadLetters deadLetters,
+                          PbxPauses pauses, MeterRegistry registry, Path unrecordedFile) {
+    this(vertx, ami, settings, placing, originateContext, clock, sink, deadLetters, pauses, registry, unrecordedFile,
+        PhoneWatch.none());
+  }
+
+  /**
+   * @param placing how calls are placed (operators' dial template, caller id, the Originate queue's pace)
+   * @param originateContext the dialplan context that dials the customer once the operator answered
+   * @param phones operators' phones: their states, and the screen pop when an inbound call rings one
+   */
+  public TelephonyService(Vertx vertx, AmiSettings ami, TrackerSettings settings, OriginateSettings placing,
+                          String originateContext, Clock clock, EndedCalls sink, DeadLetters deadLetters,
+                          PbxPauses pauses, MeterRegistry registry, Path unrecordedFile, PhoneWatch phones) {
     this.phones = phones;
+    this.placing = placing;
+    this.originateContext = originateContext;
     this.unrecorded = new UnrecordedCalls(vertx, clock, sink, deadLetters, unrecordedFile);
     this.pauses = pauses;
     this.vertx = vertx;
     this.ami = ami;
     this.tracker = new CallTracker(settings, clock);
+    this.idleTimeout = settings.idleTimeout();
     this.clock = clock;
     this.registry = registry;
     this.mapperMarker = settings.markerVariable();
@@ -102,6 +139,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MS, id -> {
       deliver(tracker.expire());
       phones.reconcile(clock.instant());
+      forgetLostCalls();
     });
     if (ami == null) {
       LOG.info("No PBX configured (DOZVON_AMI_HOST unset): telephony is DISABLED");
@@ -109,6 +147,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     }
     AmiEventMapper mapper = new AmiEventMapper(mapperMarker);
     client = new AmiClient<>(vertx, ami, mapper::map, this, registry);
+    originates = new OriginateQueue(vertx, vertx.getOrCreateContext(), client::originate, placing.perSecond(),
+        placing.maxInFlight(), registry);
     return client.start();
   }
 
@@ -156,6 +196,73 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   /** The AMI link, for click-to-call (null when no PBX is configured). */
   public AmiClient<TelephonyEvent> client() {
     return client;
+  }
+
+  /** How calls are placed: the operators' dial template, the caller id, the queue's pace. */
+  public OriginateSettings placing() {
+    return placing;
+  }
+
+  /** The calls Dozvon placed whose end is not known yet. */
+  public PlacedCalls placedCalls() {
+    return placed;
+  }
+
+  /** Where the end of each call Dozvon placed is told (once per call; on the telephony event loop). */
+  public void onPlacedCallEnded(java.util.function.Consumer<PlacedCallEnded> listener) {
+    this.placedEnded = listener == null ? e -> { } : listener;
+  }
+
+  /** The Originate queue (null when no PBX is configured). */
+  public OriginateQueue originates() {
+    return originates;
+  }
+
+  /**
+   * Places a call through the Originate queue: rings the operator's phone ({@code telephony.operator_dial}) and, once
+   * they answer, continues in the originate context at the customer's number, with the company caller id. The call's
+   * channel variables {@code DOZVON_DEAL} and {@code DOZVON_ATTEMPT} (inherited by every channel of the call) and its
+   * ActionID ({@code dozvon-attempt-<id>-<n>}) tie its events to the attempt. Completes with the OriginateResponse
+   * (success: the operator answered); fails when the PBX is not connected, refuses the action, or never answers.
+   * The call is followed ({@link #placedCalls()}) from now until its end is known; a failed Originate ends it here.
+   */
+  public Future<OriginateResult> place(PlacedCalls.Placed call) {
+    if (originates == null) {
+      return Future.failedFuture(new AmiException("no PBX configured (DOZVON_AMI_HOST unset)"));
+    }
+    placed.register(call);
+    java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
+    variables.put("__" + TelephonyEvent.CallTag.DEAL, Long.toString(call.dealId()));
+    variables.put("__" + TelephonyEvent.CallTag.ATTEMPT, Long.toString(call.attemptId()));
+    OriginateRequest request = new OriginateRequest(placing.operatorDial().device(call.extension()), originateContext,
+        call.customer(), 1, placing.companyCallerId().isEmpty() ? null : placing.companyCallerId(), variables,
+        placing.ringTimeout(), placing.responseTimeout(), PlacedCalls.tag(call.attemptId()));
+    return originates.submit("deal-" + call.dealId(), request)
+        .onSuccess(r -> {
+          if (r.success()) {
+            placed.linked(call.attemptId(), r.uniqueId());
+          } else {
+            placed.release(call.attemptId());
+          }
+        })
+        .onFailure(e -> placed.release(call.attemptId()));
+  }
+
+  /** Calls placed long ago whose end never came: given up on, so that their phones count as free again. */
+  private void forgetLostCalls() {
+    for (PlacedCalls.Placed p : placed.releaseOlderThan(clock.instant().minus(idleTimeout))) {
+      LOG.warn("Call placed for attempt {} of deal {} on {}: no end came from the PBX; given up", p.attemptId(),
+          p.dealId(), p.extension());
+      tellEnded(new PlacedCallEnded(p, null, clock.instant()));
+    }
+  }
+
+  private void tellEnded(PlacedCallEnded e) {
+    try {
+      placedEnded.accept(e);
+    } catch (RuntimeException ex) {
+      LOG.error("Placed call of attempt {} ended but its listener failed", e.call().attemptId(), ex);
+    }
   }
 
   @Override
@@ -218,6 +325,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       CallFacts facts;
       try {
         facts = toFacts(r).withRecording(recordings.take(r.linkedid()));
+        Long attempt = placed.attemptOf(r);
+        if (attempt != null) {
+          facts = facts.withAttempt(attempt);
+          placed.release(attempt).ifPresent(p -> tellEnded(new PlacedCallEnded(p, r.outcome(), r.endedAt())));
+        }
       } catch (RuntimeException e) { // a bug; the rest of the batch must still go, and this one be told
         LOG.error("Call {} ended but could not be turned into call facts; not recorded: {}", r.linkedid(), r, e);
         continue;
@@ -226,10 +338,18 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     }
   }
 
+  /**
+   * The record in the deals' terms. Ring time is the call's own (first dial to answer, or to the last dial's end):
+   * it was once stored as ring + wait, which made a 20-second call ring for 40.
+   */
   static CallFacts toFacts(CallRecord r) {
     return new CallFacts(r.linkedid(), r.direction(), r.outcome(), r.missed(),
         r.customerNumber(), r.callerRaw(), r.withheld(), r.companyNumber(), r.operatorExtension(), r.queue(),
-        r.startedAt(), r.answeredAt(), r.endedAt(), (int) Math.min(Integer.MAX_VALUE, r.ringSeconds() + r.waitSeconds()),
-        (int) Math.min(Integer.MAX_VALUE, r.talkSeconds()), r.expired());
+        r.startedAt(), r.answeredAt(), r.endedAt(), seconds(r.ringSeconds()), seconds(r.talkSeconds()), r.expired(),
+        null, null, r.hangupCause(), seconds(r.waitSeconds()));
+  }
+
+  private static int seconds(long s) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, s));
   }
 }

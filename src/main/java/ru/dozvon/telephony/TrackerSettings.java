@@ -30,6 +30,9 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
     Set<String> outboundContexts, String markerVariable, Duration idleTimeout,
     int recentEndedMemory) {
 
+  /** Keys of the same section read by {@link OriginateSettings}. */
+  private static final Set<String> PLACING_KEYS = Set.of("operator_dial", "company_caller_id", "originate");
+
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public TrackerSettings {
@@ -73,11 +76,14 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
       return d;
     }
     for (String key : section.keySet()) {
+      if (PLACING_KEYS.contains(key)) {
+        continue; // how calls are placed: OriginateSettings
+      }
       if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
           "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory, " + String.join(", ", PhoneSettings.KEYS) + ")");
+            + "recent-ended-memory, company_caller_id, originate, " + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
     return new TrackerSettings(

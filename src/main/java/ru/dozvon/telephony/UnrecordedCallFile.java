@@ -149,7 +149,8 @@ final class UnrecordedCallFile {
         .put("operator", c.operatorExtension()).put("queue", c.queue())
         .put("startedAt", iso(c.startedAt())).put("answeredAt", iso(c.answeredAt())).put("endedAt", iso(c.endedAt()))
         .put("ringSeconds", c.ringSeconds()).put("talkSeconds", c.talkSeconds()).put("expired", c.expired())
-        .put("recording", c.recording());
+        .put("recording", c.recording())
+        .put("attemptId", c.attemptId()).put("hangupCause", c.hangupCause()).put("waitSeconds", c.waitSeconds());
   }
 
   static CallFacts fromJson(JsonObject j) {
@@ -162,7 +163,7 @@ final class UnrecordedCallFile {
         j.getString("companyNumber"), j.getString("operator"), j.getString("queue"),
         instant(j, "startedAt"), instant(j, "answeredAt"), instant(j, "endedAt"),
         j.getInteger("ringSeconds", 0), j.getInteger("talkSeconds", 0), j.getBoolean("expired", false),
-        j.getString("recording"));
+        j.getString("recording"), j.getLong("attemptId"), j.getInteger("hangupCause"), j.getInteger("waitSeconds", 0));
   }
 
   private static String required(JsonObject j, String key) {

@@ -22,7 +22,8 @@ class DialingPurityTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("ru.dozvon.dialing");
 
-  private static final Set<String> ADAPTERS = Set.of("DialingListener", "AttemptScheduler", "Dialing");
+  private static final Set<String> ADAPTERS = Set.of("DialingListener", "AttemptScheduler", "Dialing", "ClickToCall",
+      "Dialer");
 
   /** By the top-level class name, so nested records and lambdas of an adapter count as the adapter. */
   private static final DescribedPredicate<JavaClass> ADAPTER = DescribedPredicate.describe("an adapter", c -> {

@@ -33,7 +33,10 @@ class OrderIndependenceTest {
       "ami/scenarios/empty_callerid.ami", "ami/scenarios/carrier_8_prefix.ami",
       "ami/scenarios/same_number_twice.ami", "ami/scenarios/ringall_one_answers.ami",
       "ami/scenarios/c2c_operator_noanswer.ami", "ami/scenarios/operator_dials_busy.ami",
-      "ami/scenarios/internal_call.ami");
+      "ami/scenarios/internal_call.ami", "ami/scenarios/c2c_congestion.ami", "ami/scenarios/c2c_unavailable.ami",
+      "ami/scenarios/c2c_absent_trunk.ami", "ami/scenarios/c2c_absent_local.ami",
+      "ami/scenarios/c2c_operator_unregistered.ami", "ami/scenarios/c2c_operator_busy.ami",
+      "ami/scenarios/c2c_operator_rejected.ami");
 
   static Stream<Arguments> permutations() {
     List<Arguments> out = new ArrayList<>();

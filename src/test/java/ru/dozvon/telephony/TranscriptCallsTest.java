@@ -43,6 +43,12 @@ class TranscriptCallsTest {
       ami/scenarios/c2c_operator_noanswer.ami | 1795555800.120 | OUTBOUND | NOT_CONNECTED    | -            | -            | false    | -           | 101      | -       | false
       ami/scenarios/operator_dials_busy.ami | 1795555900.130  | OUTBOUND  | BUSY             | +79251112233 | 89251112233  | false    | -           | 102      | -       | false
       ami/scenarios/internal_call.ami      | 1795556000.140   | INTERNAL  | ANSWERED         | -            | -            | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_congestion.ami     | 1795556100.150   | OUTBOUND  | UNAVAILABLE      | +79161234563 | +79161234563 | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_unavailable.ami    | 1795556200.160   | OUTBOUND  | UNAVAILABLE      | +79161234564 | +79161234564 | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_absent_trunk.ami   | 1795556300.170   | OUTBOUND  | NO_ANSWER        | +79161234565 | +79161234565 | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_absent_local.ami   | 1795556400.180   | OUTBOUND  | UNAVAILABLE      | +79161234566 | +79161234566 | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_operator_busy.ami  | 1795556600.200   | OUTBOUND  | NOT_CONNECTED    | -            | -            | false    | -           | 101      | -       | false
+      ami/scenarios/c2c_operator_rejected.ami | 1795556700.210 | OUTBOUND | NOT_CONNECTED    | -            | -            | false    | -           | 101      | -       | false
       """)
   void oneRightRecordPerTranscript(String file, String linkedid, CallDirection direction,
       CallOutcome outcome, String e164, String raw, boolean withheld, String company,
@@ -66,6 +72,47 @@ class TranscriptCallsTest {
     assertThat(r.partial()).isFalse();
     assertThat(replay.tracker.liveCalls()).isZero();
     assertThat(replay.mapper.malformed()).isZero();
+  }
+
+  /**
+   * The hangup cause kept with a call: outbound, the customer's channel (with Local channels, the half that carries
+   * the dialplan's cause); with no customer leg, the operator's own channel. An absent subscriber arrives over a SIP
+   * trunk as NOANSWER with cause 19 (the carrier's 480), over Local channels as CHANUNAVAIL with cause 20.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+      ami/c2c_busy.ami                        | BUSY          | 17
+      ami/c2c_noanswer.ami                    | NO_ANSWER     | 0
+      ami/c2c_answer.ami                      | ANSWERED      | 16
+      ami/pjsip/c2c_answer.ami                | ANSWERED      | 16
+      ami/pjsip/c2c_noanswer.ami              | NO_ANSWER     | 0
+      ami/scenarios/c2c_operator_noanswer.ami | NOT_CONNECTED | 19
+      ami/scenarios/c2c_operator_busy.ami     | NOT_CONNECTED | 17
+      ami/scenarios/c2c_operator_rejected.ami | NOT_CONNECTED | 21
+      ami/scenarios/c2c_congestion.ami        | UNAVAILABLE   | 34
+      ami/scenarios/c2c_unavailable.ami       | UNAVAILABLE   | 16
+      ami/scenarios/c2c_absent_trunk.ami      | NO_ANSWER     | 19
+      ami/scenarios/c2c_absent_local.ami      | UNAVAILABLE   | 20
+      ami/pjsip/missed.ami                    | NO_ANSWER     | 16
+      """)
+  void hangupCauseOfTheCustomersSide(String file, CallOutcome outcome, Integer cause) {
+    CallRecord r = Replay.of(file).get(0);
+    assertThat(r.outcome()).isEqualTo(outcome);
+    assertThat(r.hangupCause()).isEqualTo(cause);
+  }
+
+  /** Found on a real PBX: a 20-second call stored with ringSeconds 40. Ring time is the call's own. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ami/pjsip/missed.ami                    | 5 | 5
+      ami/scenarios/ringall_one_answers.ami   | 3 | 3
+      ami/scenarios/caller_hangup_ringing.ami | 4 | 4
+      ami/pjsip/c2c_noanswer.ami              | 8 | 9
+      """)
+  void ringTimeIsNotTheWaitAdded(String file, int ring, int wait) {
+    var facts = TelephonyService.toFacts(Replay.of(file).get(0));
+    assertThat(facts.ringSeconds()).isEqualTo(ring);
+    assertThat(facts.waitSeconds()).isEqualTo(wait);
   }
 
   /** Times come from the Timestamp headers when the PBX sends them (timestampevents=yes). */

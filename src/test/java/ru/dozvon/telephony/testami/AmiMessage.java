@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One AMI packet as the test server received it: header names lower-cased (Asterisk-Java sends them
- * lower-case, Asterisk itself treats them case-insensitively), values exactly as sent.
+ * lower-case, Asterisk itself treats them case-insensitively), values exactly as sent; a header sent several times
+ * keeps every value, joined by a line feed ({@link #getAll}).
  */
 public record AmiMessage(Map<String, String> headers) {
 
@@ -22,6 +23,12 @@ public record AmiMessage(Map<String, String> headers) {
 
   public String action() {
     return get("action");
+  }
+
+  /** Every value of a header sent more than once ({@code Variable: A=1}, {@code Variable: B=2}), in order. */
+  public java.util.List<String> getAll(String name) {
+    String v = get(name);
+    return v == null ? java.util.List.of() : java.util.List.of(v.split("\n", -1));
   }
 
   public String actionId() {

@@ -58,6 +58,7 @@ public final class TestAmiServer implements AutoCloseable {
   private volatile byte[] replayOnLogin = new byte[0];
   private volatile boolean answerPings = true;
   private volatile OriginateOutcome originateOutcome = OriginateOutcome.answered();
+  private volatile java.util.function.Function<AmiMessage, OriginatePlan> originatePlanner;
   private volatile Consumer<AmiMessage> actionObserver = m -> { };
   private volatile ServerSocket serverSocket;
   private volatile int port;
@@ -97,6 +98,15 @@ public final class TestAmiServer implements AutoCloseable {
   /** What an Originate leads to; {@link OriginateOutcome#none()} sends no OriginateResponse at all. */
   public void originateOutcome(OriginateOutcome outcome) {
     this.originateOutcome = outcome;
+  }
+
+  /**
+   * How each Originate is answered from now on, like Asterisk 22: the Response, the channel events of a
+   * transcript rewritten for it and the OriginateResponse by ActionID, early, as recorded or late
+   * ({@link OriginatePlan}); null goes back to {@link #originateOutcome}.
+   */
+  public void originatePlans(java.util.function.Function<AmiMessage, OriginatePlan> planner) {
+    this.originatePlanner = planner;
   }
 
   /** A channel that CoreShowChannels reports as live (the fields of one CoreShowChannel event). */
@@ -467,6 +477,12 @@ public final class TestAmiServer implements AutoCloseable {
     }
 
     private void originate(AmiMessage m, String id) {
+      var planner = originatePlanner;
+      OriginatePlan plan = planner == null ? null : planner.apply(m);
+      if (plan != null) {
+        play(m, id, plan);
+        return;
+      }
       respond("Success", id, "Message", "Originate successfully queued");
       OriginateOutcome outcome = originateOutcome;
       if (!outcome.sendEvent()) {
@@ -487,6 +503,30 @@ public final class TestAmiServer implements AutoCloseable {
       f.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
       sb.append("\r\n");
       write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Answers an Originate by its plan; the call's events go from a thread of their own (they may pause). */
+    private void play(AmiMessage m, String id, OriginatePlan plan) {
+      if (plan.refusal() != null) {
+        respond("Error", id, "Message", plan.refusal());
+        return;
+      }
+      respond("Success", id, "Message", "Originate successfully queued");
+      long now = System.currentTimeMillis() * 1000;
+      Thread t = new Thread(() -> {
+        List<byte[]> parts = plan.events(m, now); // off the reading thread: actions are read as they come
+        write(parts.get(0));
+        if (!plan.hold().isZero()) {
+          try {
+            Thread.sleep(plan.hold().toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        write(parts.get(1));
+      }, "test-ami-originate");
+      t.setDaemon(true);
+      t.start();
     }
 
     private void respond(String response, String id, String... fields) {
@@ -552,7 +592,7 @@ public final class TestAmiServer implements AutoCloseable {
         if (value.startsWith(" ")) {
           value = value.substring(1);
         }
-        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), value);
+        headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), value, (a, b) -> a + "\n" + b);
       }
     }
     return any && !headers.isEmpty() ? new AmiMessage(headers) : null;
