@@ -59,7 +59,6 @@ public final class ConfigLoader {
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"),
       Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
-      Map.entry("DOZVON_OPERATOR_DIAL", "telephony.operator_dial"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
       Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"));
 
