@@ -348,9 +348,4 @@ public final class ClickToCall {
           finished.accept(new Finished(f.managerId, f.extension, now, true));
         });
   }
-
-  /** The deal an attempt belongs to (tests, and the dialer's look-ups). */
-  Future<Optional<Long>> dealOf(long attemptId) {
-    return pool.withConnection(c -> PgCallPlacement.dealOf(c, attemptId));
-  }
 }

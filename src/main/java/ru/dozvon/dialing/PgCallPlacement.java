@@ -77,16 +77,6 @@ final class PgCallPlacement {
   private PgCallPlacement() {
   }
 
-  /** The manager's phone, or empty when there is no such manager. */
-  static Future<Optional<Phone>> phone(SqlConnection tx, long managerId) {
-    return tx.preparedQuery("SELECT id, extension, active FROM managers WHERE id = $1").execute(Tuple.of(managerId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(phone(rows.iterator().next())));
-  }
-
-  private static Phone phone(Row r) {
-    return new Phone(r.getLong("id"), r.getString("extension"), r.getBoolean("active"));
-  }
-
   /**
    * A due attempt (FIRED, PENDING and due, or PLACED by a run that is gone) becomes PLACED now; its row as
    * {@link #attempt} shows it.
@@ -137,12 +127,6 @@ final class PgCallPlacement {
           return Optional.of(new JsonObject().put("attemptId", r.getLong("id")).put("dealId", r.getLong("deal_id"))
               .put("no", r.getInteger("no")).put("step", r.getInteger("step")).put("state", r.getString("state")));
         });
-  }
-
-  /** The deal that owns an attempt, or empty. */
-  static Future<Optional<Long>> dealOf(SqlConnection c, long attemptId) {
-    return c.preparedQuery("SELECT deal_id FROM attempts WHERE id = $1").execute(Tuple.of(attemptId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
   /** One attempt in the shape of {@code GET /api/deals/{id}}. */

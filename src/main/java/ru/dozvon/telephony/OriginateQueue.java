@@ -49,6 +49,7 @@ public final class OriginateQueue {
   // read from anywhere (gauges, tests)
   private volatile int queuedNow;
   private volatile int inFlightNow;
+  private volatile int mostInASecond;
 
   private final Timer waited;
   private final ConcurrentMap<String, Counter> results = new ConcurrentHashMap<>();
@@ -116,6 +117,21 @@ public final class OriginateQueue {
     e.result.future().onComplete(out);
   }
 
+  /** The most Originates written to the PBX within one second so far (at most {@code perSecond}). */
+  public int mostWrittenInASecond() {
+    return mostInASecond;
+  }
+
+  private void written(long at) {
+    int n = 0;
+    for (long[] w : window) {
+      if (w[0] != 0 && w[0] <= at && at - w[0] < WINDOW_NANOS) {
+        n++;
+      }
+    }
+    mostInASecond = Math.max(mostInASecond, n);
+  }
+
   /** Originates waiting for the rate limit or a free slot. */
   public int queued() {
     return queuedNow;
@@ -153,6 +169,7 @@ public final class OriginateQueue {
           long writtenAt = System.nanoTime(); // on the writing thread: the hop to the loop may take a while
           context.runOnContext(v -> {
             slot[0] = writtenAt;
+            written(writtenAt);
             pump();
           });
         });
@@ -161,7 +178,9 @@ public final class OriginateQueue {
       }
       sent.onComplete(ar -> context.runOnContext(v -> {
         if (slot[0] == 0) {
-          window.remove(slot); // never written (not connected, refused at once): it used no share of the rate
+          // Its answer came before the news that it was written (the writing thread was descheduled in between), or
+          // it was never written (not connected): counted from now, which errs on the safe side.
+          slot[0] = System.nanoTime();
         }
         done(e, ar.succeeded() ? ar.result() : null, ar.cause());
       }));

@@ -42,7 +42,8 @@ public record OriginateSettings(OperatorDevices operatorDial, String companyCall
           + "' is out of range (expected 1 to 10000)");
     }
     if (ringTimeout == null || ringTimeout.toSeconds() < 5 || ringTimeout.toMinutes() > 5) {
-      throw new IllegalArgumentException("telephony.originate.ring_timeout: '" + ringTimeout
+      throw new IllegalArgumentException("telephony.originate.ring_timeout: '"
+          + (ringTimeout == null ? null : ru.dozvon.time.Durations.describe(ringTimeout))
           + "' is out of range (expected 5s to 5m)");
     }
   }

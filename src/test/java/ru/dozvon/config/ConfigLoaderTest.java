@@ -210,4 +210,53 @@ class ConfigLoaderTest {
     assertThat(c.http().port()).isEqualTo(8080);
     assertThat(c.ami().inboundContexts()).containsExactly("from-trunk", "from-pstn");
   }
+
+  @Test
+  void placingCallsAndTheDialer() {
+    AppConfig d = load(Map.of());
+    assertThat(d.placing().operatorDial().device("101")).isEqualTo("PJSIP/101");
+    assertThat(d.placing().companyCallerId()).isEmpty();
+    assertThat(d.placing().perSecond()).isEqualTo(5);
+    assertThat(d.placing().maxInFlight()).isEqualTo(20);
+    assertThat(d.placing().ringTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(d.dialer()).isEqualTo(ru.dozvon.dialing.DialerConfig.DEFAULT);
+    assertThat(d.dialer().autoDial()).isFalse();
+    assertThat(d.dialer().wrapUp()).isEqualTo(java.time.Duration.ofSeconds(15));
+
+    AppConfig c = load(Map.of("DOZVON_OPERATOR_DIAL", "Local/{ext}@from-internal",
+        "DOZVON_COMPANY_CALLER_ID", "74951234567", "DOZVON_AUTODIAL", "true"));
+    assertThat(c.placing().operatorDial().device("101")).isEqualTo("Local/101@from-internal");
+    assertThat(c.placing().operatorDial().extensionOf("Local/101@from-internal-00000001;1")).isEqualTo("101");
+    assertThat(c.placing().companyCallerId()).isEqualTo("74951234567");
+    assertThat(c.dialer().autoDial()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "DOZVON_OPERATOR_DIAL|PJSIP/101|DOZVON_OPERATOR_DIAL: telephony.operator_dial: 'PJSIP/101' must contain {ext}",
+      "DOZVON_COMPANY_CALLER_ID|call us|DOZVON_COMPANY_CALLER_ID: telephony.company_caller_id: 'call us' is not a caller id",
+      "DOZVON_AUTODIAL|maybe|DOZVON_AUTODIAL: dialer.auto_dial: 'maybe' is not true or false",
+  })
+  void badPlacingValuesNameTheVariableAndTheKey(String key, String value, String start) {
+    assertThatThrownBy(() -> load(Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(start);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "'telephony: {originate: {per_second: 0}}'|telephony.originate.per_second: '0' is out of range (expected 1 to 1000)",
+      "'telephony: {originate: {max_in_flight: many}}'|telephony.originate.max_in_flight: 'many' is not a whole number",
+      "'telephony: {originate: {burst: 3}}'|telephony.originate.burst: unknown key",
+      "'telephony: {originate: {ring_timeout: 1s}}'|telephony.originate.ring_timeout: '1 second' is out of range",
+      "'dialer: {wrap_up: 2h}'|dialer.wrap_up: '2 hours' is out of range (expected 0s to 1h)",
+      "'dialer: {pace: 3}'|dialer.pace: unknown key",
+  })
+  void badPlacingSectionsInAFileNameTheirKey(String yaml, String start) throws IOException {
+    Path file = dir.resolve("placing.yaml");
+    Files.writeString(file, yaml);
+    assertThatThrownBy(() -> load(Map.of("DOZVON_CONFIG", file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(start);
+  }
 }

@@ -105,6 +105,7 @@ class ClickToCallQueueTest {
     // written at the configured pace: never more than 20 in any second (the queue counts them when written; where
     // they are read, the test PBX's thread adds up to 100 ms of scheduling jitter on a loaded machine)
     assertThat(maxInAnyWindow(originateArrivals, Duration.ofMillis(900))).isLessThanOrEqualTo(20);
+    assertThat(f.t.app.telephony().originates().mostWrittenInASecond()).as("counted where written").isLessThanOrEqualTo(20);
     List<Long> sorted = originateArrivals.stream().sorted().toList();
     assertThat(Duration.ofNanos(sorted.get(99) - sorted.get(0))).isGreaterThan(Duration.ofMillis(3900));
     assertThat(Flow.count(f.t, "SELECT count(DISTINCT attempt_id) FROM calls WHERE attempt_id IN "

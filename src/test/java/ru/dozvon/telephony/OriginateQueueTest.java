@@ -54,6 +54,7 @@ class OriginateQueueTest {
     // (the sender notes its time a few microseconds after the queue does)
     assertThat(maxInAnyWindow(sentAt, Duration.ofMillis(995))).isLessThanOrEqualTo(10);
     assertThat(Duration.ofNanos(sentAt.get(34) - sentAt.get(0))).isGreaterThan(Duration.ofMillis(2990));
+    assertThat(queue.mostWrittenInASecond()).isEqualTo(10);
   }
 
   @Test

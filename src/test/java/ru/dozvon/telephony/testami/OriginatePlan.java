@@ -41,6 +41,7 @@ public record OriginatePlan(Transcript transcript, Timing timing, String respons
   private static final AtomicLong IDS = new AtomicLong(1);
   private static final Pattern SEQUENCE = Pattern.compile("-([0-9a-fA-F]{8})(;[12])?$");
   private static final List<String> ID_KEYS = List.of("uniqueid", "linkedid", "destuniqueid", "destlinkedid");
+  private static final List<String> DEVICE_KEYS = List.of("device", "interface", "stateinterface", "location");
   private static final List<String> NUMBER_KEYS = List.of("exten", "destexten", "calleridnum", "destcalleridnum",
       "connectedlinenum", "destconnectedlinenum");
 
@@ -215,6 +216,8 @@ public record OriginatePlan(Transcript transcript, Timing timing, String respons
         value = ids.computeIfAbsent(value, v -> (nowSeconds()) + "." + IDS.getAndIncrement());
       } else if (key.equals("timestamp")) {
         value = format(micros(value) + shift);
+      } else if (DEVICE_KEYS.contains(key) && oldDevice != null && value.equalsIgnoreCase(oldDevice)) {
+        value = newDevice; // DeviceStateChange, QueueMemberStatus about the operator's phone
       } else if (key.equals("channel") || key.equals("destchannel") || key.equals("value") && value.contains("/")) {
         value = renameChannel(value, hex, oldDevice, newDevice, oldCustomer, newCustomer);
       } else if (NUMBER_KEYS.contains(key)) {
@@ -273,7 +276,7 @@ public record OriginatePlan(Transcript transcript, Timing timing, String respons
           b.add(new String[] {line.substring(0, colon), value.startsWith(" ") ? value.substring(1) : value});
         }
       }
-      if (!b.isEmpty()) {
+      if (!b.isEmpty() && !"FullyBooted".equals(get(b, "event"))) { // the capture's login, not the call
         blocks.add(b);
       }
     }

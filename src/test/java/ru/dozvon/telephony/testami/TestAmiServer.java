@@ -511,10 +511,12 @@ public final class TestAmiServer implements AutoCloseable {
         respond("Error", id, "Message", plan.refusal());
         return;
       }
-      respond("Success", id, "Message", "Originate successfully queued");
       long now = System.currentTimeMillis() * 1000;
+      // Everything from a thread of its own, the Response first: the reading thread never waits for the socket, so
+      // actions are read (and timed, onAction) as they come, however much the calls' events fill the socket.
       Thread t = new Thread(() -> {
-        List<byte[]> parts = plan.events(m, now); // off the reading thread: actions are read as they come
+        respond("Success", id, "Message", "Originate successfully queued");
+        List<byte[]> parts = plan.events(m, now);
         write(parts.get(0));
         if (!plan.hold().isZero()) {
           try {
