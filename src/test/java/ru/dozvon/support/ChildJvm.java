@@ -99,7 +99,7 @@ public final class ChildJvm implements AutoCloseable {
     }
     Path dir = dataDir.toRealPath();
     return ProcessHandle.allProcesses()
-        .filter(p -> startedOn(p, dir))
+        .filter(p -> startedOn(p, dir) && running(p.pid()))
         .filter(p -> p.parent().map(parent -> !startedOn(parent, dir)).orElse(true))
         .toList();
   }
@@ -128,5 +128,22 @@ public final class ChildJvm implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a process still runs: alive and not a zombie. An orphaned postmaster's parent is init, which reaps it
+   * when it gets round to it; until then {@code ProcessHandle.isAlive} says true of the exited process.
+   */
+  public static boolean running(long pid) {
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return false;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid + "/stat"));
+      int end = stat.lastIndexOf(')'); // "pid (comm) S ...": the state follows the last ')'
+      return !(end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) == 'Z');
+    } catch (java.io.IOException e) {
+      return false; // gone meanwhile
+    }
   }
 }
