@@ -32,6 +32,15 @@ public final class OperatorDevices {
     this.suffix = template.substring(at + EXT.length()).toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The template of the {@code telephony} section's {@code operator_dial} (absent: {@link #pjsip()}): the one
+   * reading of that key, for placing calls and for telling whose phone a channel is alike.
+   */
+  public static OperatorDevices fromSection(java.util.Map<String, Object> section) {
+    Object dial = section == null ? null : section.get("operator_dial");
+    return dial == null ? pjsip() : new OperatorDevices(String.valueOf(dial).strip());
+  }
+
   /** The default template, {@code PJSIP/{ext}}. */
   public static OperatorDevices pjsip() {
     return new OperatorDevices("PJSIP/" + EXT);

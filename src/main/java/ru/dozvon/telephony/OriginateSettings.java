@@ -65,8 +65,7 @@ public record OriginateSettings(OperatorDevices operatorDial, String companyCall
     if (section == null) {
       return d;
     }
-    OperatorDevices dial = section.get("operator_dial") == null ? d.operatorDial()
-        : new OperatorDevices(String.valueOf(section.get("operator_dial")).strip());
+    OperatorDevices dial = OperatorDevices.fromSection(section);
     String callerId = section.get("company_caller_id") == null ? d.companyCallerId()
         : String.valueOf(section.get("company_caller_id"));
     Object o = section.get("originate");

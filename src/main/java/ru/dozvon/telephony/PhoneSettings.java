@@ -26,9 +26,7 @@ public record PhoneSettings(OperatorDevices devices, Path recordingsDir) {
     if (section == null) {
       return defaults();
     }
-    Object dial = section.get("operator_dial");
-    OperatorDevices devices = dial == null || dial.toString().isBlank() ? OperatorDevices.pjsip()
-        : new OperatorDevices(dial.toString().strip());
+    OperatorDevices devices = OperatorDevices.fromSection(section);
     Object dir = section.get("recordings_dir");
     Path recordings = null;
     if (dir != null && !dir.toString().isBlank()) {
