@@ -57,7 +57,7 @@ public final class DialingListener implements DealTxListener {
     } else if (event instanceof DealEvent.CustomerMessage m) {
       return email.stop(tx, m.dealId(), "the lead wrote (" + m.channel() + ")", now)
           .compose(stopped -> PgAttempts.lockDeal(tx, m.dealId()).compose(deal -> deal.phone() != null || !deal.open()
-              ? chain.follow(tx, m.dealId(), now)
+              ? chain.follow(tx, deal, now)
               : answerTask(tx, deal, m, now).map(List.<DealEvent>of())));
     } else if (event instanceof DealEvent.ContactMade c) {
       if (c.channel() == ContactChannel.ANSWERED_OUTBOUND_CALL) {

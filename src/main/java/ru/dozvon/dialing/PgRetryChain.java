@@ -52,8 +52,13 @@ final class PgRetryChain {
 
   /** Something happened that the history now holds (a missed call, a message, contact): the chain follows it. */
   Future<List<DealEvent>> follow(SqlConnection tx, long dealId, Instant now) {
-    return PgAttempts.lockDeal(tx, dealId).compose(deal -> !deal.open() || deal.phone() == null
-        ? Future.succeededFuture(List.<DealEvent>of()) : reconcile(tx, deal, now, "system", false));
+    return PgAttempts.lockDeal(tx, dealId).compose(deal -> follow(tx, deal, now));
+  }
+
+  /** The same, on a deal the caller has locked already. */
+  Future<List<DealEvent>> follow(SqlConnection tx, PgAttempts.DealRow deal, Instant now) {
+    return !deal.open() || deal.phone() == null ? Future.succeededFuture(List.of())
+        : reconcile(tx, deal, now, "system", false);
   }
 
   /** The deal was closed: every attempt not yet ended is cancelled. */
