@@ -84,6 +84,7 @@ public final class App {
   private FunnelJobs funnelJobs;
   private OutboxDrainer outbox;
   private Dialing dialing;
+  private ru.dozvon.telephony.cdr.CdrRecovery cdrRecovery;
 
   private final Clock clock;
 
@@ -235,7 +236,29 @@ public final class App {
           }
         }))
         .compose(x -> vertx.deployVerticle(dialing.scheduler(dialing.dialer())))
+        .compose(x -> deployCdrRecovery(cfg))
         .mapEmpty();
+  }
+
+  /**
+   * Calls missed while Dozvon was not listening, recovered from Asterisk's CDR table (cdr_pgsql), on a worker of
+   * its own; after the telephony loop, so that the unrecorded-calls file is replayed first.
+   */
+  private Future<?> deployCdrRecovery(AppConfig cfg) {
+    var cdr = cfg.cdr();
+    if (!cdr.enabled()) {
+      LOG.info("Recovery of missed calls from CDRs is off (telephony.cdr.enabled)");
+      return Future.succeededFuture();
+    }
+    Pool cdrPool = cdr.db().map(url -> Database.external(url).pool(vertx, 2)).orElse(pool);
+    var rules = new ru.dozvon.telephony.cdr.CdrRules(
+        cdr.inboundContexts().isEmpty() ? cfg.telephony().inboundContexts() : cdr.inboundContexts(),
+        cfg.telephony().outboundContexts());
+    cdrRecovery = new ru.dozvon.telephony.cdr.CdrRecovery(cdr, rules, cdrPool, pool, telephony::followed,
+        callIntake::accept, clock, meters.registry());
+    telephony.onResynced(() -> cdrRecovery.reconcileSoon("AMI resync"));
+    return vertx.deployVerticle(cdrRecovery,
+        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
   }
 
   private ManagerRoutes.RoutingHooks routingHooks() {
@@ -296,6 +319,11 @@ public final class App {
 
   public TelephonyService telephony() {
     return telephony;
+  }
+
+  /** The recovery of missed calls from CDRs (null when telephony.cdr.enabled is false). */
+  public ru.dozvon.telephony.cdr.CdrRecovery cdrRecovery() {
+    return cdrRecovery;
   }
 
   /** The callback ladder, click-to-call and the progressive dialer. */

@@ -60,7 +60,12 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
-      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"));
+      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_CDR_ENABLED", "telephony.cdr.enabled"),
+      Map.entry("DOZVON_CDR_DB_URL", "telephony.cdr.db_url"),
+      Map.entry("DOZVON_CDR_TABLE", "telephony.cdr.table"),
+      Map.entry("DOZVON_CDR_EVERY", "telephony.cdr.every"),
+      Map.entry("DOZVON_CDR_TIMEZONE", "telephony.cdr.timezone"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -70,7 +75,8 @@ public final class ConfigLoader {
 
   private static final Set<String> AMI_TIMINGS = Set.of("connectTimeout", "socketReadTimeout", "pingInterval",
       "pingTimeout", "reconnectMin", "reconnectMax");
-  private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url");
+  private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url",
+      "telephony.cdr.db_url");
   private static final Pattern DB_URL = Pattern.compile(
       "(?:jdbc:)?postgres(?:ql)?://(?:([^:@/]+)(?::([^@/]*))?@)?([^:/?#]+)(?::(\\d{1,5}))?/([^/?#]+)");
 
@@ -120,7 +126,7 @@ public final class ConfigLoader {
         s.integer("http.maxBodyBytes", 65536, 1024, 64 * 1024 * 1024, "a size in bytes"));
 
     String url = s.string("database.url", "");
-    Optional<DbUrl> dbUrl = url.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, url));
+    Optional<DbUrl> dbUrl = url.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, "database.url", url));
     String dataDir = s.string("database.dataDir", "./data");
     if (dataDir.isEmpty()) {
       throw s.error("database.dataDir", dataDir, "a folder path");
@@ -173,6 +179,9 @@ public final class ConfigLoader {
     outbound.add(ami.originateContext());
     var telephony = new TrackerSettings(java.util.Set.copyOf(ami.inboundContexts()), section.operatorContexts(),
         java.util.Set.copyOf(outbound), section.markerVariable(), section.idleTimeout(), section.recentEndedMemory());
+    String cdrUrl = s.string("telephony.cdr.db_url", "");
+    var cdr = feature(s, "telephony", ru.dozvon.telephony.cdr.CdrSettings::fromTelephony)
+        .withDb(cdrUrl.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, "telephony.cdr.db_url", cdrUrl)));
     return new AppConfig(http, database, ami, auth, telephony,
         feature(s, "retry", RetryConfig::fromMap),
         feature(s, "funnel", FunnelConfig::fromMap),
@@ -181,20 +190,21 @@ public final class ConfigLoader {
         feature(s, "notify", WebhookPolicy::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
         feature(s, "telephony", OriginateSettings::fromMap),
-        feature(s, "dialer", DialerConfig::fromMap));
+        feature(s, "dialer", DialerConfig::fromMap),
+        cdr);
   }
 
-  private static DbUrl parseDbUrl(Settings s, String url) {
+  private static DbUrl parseDbUrl(Settings s, String key, String url) {
     Matcher m = DB_URL.matcher(url);
     String expected = "postgresql://user:pass@host:port/db";
     if (!m.matches()) {
-      throw s.error("database.url", url, expected);
+      throw s.error(key, url, expected);
     }
     int port = 5432;
     if (m.group(4) != null) {
       port = Integer.parseInt(m.group(4));
       if (port < 1 || port > 65535) {
-        throw s.error("database.url", url, expected + " with a port 1-65535");
+        throw s.error(key, url, expected + " with a port 1-65535");
       }
     }
     String user = m.group(1) == null ? "postgres" : decode(m.group(1));

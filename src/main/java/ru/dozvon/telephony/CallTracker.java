@@ -301,6 +301,14 @@ public final class CallTracker {
     return ended;
   }
 
+  /**
+   * Whether this call is followed now or ended a moment ago (within {@link TrackerSettings#recentEndedMemory()}
+   * calls): the AMI path stores it, so a recovery from CDRs leaves it alone.
+   */
+  public boolean knows(String linkedid) {
+    return live.containsKey(linkedid) || recentlyEnded.containsKey(linkedid);
+  }
+
   /** Calls being followed now. */
   public int liveCalls() {
     return live.size();

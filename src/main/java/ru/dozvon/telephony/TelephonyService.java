@@ -70,6 +70,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final String originateContext;
   private final PlacedCalls placed = new PlacedCalls();
   private volatile java.util.function.Consumer<PlacedCallEnded> placedEnded = e -> { };
+  private volatile Runnable resynced = () -> { };
   private AmiClient<TelephonyEvent> client;
   private OriginateQueue originates;
   private long expiryTimer = -1;
@@ -309,6 +310,40 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   @Override
   public void onResyncComplete() {
     deliver(tracker.resyncDone());
+    resynced.run();
+  }
+
+  /** Told after every AMI resync (on the telephony event loop): the CDR recovery reconciles then. */
+  public void onResynced(Runnable listener) {
+    this.resynced = listener == null ? () -> { } : listener;
+  }
+
+  /**
+   * Those of the PBX call ids that the tracker follows now or ended a moment ago (the AMI path stores them);
+   * from any thread, answered from the telephony event loop.
+   */
+  public Future<java.util.Set<String>> followed(java.util.Collection<String> linkedids) {
+    if (loop == null) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    io.vertx.core.Promise<java.util.Set<String>> known = io.vertx.core.Promise.promise();
+    java.util.List<String> ids = java.util.List.copyOf(linkedids);
+    io.vertx.core.Context caller = Vertx.currentContext();
+    loop.runOnContext(v -> {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      for (String id : ids) {
+        if (tracker.knows(id)) {
+          out.add(id);
+        }
+      }
+      // answered on the caller's context (the CDR recovery's worker), never continued on the telephony loop
+      if (caller == null || caller == loop) {
+        known.complete(out);
+      } else {
+        caller.runOnContext(x -> known.complete(out));
+      }
+    });
+    return known.future();
   }
 
   @Override

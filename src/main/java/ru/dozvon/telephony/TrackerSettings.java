@@ -31,7 +31,8 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
     int recentEndedMemory) {
 
   /** Keys of the same section read by {@link OriginateSettings}. */
-  private static final Set<String> PLACING_KEYS = Set.of("operator_dial", "company_caller_id", "originate");
+  private static final Set<String> PLACING_KEYS = Set.of("operator_dial", "company_caller_id", "originate",
+      "cdr");
 
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -83,7 +84,7 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
           "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory, company_caller_id, originate, " + String.join(", ", PhoneSettings.KEYS) + ")");
+            + "recent-ended-memory, company_caller_id, originate, cdr, " + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
     return new TrackerSettings(
