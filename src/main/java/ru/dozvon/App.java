@@ -108,7 +108,26 @@ public final class App {
         .build();
     Pool pool = db.pool(vertx, cfg.database().poolSize());
     App app = new App(vertx, pool, meters, clock);
-    return app.deploy(cfg).map(app).recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
+    // The outcome is delivered off Vert.x: after a failed deploy Vert.x is closed, and a continuation scheduled on
+    // one of its contexts would never run (the start used to hang until the caller's timeout).
+    java.util.concurrent.CompletableFuture<App> started = new java.util.concurrent.CompletableFuture<>();
+    app.deploy(cfg).onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(app);
+        return;
+      }
+      Thread closer = new Thread(() -> {
+        try {
+          app.stop().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception closing) {
+          LOG.warn("After a failed start, Vert.x did not close cleanly: {}", closing.toString());
+        }
+        started.completeExceptionally(ar.cause());
+      }, "dozvon-failed-start");
+      closer.setDaemon(true);
+      closer.start();
+    });
+    return Future.fromCompletionStage(started);
   }
 
   private Future<Void> deploy(AppConfig cfg) {
