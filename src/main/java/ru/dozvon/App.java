@@ -164,6 +164,8 @@ public final class App {
             }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Every ended call is written ahead to the journal before the database write (a crash loses none in flight).
+    telephony.journal(cfg.journal(), cfg.database().dataDir().resolve("calls-journal"));
     // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
     // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
     // (AVAILABLE, or UNKNOWN before the PBX said anything).
@@ -205,6 +207,7 @@ public final class App {
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
                   new UnrecordableCallRoutes(unrecordable)),
               List.of(new FormHookRoutes(intakeCfg, leads, clock)));
+          http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.

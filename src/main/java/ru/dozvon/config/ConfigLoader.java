@@ -60,7 +60,11 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
-      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"));
+      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
+      Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
+      Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
+      Map.entry("DOZVON_MAX_BUFFERED_CALLS", "telephony.journal.max_buffered_calls"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -181,7 +185,8 @@ public final class ConfigLoader {
         feature(s, "notify", WebhookPolicy::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
         feature(s, "telephony", OriginateSettings::fromMap),
-        feature(s, "dialer", DialerConfig::fromMap));
+        feature(s, "dialer", DialerConfig::fromMap),
+        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap));
   }
 
   private static DbUrl parseDbUrl(Settings s, String url) {
