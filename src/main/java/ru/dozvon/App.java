@@ -60,6 +60,7 @@ import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.telephony.UnrecordableCallRoutes;
 import ru.dozvon.web.HttpVerticle;
+import ru.dozvon.web.PageRoutes;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -206,7 +207,7 @@ public final class App {
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
                   new UnrecordableCallRoutes(unrecordable)),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock)));
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
           http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
