@@ -46,6 +46,7 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DialingSettingsRoutes;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -206,7 +207,8 @@ public final class App {
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
-                  new UnrecordableCallRoutes(unrecordable)),
+                  new UnrecordableCallRoutes(unrecordable),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer())),
               List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
           http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
