@@ -63,6 +63,7 @@ import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.telephony.UnrecordableCallRoutes;
 import ru.dozvon.web.HttpVerticle;
+import ru.dozvon.web.PageRoutes;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -208,7 +209,7 @@ public final class App {
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
                   new UnrecordableCallRoutes(unrecordable),
                   new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock)));
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
