@@ -46,6 +46,7 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DialingSettingsRoutes;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -208,6 +209,7 @@ public final class App {
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
                   new UnrecordableCallRoutes(unrecordable),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
                   new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
               List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
           return vertx.deployVerticle(http);
