@@ -169,6 +169,8 @@ public final class App {
             }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Every ended call is written ahead to the journal before the database write (a crash loses none in flight).
+    telephony.journal(cfg.journal(), cfg.database().dataDir().resolve("calls-journal"));
     // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
     // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
     // (AVAILABLE, or UNKNOWN before the PBX said anything).
@@ -212,6 +214,7 @@ public final class App {
                   new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
                   new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
               List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
+          http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
