@@ -46,6 +46,7 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DialingSettingsRoutes;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -165,6 +166,8 @@ public final class App {
             }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Every ended call is written ahead to the journal before the database write (a crash loses none in flight).
+    telephony.journal(cfg.journal(), cfg.database().dataDir().resolve("calls-journal"));
     // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
     // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
     // (AVAILABLE, or UNKNOWN before the PBX said anything).
@@ -204,8 +207,10 @@ public final class App {
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
-                  new UnrecordableCallRoutes(unrecordable)),
+                  new UnrecordableCallRoutes(unrecordable),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer())),
               List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
+          http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.

@@ -82,28 +82,39 @@ class SimPbxEndToEndTest {
   }
 
   @Test
-  void aStreamOfCallsMakesOneDealPerMissedNumberAndSurvivesAReconnect() throws Exception {
-    CallStream stream = CallStream.start(pbx, new CallStream.Plan(40, 0.5, Duration.ofSeconds(1), 7));
-    assertThat(stream.await(Duration.ofSeconds(10))).isTrue();
-    long calls = stream.calls();
-    List<String> missed = stream.missedNumbers();
-    assertThat(calls).isEqualTo(40);
-    assertThat(missed).isNotEmpty().hasSizeLessThan(40);
-    // the PBX drops us while some calls still ring: Dozvon reconnects, resyncs from CoreShowChannels, goes on
+  void aStreamOfCallsMakesOneDealPerMissedNumberAlsoAcrossAReconnect() throws Exception {
+    CallStream first = CallStream.start(pbx, new CallStream.Plan(40, 0.5, Duration.ofSeconds(1), 7));
+    assertThat(first.await(Duration.ofSeconds(10))).isTrue();
+    assertThat(first.calls()).isEqualTo(40);
+    assertThat(first.missedNumbers()).isNotEmpty().hasSizeLessThan(40);
+    eventually("every call ended", () -> pbx.liveChannels() == 0);
+    awaitDeals(first.missedNumbers());
+    // the PBX drops us: Dozvon reconnects and resyncs (CoreShowChannels, QueueStatus, the phone lists), nothing doubles
     pbx.dropClients();
     eventually("reconnected", () -> pbx.listeningClients() > 0 && "CONNECTED".equals(t.app.telephony().state()));
-    for (String n : missed) {
-      String e164 = "+7" + n.substring(n.length() - 10);
-      eventually("a deal for " + n, () -> deals(e164) > 0);
-    }
-    Thread.sleep(1500); // every ringing call has ended by now (ring 0.45 s at most)
-    for (String n : missed) {
-      assertThat(deals("+7" + n.substring(n.length() - 10))).as("one deal for %s", n).isEqualTo(1);
-    }
+    CallStream second = CallStream.start(pbx, new CallStream.Plan(20, 0.5, Duration.ofSeconds(1), 8));
+    assertThat(second.await(Duration.ofSeconds(10))).isTrue();
+    eventually("every call ended", () -> pbx.liveChannels() == 0);
+    awaitDeals(second.missedNumbers());
+    List<String> all = new java.util.ArrayList<>(first.missedNumbers());
+    all.addAll(second.missedNumbers());
+    String[] phones = all.stream().map(SimPbxEndToEndTest::e164).toArray(String[]::new);
     long total = sql("SELECT count(*) FROM deals d JOIN contacts c ON c.id = d.contact_id WHERE c.phone = ANY($1)",
-        Tuple.of(stream.missedNumbers().stream().map(n -> "+7" + n.substring(n.length() - 10)).toArray(String[]::new)))
-        .iterator().next().getLong(0);
-    assertThat(total).isEqualTo(missed.size());
+        Tuple.of((Object) phones)).iterator().next().getLong(0);
+    assertThat(total).as("one deal per missed number").isEqualTo(all.size());
+    long missedCalls = sql("SELECT count(*) FROM calls WHERE missed AND customer_phone = ANY($1)",
+        Tuple.of((Object) phones)).iterator().next().getLong(0);
+    assertThat(missedCalls).as("each missed call stored once").isEqualTo(all.size());
+  }
+
+  static void awaitDeals(List<String> numbers) {
+    for (String n : numbers) {
+      eventually("a deal for " + n, () -> deals(e164(n)) > 0);
+    }
+  }
+
+  static String e164(String n) {
+    return "+7" + n.substring(n.length() - 10);
   }
 
   @ParameterizedTest(name = "number ending in {0}: {1}")
