@@ -29,11 +29,15 @@ import ru.dozvon.telephony.TrackerSettings;
  *     Originate queue's pace)
  * @param dialer the progressive dialer (dialer section)
  * @param cdr recovery of missed calls from Asterisk's CDR table (telephony.cdr section)
+ * @param demo demo mode and its simulated PBX (demo section; config/demo-profile.yaml)
+ * @param journal the write-ahead journal of ended calls and the bound on calls buffered in memory
+ *     (telephony.journal section)
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
     ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer,
+    ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal,
     ru.dozvon.telephony.cdr.CdrSettings cdr) {
 
   /** HTTP server settings. */

@@ -65,7 +65,14 @@ public final class ConfigLoader {
       Map.entry("DOZVON_CDR_DB_URL", "telephony.cdr.db_url"),
       Map.entry("DOZVON_CDR_TABLE", "telephony.cdr.table"),
       Map.entry("DOZVON_CDR_EVERY", "telephony.cdr.every"),
-      Map.entry("DOZVON_CDR_TIMEZONE", "telephony.cdr.timezone"));
+      Map.entry("DOZVON_CDR_TIMEZONE", "telephony.cdr.timezone"),
+      Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
+      Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
+      Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
+      Map.entry("DOZVON_MAX_BUFFERED_CALLS", "telephony.journal.max_buffered_calls"),
+      Map.entry("DOZVON_DEMO", "demo.enabled"),
+      Map.entry("DOZVON_DEMO_RATE", "demo.rate"),
+      Map.entry("DOZVON_DEMO_MISSED", "demo.missed_share"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -96,6 +103,15 @@ public final class ConfigLoader {
       s.merge(readYaml(local), local.toString());
     } else {
       s.merge(readBundled(), "config/application.yaml (built in)");
+    }
+    if (demo(env)) {
+      // demo mode: its profile over the defaults (a data folder of its own, a short ladder, calls any time)
+      Path profile = workDir.resolve(DEMO_PROFILE);
+      if (Files.isRegularFile(profile)) {
+        s.merge(readYaml(profile), profile.toString());
+      } else {
+        s.merge(readBundled("/" + DEMO_PROFILE), DEMO_PROFILE + " (built in)");
+      }
     }
     String extra = env.get("DOZVON_CONFIG");
     if (extra != null && !extra.isBlank()) {
@@ -191,6 +207,8 @@ public final class ConfigLoader {
         feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
         feature(s, "telephony", OriginateSettings::fromMap),
         feature(s, "dialer", DialerConfig::fromMap),
+        feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
+        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap),
         cdr);
   }
 
@@ -247,14 +265,34 @@ public final class ConfigLoader {
   }
 
   private static Map<String, Object> readBundled() {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config/application.yaml")) {
+    return readBundled("/config/application.yaml");
+  }
+
+  private static Map<String, Object> readBundled(String resource) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
       if (in == null) {
         return Map.of();
       }
-      return parse(in, "config/application.yaml (built in)");
+      return parse(in, resource.substring(1) + " (built in)");
     } catch (IOException e) {
-      throw new ConfigException("built-in config/application.yaml cannot be read: " + e.getMessage());
+      throw new ConfigException("built-in " + resource.substring(1) + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** The demo profile, laid over the defaults in demo mode ({@code --demo}, {@code DOZVON_DEMO=true}). */
+  public static final String DEMO_PROFILE = "config/demo-profile.yaml";
+
+  /** True when {@code DOZVON_DEMO} asks for demo mode; a value that is not a boolean stops the start. */
+  public static boolean demo(Map<String, String> env) {
+    String v = env.get("DOZVON_DEMO");
+    if (v == null || v.isBlank()) {
+      return false;
+    }
+    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new ConfigException("DOZVON_DEMO='" + v + "': expected true or false");
+    };
   }
 
   @SuppressWarnings("unchecked")
