@@ -30,7 +30,10 @@ public final class GroupCommit {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-  private record Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done) {
+  private record Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done, long queuedAt) {
+    Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done) {
+      this(call, done, System.nanoTime());
+    }
   }
 
   private final Context context;
@@ -38,6 +41,7 @@ public final class GroupCommit {
   private final int maxInFlight;
   private final int maxGroup;
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private final ru.dozvon.metrics.Meters meters;
   private int inFlight;
 
   /**
@@ -46,6 +50,13 @@ public final class GroupCommit {
    * @param maxGroup calls in one transaction at most
    */
   public GroupCommit(Context context, PgCallRecorder recorder, int maxInFlight, int maxGroup) {
+    this(context, recorder, maxInFlight, maxGroup, null);
+  }
+
+  /** @param meters where the stages are timed (queued to the group's start, the group's size), or null */
+  public GroupCommit(Context context, PgCallRecorder recorder, int maxInFlight, int maxGroup,
+                     ru.dozvon.metrics.Meters meters) {
+    this.meters = meters;
     if (maxInFlight < 1 || maxGroup < 1) {
       throw new IllegalArgumentException("maxInFlight and maxGroup must be positive");
     }
@@ -95,6 +106,13 @@ public final class GroupCommit {
   }
 
   private Future<Void> run(List<Waiting> group) {
+    if (meters != null) {
+      long now = System.nanoTime();
+      for (Waiting w : group) {
+        meters.stage("group_wait", now - w.queuedAt());
+      }
+      meters.groupSize(group.size());
+    }
     if (group.size() == 1) {
       Waiting w = group.get(0);
       return recorder.record(w.call()).andThen(w.done()).mapEmpty();
