@@ -86,22 +86,29 @@ public final class WholePathBenchmark {
     final CallCycles cycles;
     final int operators;
 
+    /** Where the operator's extension stands in every call's bytes (the rewrites keep every length). */
+    final int[] at;
+
     Calls(CallCycles cycles, int operators) {
       this.cycles = cycles;
       this.operators = operators;
+      ByteArrayOutputStream out = new ByteArrayOutputStream(40_000);
+      cycles.write(0, out);
+      Matcher m = OPERATOR.matcher(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
+      List<Integer> found = new ArrayList<>();
+      while (m.find()) {
+        found.add(m.start());
+      }
+      this.at = found.stream().mapToInt(Integer::intValue).toArray();
     }
 
     byte[] bytes(long k) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(40_000);
       cycles.write(k, out);
-      String ext = extension(k);
       byte[] b = out.toByteArray();
-      // rewrite "102" where it names the operator, in place (same length)
-      String text = new String(b, StandardCharsets.ISO_8859_1);
-      Matcher m = OPERATOR.matcher(text);
-      byte[] e = ext.getBytes(StandardCharsets.ISO_8859_1);
-      while (m.find()) {
-        System.arraycopy(e, 0, b, m.start(), 3);
+      byte[] e = extension(k).getBytes(StandardCharsets.ISO_8859_1);
+      for (int i : at) {
+        System.arraycopy(e, 0, b, i, 3);
       }
       return b;
     }
