@@ -46,6 +46,7 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DialingSettingsRoutes;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -60,6 +61,7 @@ import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.telephony.UnrecordableCallRoutes;
 import ru.dozvon.web.HttpVerticle;
+import ru.dozvon.web.PageRoutes;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -108,7 +110,26 @@ public final class App {
         .build();
     Pool pool = db.pool(vertx, cfg.database().poolSize());
     App app = new App(vertx, pool, meters, clock);
-    return app.deploy(cfg).map(app).recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
+    // The outcome is delivered off Vert.x: after a failed deploy Vert.x is closed, and a continuation scheduled on
+    // one of its contexts would never run (the start used to hang until the caller's timeout).
+    java.util.concurrent.CompletableFuture<App> started = new java.util.concurrent.CompletableFuture<>();
+    app.deploy(cfg).onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(app);
+        return;
+      }
+      Thread closer = new Thread(() -> {
+        try {
+          app.stop().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception closing) {
+          LOG.warn("After a failed start, Vert.x did not close cleanly: {}", closing.toString());
+        }
+        started.completeExceptionally(ar.cause());
+      }, "dozvon-failed-start");
+      closer.setDaemon(true);
+      closer.start();
+    });
+    return Future.fromCompletionStage(started);
   }
 
   private Future<Void> deploy(AppConfig cfg) {
@@ -146,6 +167,8 @@ public final class App {
             }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Every ended call is written ahead to the journal before the database write (a crash loses none in flight).
+    telephony.journal(cfg.journal(), cfg.database().dataDir().resolve("calls-journal"));
     // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
     // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
     // (AVAILABLE, or UNKNOWN before the PBX said anything).
@@ -185,8 +208,10 @@ public final class App {
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
-                  new UnrecordableCallRoutes(unrecordable)),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock)));
+                  new UnrecordableCallRoutes(unrecordable),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer())),
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
+          http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.

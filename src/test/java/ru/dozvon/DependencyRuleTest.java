@@ -57,6 +57,16 @@ class DependencyRuleTest {
         .check(MAIN);
   }
 
+  /** The simulated PBX stands alone: a PBX knows nothing of the service it serves (only the time vocabulary). */
+  @Test
+  void theSimulatedPbxDependsOnNoFeature() {
+    noClasses().that().resideInAPackage("ru.dozvon.simpbx..")
+        .should().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("ru.dozvon..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                .resideInAnyPackage("ru.dozvon.simpbx..", "ru.dozvon.time.."))))
+        .check(MAIN);
+  }
+
   /** SQL that writes one of the deals feature's tables: {@code INSERT INTO deals}, {@code UPDATE tasks}... */
   static final Pattern WRITES_DEAL_TABLES = Pattern.compile(
       "(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(deals|tasks|deal_history)\\b");
