@@ -46,6 +46,7 @@ import ru.dozvon.notify.ManagerNotifier;
 import ru.dozvon.notify.OutboxDrainer;
 import ru.dozvon.notify.WebhookGuard;
 import ru.dozvon.dialing.Dialing;
+import ru.dozvon.dialing.DialingSettingsRoutes;
 import ru.dozvon.live.LiveFeed;
 import ru.dozvon.live.LiveRoutes;
 import ru.dozvon.metrics.Meters;
@@ -53,6 +54,9 @@ import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.live.PgScreenPop;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
+import ru.dozvon.reports.PgReports;
+import ru.dozvon.reports.ReportRoutes;
+import ru.dozvon.reports.ReportSettings;
 import ru.dozvon.routing.RoutingRoutes;
 import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
@@ -67,6 +71,7 @@ import ru.dozvon.signin.Passwords;
 import ru.dozvon.signin.PgCredentials;
 import ru.dozvon.signin.SignIn;
 import ru.dozvon.web.HttpVerticle;
+import ru.dozvon.web.PageRoutes;
 import ru.dozvon.web.SessionStore;
 import ru.dozvon.web.TokenStore;
 
@@ -173,6 +178,8 @@ public final class App {
             }),
         meters.registry(), cfg.database().dataDir().resolve("unrecorded-calls.jsonl"),
         PhoneWiring.watch(cfg.phones().devices(), managers, routing, feed, new PgScreenPop(pool), clock));
+    // Every ended call is written ahead to the journal before the database write (a crash loses none in flight).
+    telephony.journal(cfg.journal(), cfg.database().dataDir().resolve("calls-journal"));
     // Click-to-call and the progressive dialer place calls through telephony's Originate queue. "Phone idle" for the
     // dialer: no call we placed in flight on that extension, and the PBX's device state says the phone is free
     // (AVAILABLE, or UNKNOWN before the PBX said anything).
@@ -223,9 +230,13 @@ public final class App {
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
-                  new UnrecordableCallRoutes(unrecordable)),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock), new LoginRoutes(signIn, sessions, credentials)))
+                  new UnrecordableCallRoutes(unrecordable),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
+                  new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new LoginRoutes(signIn, sessions, credentials),
+                  new PageRoutes(sessions::principal)))
               .withSessions(sessions);
+          http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
         // One event loop owns the AMI link and the call tracker.
@@ -257,6 +268,18 @@ public final class App {
         }))
         .compose(x -> vertx.deployVerticle(dialing.scheduler(dialing.dialer())))
         .mapEmpty();
+  }
+
+  /** The funnel as the reports read it: stages in order without the closing one, reason names by code. */
+  private static ReportSettings reportSettings(ru.dozvon.deals.FunnelConfig f) {
+    java.util.function.Function<List<ru.dozvon.deals.Reason>, Map<String, String>> names = list -> {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      list.forEach(r -> m.put(r.code(), r.name()));
+      return m;
+    };
+    return new ReportSettings(f.stages().stream().filter(s -> !s.closing())
+        .map(s -> new ReportSettings.StageInfo(s.code(), s.name(), s.won())).toList(),
+        names.apply(f.lossReasons()), names.apply(f.winReasons()), names.apply(f.invalidReasons()));
   }
 
   private ManagerRoutes.RoutingHooks routingHooks() {

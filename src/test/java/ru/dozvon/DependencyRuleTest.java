@@ -57,6 +57,16 @@ class DependencyRuleTest {
         .check(MAIN);
   }
 
+  /** The simulated PBX stands alone: a PBX knows nothing of the service it serves (only the time vocabulary). */
+  @Test
+  void theSimulatedPbxDependsOnNoFeature() {
+    noClasses().that().resideInAPackage("ru.dozvon.simpbx..")
+        .should().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("ru.dozvon..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                .resideInAnyPackage("ru.dozvon.simpbx..", "ru.dozvon.time.."))))
+        .check(MAIN);
+  }
+
   /** SQL that writes one of the deals feature's tables: {@code INSERT INTO deals}, {@code UPDATE tasks}... */
   static final Pattern WRITES_DEAL_TABLES = Pattern.compile(
       "(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(deals|tasks|deal_history)\\b");
@@ -74,6 +84,34 @@ class DependencyRuleTest {
     assertThat(WRITES_DEAL_TABLES.matcher("insert into tasks (deal_id) values ($1)").find()).isTrue();
     assertThat(WRITES_DEAL_TABLES.matcher("UPDATE attempts SET state = 'FIRED'").find()).isFalse();
     assertThat(WRITES_DEAL_TABLES.matcher("INSERT INTO deal_historyx").find()).isFalse();
+  }
+
+  /** Any SQL that writes: reports and the live figures only read the tables other features own. */
+  static final Pattern WRITES_ANY_TABLE = Pattern.compile(
+      "(?i)\\b(INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|TRUNCATE|ALTER\\s+TABLE)\\b");
+
+  @Test
+  void reportsAndLiveFiguresWriteNoTable() {
+    List<String> found = new ArrayList<>();
+    for (String pkg : List.of("reports", "live/PgLiveSnapshot.java")) {
+      Path root = Path.of("src/main/java/ru/dozvon", pkg);
+      if (!Files.exists(root)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Matcher m = WRITES_ANY_TABLE.matcher(Files.readString(f));
+          while (m.find()) {
+            found.add(f + ": " + m.group());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    assertThat(found).as("reports read other features' tables and write none").isEmpty();
+    assertThat(WRITES_ANY_TABLE.matcher("UPDATE deals SET x = 1").find()).isTrue();
+    assertThat(WRITES_ANY_TABLE.matcher("SELECT updated_at FROM deals").find()).isFalse();
   }
 
   static List<String> writersOutsideDeals(Path root) {

@@ -63,7 +63,14 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOW_PRIVATE", "notify.webhook_allow_private"),
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
-      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"));
+      Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
+      Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
+      Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
+      Map.entry("DOZVON_MAX_BUFFERED_CALLS", "telephony.journal.max_buffered_calls"),
+      Map.entry("DOZVON_DEMO", "demo.enabled"),
+      Map.entry("DOZVON_DEMO_RATE", "demo.rate"),
+      Map.entry("DOZVON_DEMO_MISSED", "demo.missed_share"));
 
   /** Per-source secrets of the signed form webhooks: {@code DOZVON_WEBHOOK_SECRET_<SOURCE>}. */
   static final String WEBHOOK_SECRET_PREFIX = "DOZVON_WEBHOOK_SECRET_";
@@ -94,6 +101,15 @@ public final class ConfigLoader {
       s.merge(readYaml(local), local.toString());
     } else {
       s.merge(readBundled(), "config/application.yaml (built in)");
+    }
+    if (demo(env)) {
+      // demo mode: its profile over the defaults (a data folder of its own, a short ladder, calls any time)
+      Path profile = workDir.resolve(DEMO_PROFILE);
+      if (Files.isRegularFile(profile)) {
+        s.merge(readYaml(profile), profile.toString());
+      } else {
+        s.merge(readBundled("/" + DEMO_PROFILE), DEMO_PROFILE + " (built in)");
+      }
     }
     String extra = env.get("DOZVON_CONFIG");
     if (extra != null && !extra.isBlank()) {
@@ -196,7 +212,9 @@ public final class ConfigLoader {
         feature(s, "notify", WebhookPolicy::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
         feature(s, "telephony", OriginateSettings::fromMap),
-        feature(s, "dialer", DialerConfig::fromMap));
+        feature(s, "dialer", DialerConfig::fromMap),
+        feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
+        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap));
   }
 
   /** A duration setting of at least {@code min}, e.g. 12h, 30m, 7d or PT12H. */
@@ -267,14 +285,34 @@ public final class ConfigLoader {
   }
 
   private static Map<String, Object> readBundled() {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config/application.yaml")) {
+    return readBundled("/config/application.yaml");
+  }
+
+  private static Map<String, Object> readBundled(String resource) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
       if (in == null) {
         return Map.of();
       }
-      return parse(in, "config/application.yaml (built in)");
+      return parse(in, resource.substring(1) + " (built in)");
     } catch (IOException e) {
-      throw new ConfigException("built-in config/application.yaml cannot be read: " + e.getMessage());
+      throw new ConfigException("built-in " + resource.substring(1) + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /** The demo profile, laid over the defaults in demo mode ({@code --demo}, {@code DOZVON_DEMO=true}). */
+  public static final String DEMO_PROFILE = "config/demo-profile.yaml";
+
+  /** True when {@code DOZVON_DEMO} asks for demo mode; a value that is not a boolean stops the start. */
+  public static boolean demo(Map<String, String> env) {
+    String v = env.get("DOZVON_DEMO");
+    if (v == null || v.isBlank()) {
+      return false;
+    }
+    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new ConfigException("DOZVON_DEMO='" + v + "': expected true or false");
+    };
   }
 
   @SuppressWarnings("unchecked")
