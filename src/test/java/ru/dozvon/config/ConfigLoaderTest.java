@@ -250,7 +250,7 @@ class ConfigLoaderTest {
       "DOZVON_LIVE_SERVICE_LEVEL_TARGET|80%|DOZVON_LIVE_SERVICE_LEVEL_TARGET: live.service_level_target: '80%' is not a number",
       "DOZVON_LIVE_SERVICE_LEVEL_TARGET|1.5|DOZVON_LIVE_SERVICE_LEVEL_TARGET: live.service_level_target: '1.5' is out of range",
       "DOZVON_LIVE_BACKLOG_RED_AFTER|soon|DOZVON_LIVE_BACKLOG_RED_AFTER: live.backlog_red_after: 'soon' is not a duration",
-      "DOZVON_LIVE_LONGEST_WAIT_RED_AFTER|0s|DOZVON_LIVE_LONGEST_WAIT_RED_AFTER: live.longest_wait_red_after: '0 seconds' is out of range",
+      "DOZVON_LIVE_LONGEST_WAIT_RED_AFTER|0s|DOZVON_LIVE_LONGEST_WAIT_RED_AFTER: live.longest_wait_red_after: 'no time' is out of range",
   })
   void badLiveValuesNameTheVariableAndTheKey(String key, String value, String start) {
     assertThatThrownBy(() -> load(Map.of(key, value)))
