@@ -69,6 +69,12 @@ public final class ConfigLoader {
       Map.entry("DOZVON_CDR_TABLE", "telephony.cdr.table"),
       Map.entry("DOZVON_CDR_EVERY", "telephony.cdr.every"),
       Map.entry("DOZVON_CDR_TIMEZONE", "telephony.cdr.timezone"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_SECONDS", "live.service_level_seconds"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_TARGET", "live.service_level_target"),
+      Map.entry("DOZVON_LIVE_BACKLOG_RED_AFTER", "live.backlog_red_after"),
+      Map.entry("DOZVON_LIVE_ABANDON_RATE_RED_ABOVE", "live.abandon_rate_red_above"),
+      Map.entry("DOZVON_LIVE_LONGEST_WAIT_RED_AFTER", "live.longest_wait_red_after"),
+      Map.entry("DOZVON_LIVE_SPEED_TO_LEAD_RED_AFTER", "live.speed_to_lead_red_after"),
       Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
       Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
       Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
@@ -223,6 +229,7 @@ public final class ConfigLoader {
         feature(s, "dialer", DialerConfig::fromMap),
         feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap),
+        feature(s, "live", ru.dozvon.live.LiveConfig::fromMap),
         cdr);
   }
 
