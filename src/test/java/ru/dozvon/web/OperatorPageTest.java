@@ -112,6 +112,7 @@ class OperatorPageTest {
     long dealId = eventually(() -> dealOf("+79161234567"));
     WebElement task = b.visible(By.cssSelector("#queue button.task[data-deal-id='" + dealId + "']"));
     assertThat(task.getText()).contains("Сделка №" + dealId).contains("пропущенный звонок");
+    b.waitForText(By.cssSelector("#queue button.task[data-deal-id='" + dealId + "']"), "+7 916 123-45-67");
     assertThat(b.visible(By.id("alert")).getText()).contains("+7 916 123-45-67");
     assertThat(b.script("return window.__noReload")).as("the page was not reloaded").isEqualTo(marker);
     shot("operator-queue");
@@ -246,6 +247,7 @@ class OperatorPageTest {
   void repeatedWrongPasswordsLockTheAccountAndTheLoginPageSaysSo() {
     Operator masha = operator(nextExtension());
     b.open("/login");
+    shot("login");
     String shown = "";
     for (int i = 0; i < 20 && !shown.contains("заблокирован"); i++) {
       b.type(By.id("login"), masha.login());
