@@ -40,6 +40,7 @@ const state = {
   deal: null,
   pop: null,
   freshDeals: new Set(),
+  contacts: new Map(), // dealId -> {phone, name}, for the queue's lines
 };
 
 // ---------- start ----------
@@ -204,6 +205,14 @@ async function loadQueue() {
   state.tasks = tasks;
   state.selected = tasks.findIndex((t) => t.id === selectedId);
   renderQueue();
+  // The tasks name their deal only: the caller's number and name come from the deal, fetched once per deal.
+  const unknown = [...new Set(tasks.map((t) => t.dealId).filter((id) => id && !state.contacts.has(id)))].slice(0, 50);
+  if (unknown.length) {
+    await Promise.all(unknown.map((id) => api('GET', '/api/deals/' + id).then(
+      (d) => state.contacts.set(id, { phone: d.contact && d.contact.phone, name: d.contact && d.contact.name }),
+      () => state.contacts.set(id, {}))));
+    renderQueue();
+  }
 }
 
 function renderQueue() {
@@ -221,7 +230,8 @@ function renderQueue() {
     },
     el('span', { class: 'when' }, whenText), ' ',
     el('span', { class: 'title' }, t.title),
-    el('span', { class: 'meta' }, (t.dealId ? 'Сделка №' + t.dealId : 'Без сделки') + ' · ' + (SOURCES[t.source] || t.source || 'задача')),
+    el('span', { class: 'meta' }, (t.dealId ? 'Сделка №' + t.dealId : 'Без сделки') + contactText(t.dealId)
+      + ' · ' + (SOURCES[t.source] || t.source || 'задача')),
     t.why ? el('span', { class: 'why' }, 'Почему: ' + t.why) : null);
     list.append(el('li', {}, b));
   });
@@ -229,6 +239,12 @@ function renderQueue() {
   const overdue = state.tasks.filter((t) => whenClass(t, now) === 'overdue').length;
   $('queue-count').textContent = state.tasks.length + ' ' + fmt.plural(state.tasks.length, 'задача', 'задачи', 'задач')
     + (overdue ? ', просрочено ' + overdue : '');
+}
+
+function contactText(dealId) {
+  const c = dealId && state.contacts.get(dealId);
+  if (!c || !c.phone) return '';
+  return ' · ' + (c.name ? c.name + ', ' : '') + fmt.phone(c.phone);
 }
 
 function select(i) {

@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -40,8 +39,6 @@ class OperatorPageTest {
   static final Instant TUESDAY_11 = Instant.parse("2026-12-01T08:00:00Z");
   static final String PASSWORD = "пароль-оператора-1";
   private static final AtomicInteger SEQ = new AtomicInteger(500);
-  /** Until the auth feature lands: the session cookie is a bearer token (local development only). */
-  static final boolean SHIM = Boolean.getBoolean("dozvon.devshim");
 
   static TestAmiServer pbx;
   static TestApp t;
@@ -63,9 +60,6 @@ class OperatorPageTest {
         "DOZVON_AMI_PORT", String.valueOf(pbx.port()), "DOZVON_AMI_USER", "crm", "DOZVON_AMI_SECRET", "pbx-secret-1",
         "DOZVON_COMPANY_CALLER_ID", "74951234567"));
     t = TestApp.start(env, clock);
-    // Until the auth feature (sign-in, sessions, CSRF) has landed there is no way to sign in: skipped, not faked.
-    Assumptions.assumeTrue(SHIM || TestApp.await(t.get("/api/me", TestApp.ADMIN_TOKEN).send()).statusCode() == 200,
-        "GET /api/me (the auth feature) is not there yet");
     eventually(() -> "CONNECTED".equals(t.app.telephony().state()));
     b = Browser.start(t.app.httpPort());
   }
@@ -112,6 +106,7 @@ class OperatorPageTest {
     long dealId = eventually(() -> dealOf("+79161234567"));
     WebElement task = b.visible(By.cssSelector("#queue button.task[data-deal-id='" + dealId + "']"));
     assertThat(task.getText()).contains("Сделка №" + dealId).contains("пропущенный звонок");
+    b.waitForText(By.cssSelector("#queue button.task[data-deal-id='" + dealId + "']"), "+7 916 123-45-67");
     assertThat(b.visible(By.id("alert")).getText()).contains("+7 916 123-45-67");
     assertThat(b.script("return window.__noReload")).as("the page was not reloaded").isEqualTo(marker);
     shot("operator-queue");
@@ -246,6 +241,7 @@ class OperatorPageTest {
   void repeatedWrongPasswordsLockTheAccountAndTheLoginPageSaysSo() {
     Operator masha = operator(nextExtension());
     b.open("/login");
+    shot("login");
     String shown = "";
     for (int i = 0; i < 20 && !shown.contains("заблокирован"); i++) {
       b.type(By.id("login"), masha.login());
@@ -289,9 +285,7 @@ class OperatorPageTest {
     String login = "op" + SEQ.incrementAndGet();
     JsonObject body = new JsonObject().put("name", "Оператор " + extension).put("extension", extension)
         .put("maxActiveDeals", 1000);
-    if (!SHIM) {
-      body.put("login", login).put("password", PASSWORD);
-    }
+    body.put("login", login).put("password", PASSWORD);
     var r = TestApp.await(t.post("/api/managers", TestApp.ADMIN_TOKEN).sendJsonObject(body));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     Operator o = new Operator(r.bodyAsJsonObject().getLong("id"), login, extension, r.bodyAsJsonObject().getString("token"));
@@ -350,11 +344,6 @@ class OperatorPageTest {
   /** Signs in through the login page and lands on /operator. */
   static void signIn(Operator o) {
     b.signOut();
-    if (SHIM) {
-      b.open("/login");
-      b.driver().manage().addCookie(new org.openqa.selenium.Cookie("dozvon_session", o.token()));
-      return;
-    }
     b.open("/login");
     b.type(By.id("login"), o.login());
     b.type(By.id("password"), PASSWORD);
