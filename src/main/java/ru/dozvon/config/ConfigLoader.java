@@ -61,6 +61,10 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
       Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
+      Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
+      Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
+      Map.entry("DOZVON_MAX_BUFFERED_CALLS", "telephony.journal.max_buffered_calls"),
       Map.entry("DOZVON_DEMO", "demo.enabled"),
       Map.entry("DOZVON_DEMO_RATE", "demo.rate"),
       Map.entry("DOZVON_DEMO_MISSED", "demo.missed_share"));
@@ -194,7 +198,8 @@ public final class ConfigLoader {
         feature(s, "telephony", ru.dozvon.telephony.PhoneSettings::fromMap),
         feature(s, "telephony", OriginateSettings::fromMap),
         feature(s, "dialer", DialerConfig::fromMap),
-        feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap));
+        feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
+        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap));
   }
 
   private static DbUrl parseDbUrl(Settings s, String url) {

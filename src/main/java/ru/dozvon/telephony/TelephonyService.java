@@ -62,7 +62,10 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final PbxPauses pauses;
   private final String mapperMarker;
   private final MeterRegistry registry;
-  private final UnrecordedCalls unrecorded;
+  private UnrecordedCalls unrecorded;
+  private final Path unrecordedFile;
+  private final EndedCalls sink;
+  private final DeadLetters deadLetters;
   private final PhoneWatch phones;
   private final RecordingNames recordings = new RecordingNames();
   private final OriginateSettings placing;
@@ -116,6 +119,9 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     this.placing = placing;
     this.originateContext = originateContext;
     this.unrecorded = new UnrecordedCalls(vertx, clock, sink, deadLetters, unrecordedFile);
+    this.unrecordedFile = unrecordedFile;
+    this.sink = sink;
+    this.deadLetters = deadLetters;
     this.pauses = pauses;
     this.vertx = vertx;
     this.ami = ami;
@@ -127,7 +133,46 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   /**
-   * Records what the last run could not (the unrecorded-calls file), then starts listening (in the background:
+   * Writes every ended call ahead to the journal in {@code dir} before it goes to the database (docs/TELEPHONY.md,
+   * "The write-ahead journal"); to be called before {@link #start()}. Without it only calls the database failed are
+   * kept on disk.
+   */
+  public TelephonyService journal(JournalSettings settings, Path dir) {
+    EndedCallJournal journal = settings.enabled() ? new EndedCallJournal(dir, settings, registry) : null;
+    this.unrecorded = new UnrecordedCalls(vertx, clock, sink, deadLetters, unrecordedFile, journal,
+        settings.maxBufferedCalls());
+    return this;
+  }
+
+  /** {@code DISABLED}, {@code OK}, or {@code FULL} (past {@code telephony.journal.max_size}: /health DEGRADED). */
+  public String journalState() {
+    EndedCallJournal j = unrecorded.journal();
+    return j == null ? "DISABLED" : j.full() ? "FULL" : "OK";
+  }
+
+  /** Ended calls the database failed now held in memory (bounded by {@code telephony.journal.max_buffered_calls}). */
+  public int bufferedCalls() {
+    return unrecorded.buffered();
+  }
+
+  /** The most ended calls held in memory at once for retry since the start. */
+  public int peakBufferedCalls() {
+    return unrecorded.peakBuffered();
+  }
+
+  /** Waiting calls only the journal holds now (beyond the memory bound). */
+  public int journalOnlyCalls() {
+    return unrecorded.spilled();
+  }
+
+  /** Calls written ahead and not yet stored (0 without a journal). */
+  public int journalUncommitted() {
+    EndedCallJournal j = unrecorded.journal();
+    return j == null ? 0 : j.uncommitted();
+  }
+
+  /**
+   * Records what the last run could not (the journal, the unrecorded-calls file), then starts listening (in the background:
    * the PBX may be down); must be called on an event loop.
    */
   public Future<Void> start() {
@@ -154,8 +199,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
-    unrecorded.stop();
-    return client == null ? Future.succeededFuture() : client.stop();
+    Future<Void> link = client == null ? Future.succeededFuture() : client.stop();
+    return link.eventually(() -> unrecorded.stop());
   }
 
   /** DISABLED, CONNECTING or CONNECTED, as /health shows it. */

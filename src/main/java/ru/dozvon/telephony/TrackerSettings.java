@@ -76,14 +76,14 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
       return d;
     }
     for (String key : section.keySet()) {
-      if (PLACING_KEYS.contains(key)) {
-        continue; // how calls are placed: OriginateSettings
+      if (PLACING_KEYS.contains(key) || key.equals("journal")) {
+        continue; // how calls are placed: OriginateSettings; the journal: JournalSettings
       }
       if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
           "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory, company_caller_id, originate, " + String.join(", ", PhoneSettings.KEYS) + ")");
+            + "recent-ended-memory, company_caller_id, originate, journal, " + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
     return new TrackerSettings(

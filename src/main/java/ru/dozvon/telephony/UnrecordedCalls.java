@@ -28,21 +28,28 @@ import ru.dozvon.store.SqlFailures;
  * logged once at ERROR, and leaves the queue and the file, so the calls behind it go on. If even filing it fails
  * (the database went away meanwhile) it keeps waiting like any other call.
  *
+ * <p>With the write-ahead journal ({@link EndedCallJournal}) every call is appended there before its first try, and
+ * marked committed once recorded or filed, so a crash loses no call whose write was in flight; the next start
+ * replays what is not marked. Calls held in memory for retry are bounded ({@code telephony.journal.max_buffered_calls}):
+ * beyond, a failed call is kept in the journal (and the unrecorded-calls file) only, and read back from the journal,
+ * oldest first, once the calls in memory are recorded.
+ *
  * <p>Lives on the telephony event loop, its one writer; the counter is read from other threads.
  */
 final class UnrecordedCalls {
 
   private static final Logger LOG = LoggerFactory.getLogger(UnrecordedCalls.class);
-  private static final int MAX_PENDING = 200_000;
 
   /**
-   * @param kept counted as pending and written to the file
+   * @param kept counted as pending
+   * @param spooled written to the unrecorded-calls file (its removal is written when it is done)
+   * @param journaled written ahead to the journal (so it may leave memory)
    * @param attempts tries to record it so far
    * @param firstFailedAt null before its first failure in this run
    * @param refused the database has refused it once (permanently): the next refusal files it
    */
-  private record Pending(CallFacts call, Instant seenAt, boolean kept, int attempts, Instant firstFailedAt,
-                         boolean refused) {
+  private record Pending(CallFacts call, Instant seenAt, boolean kept, boolean spooled, boolean journaled,
+                         int attempts, Instant firstFailedAt, boolean refused) {
   }
 
   private final Vertx vertx;
@@ -50,6 +57,8 @@ final class UnrecordedCalls {
   private final TelephonyService.EndedCalls sink;
   private final TelephonyService.DeadLetters deadLetters;
   private final UnrecordedCallFile spool;
+  private final EndedCallJournal journal;
+  private final int maxBuffered;
   private final ArrayDeque<Pending> retries = new ArrayDeque<>();
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
   private Context context;
@@ -58,9 +67,26 @@ final class UnrecordedCalls {
   private Future<Void> retrying;
   private int retryFailures;
   private volatile int unconfirmed;
+  /** Kept calls only the journal holds now (counted in unconfirmed). */
+  private int spilledHere;
+  /** Kept calls being tried outside the retry queue. */
+  private int inFlightKept;
+  private boolean refilling;
+  private volatile int peakBuffered;
 
   UnrecordedCalls(Vertx vertx, Clock clock, TelephonyService.EndedCalls sink, TelephonyService.DeadLetters deadLetters,
                   Path file) {
+    this(vertx, clock, sink, deadLetters, file, null, 200_000);
+  }
+
+  /**
+   * @param journal the write-ahead journal, or null for none
+   * @param maxBuffered failed calls held in memory at most; beyond, journaled ones are kept in the journal only
+   */
+  UnrecordedCalls(Vertx vertx, Clock clock, TelephonyService.EndedCalls sink, TelephonyService.DeadLetters deadLetters,
+                  Path file, EndedCallJournal journal, int maxBuffered) {
+    this.journal = journal;
+    this.maxBuffered = maxBuffered;
     this.vertx = vertx;
     this.clock = clock;
     this.sink = sink;
@@ -71,37 +97,90 @@ final class UnrecordedCalls {
   /** On the owning event loop: takes back what the last run left in the file, and starts recording it. */
   Future<Void> start() {
     context = vertx.getOrCreateContext();
-    return spool.load().map(left -> {
+    Future<List<CallFacts>> written = journal == null ? Future.succeededFuture(List.of()) : journal.open(maxBuffered);
+    return spool.load().compose(left -> written.map(replay -> {
+      Instant now = clock.instant();
+      java.util.Set<String> ids = new java.util.HashSet<>();
       if (!left.isEmpty()) {
         LOG.warn("{} ended calls were not recorded by the last run (database unavailable): recording them now",
             left.size());
-        Instant now = clock.instant();
         for (CallFacts c : left) {
-          retries.addLast(new Pending(c, now, true, 0, null, false));
+          retries.addLast(new Pending(c, now, true, true, false, 0, null, false));
+          ids.add(c.pbxCallId());
           unconfirmed++;
         }
-        scheduleRetry();
       }
+      for (CallFacts c : replay) {
+        if (!ids.add(c.pbxCallId())) {
+          continue;
+        }
+        unconfirmed++;
+        if (retries.size() >= maxBuffered) {
+          journal.spilled(c.pbxCallId());
+          spilledHere++;
+        } else {
+          retries.addLast(new Pending(c, now, true, false, true, 0, null, false));
+        }
+      }
+      if (journal != null) {
+        spilledHere += journal.spilledCount();
+        unconfirmed += journal.spilledCount();
+      }
+      noteBuffered();
+      scheduleRetry();
       return null;
-    });
+    }));
   }
 
-  void stop() {
+  Future<Void> stop() {
     vertx.cancelTimer(retryTimer);
-    if (!retries.isEmpty()) {
-      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable); the unrecorded-calls file"
-          + " keeps them for the next start", retries.size());
+    if (unconfirmed > 0) {
+      LOG.error("Stopping with {} ended calls not yet recorded (database unavailable); the {} keeps them for the"
+          + " next start", unconfirmed, journal == null ? "unrecorded-calls file" : "journal");
     }
+    return journal == null ? Future.succeededFuture() : journal.close();
   }
 
-  /** Ended calls that failed to record and are neither recorded nor filed as unrecordable yet. */
+  /** Ended calls that failed to record and are neither recorded nor filed as unrecordable yet (memory and journal). */
   int pending() {
-    return unconfirmed;
+    return unconfirmed + droppedFromMemory;
+  }
+
+  /** Of those, the ones held in memory now (the retry queue). */
+  int buffered() {
+    return retries.size();
+  }
+
+  /** The most calls the retry queue held at once since the start. */
+  int peakBuffered() {
+    return peakBuffered;
+  }
+
+  /** Of the waiting calls, those only the journal holds. */
+  int spilled() {
+    return journal == null ? 0 : journal.spilledCount();
+  }
+
+  /** The write-ahead journal, or null. */
+  EndedCallJournal journal() {
+    return journal;
   }
 
   /** Records a call that just ended; a failure keeps it. */
   void send(CallFacts call, Instant seenAt) {
-    send(new Pending(call, seenAt, false, 0, null, false));
+    if (journal == null) {
+      send(new Pending(call, seenAt, false, false, false, 0, null, false));
+      return;
+    }
+    journal.append(call).onComplete(ar -> {
+      if (ar.failed()) {
+        journal.countUnjournaled();
+        if (!(ar.cause() instanceof EndedCallJournal.JournalFull)) {
+          LOG.warn("Call {} not written ahead ({}); recording it without", call.pbxCallId(), ar.cause().getMessage());
+        }
+      }
+      send(new Pending(call, seenAt, false, false, ar.succeeded(), 0, null, false));
+    });
   }
 
   /**
@@ -119,7 +198,13 @@ final class UnrecordedCalls {
   }
 
   private void send(Pending p) {
+    if (p.kept()) {
+      inFlightKept++;
+    }
     attempt(p).onComplete(ar -> {
+      if (p.kept()) {
+        inFlightKept--;
+      }
       if (ar.succeeded()) {
         done(p);
       } else {
@@ -164,32 +249,90 @@ final class UnrecordedCalls {
 
   /** The call is recorded, or filed as unrecordable: it leaves the file (emptied once nothing waits). */
   private void done(Pending p) {
+    if (journal != null) {
+      journal.committed(p.call().pbxCallId());
+    }
     if (p.kept()) {
       unconfirmed--;
-      Future<Void> written = spool.recorded(p.call().pbxCallId());
+      Future<Void> written = p.spooled() ? spool.recorded(p.call().pbxCallId()) : Future.succeededFuture();
       if (unconfirmed == 0 && droppedFromMemory == 0) {
         written = written.compose(x -> spool.clear());
       }
       written.onFailure(e -> LOG.warn("Unrecorded-calls file not updated: {}", e.getMessage()));
+    }
+    refill();
+  }
+
+  /**
+   * Once the calls in memory are recorded (queue empty, none in flight), reads the next calls only the journal holds
+   * back into memory, oldest first, as many as the bound allows, and tries them.
+   */
+  private void refill() {
+    if (spilledHere == 0 || refilling || !retries.isEmpty() || retrying != null || inFlightKept > 0) {
+      return;
+    }
+    refilling = true;
+    journal.takeSpilled(maxBuffered).onComplete(ar -> {
+      refilling = false;
+      if (ar.failed()) {
+        LOG.error("Calls kept in the journal could not be read back ({}); they are replayed at the next start",
+            ar.cause().getMessage());
+        return;
+      }
+      List<CallFacts> back = ar.result();
+      if (back.isEmpty()) {
+        LOG.error("The journal holds none of the {} calls it was given to keep; counted as recorded", spilledHere);
+        unconfirmed -= spilledHere;
+        spilledHere = 0;
+        return;
+      }
+      spilledHere -= back.size();
+      LOG.info("{} calls kept in the journal only are being recorded ({} more still there)", back.size(),
+          spilledHere);
+      Instant now = clock.instant();
+      for (CallFacts c : back) {
+        send(new Pending(c, now, true, true, true, 0, null, false));
+      }
+    });
+  }
+
+  private void noteBuffered() {
+    if (retries.size() > peakBuffered) {
+      peakBuffered = retries.size();
     }
   }
 
   /** A first failure: the call is kept, in memory and on disk, to be retried. */
   private void keep(Pending p, Throwable err) {
     Pending next = failedOnce(p, err);
-    if (retries.size() >= MAX_PENDING) {
-      Pending dropped = retries.pollFirst();
-      unconfirmed--;
-      droppedFromMemory++;
-      LOG.error("Retry queue full ({}): the oldest unrecorded call {} leaves memory; it stays in the unrecorded-calls"
-          + " file and is recorded at the next start", MAX_PENDING, dropped.call().pbxCallId());
-    }
     if (!p.kept()) {
       unconfirmed++;
       spool.kept(p.call()).onFailure(e -> LOG.error("Call {} could not be kept on disk either ({}): only memory holds"
           + " it until the database returns", p.call().pbxCallId(), e.getMessage()));
     }
+    if (retries.size() >= maxBuffered) {
+      if (next.journaled()) { // the journal has it: it waits there, not in memory
+        if (spilledHere == 0) {
+          LOG.warn("{} ended calls wait in memory for the database (telephony.journal.max_buffered_calls): the next"
+              + " ones wait in the journal only, and are read back once these are recorded", maxBuffered);
+        }
+        journal.spilled(next.call().pbxCallId());
+        spilledHere++;
+        return;
+      }
+      Pending dropped = retries.pollFirst();
+      if (dropped.journaled()) {
+        journal.spilled(dropped.call().pbxCallId());
+        spilledHere++;
+      } else {
+        unconfirmed--;
+        droppedFromMemory++;
+        LOG.error("Retry queue full ({}): the oldest unrecorded call {} leaves memory; it stays in the"
+            + " unrecorded-calls file and is recorded at the next start", maxBuffered, dropped.call().pbxCallId());
+      }
+    }
     retries.addLast(next);
+    noteBuffered();
   }
 
   /** The call after one more failed attempt; says so in the log the first time, and at its first refusal. */
@@ -206,7 +349,7 @@ final class UnrecordedCalls {
       LOG.debug("Call still not recorded: {}", err.getMessage());
     }
     MDC.remove("linkedid");
-    return new Pending(p.call(), p.seenAt(), true, p.attempts() + 1,
+    return new Pending(p.call(), p.seenAt(), true, p.spooled() || !p.kept(), p.journaled(), p.attempts() + 1,
         p.firstFailedAt() != null ? p.firstFailedAt() : clock.instant(), p.refused() || refusedNow);
   }
 

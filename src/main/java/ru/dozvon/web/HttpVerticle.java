@@ -32,6 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   private final List<RouteGroup> groups;
   private final List<RouteGroup> rootGroups;
   private HttpServer server;
+  private Supplier<String> journalState = () -> null;
 
   /**
    * @param unrecordableCalls calls the database refused and no one has acknowledged yet (makes /health DEGRADED)
@@ -50,10 +51,19 @@ public final class HttpVerticle extends VerticleBase {
     this.groups = List.copyOf(groups);
   }
 
+  /**
+   * The state of the ended-calls journal for /health ({@code OK}, {@code FULL}: DEGRADED, {@code DISABLED}); before
+   * the start.
+   */
+  public HttpVerticle journalState(Supplier<String> state) {
+    this.journalState = state;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    new OpsRoutes(pool, meters, amiState, unrecordableCalls).mount(router);
+    new OpsRoutes(pool, meters, amiState, unrecordableCalls).journal(journalState).mount(router);
     rootGroups.forEach(g -> g.mount(router));
 
     Router api = Router.router(vertx);

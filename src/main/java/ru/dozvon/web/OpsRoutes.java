@@ -30,16 +30,29 @@ final class OpsRoutes {
     this.unrecordableCalls = unrecordableCalls;
   }
 
+  private Supplier<String> journalState = () -> null;
+
+  /** The ended-calls journal's state, shown by /health; {@code FULL} makes it DEGRADED. */
+  OpsRoutes journal(Supplier<String> state) {
+    this.journalState = state;
+    return this;
+  }
+
   void mount(Router router) {
     router.get("/health").handler(ctx -> databaseUp().compose(x -> unrecordable()).onComplete(db -> {
       boolean up = db.succeeded();
       Integer unrecordable = up ? db.result() : null;
+      String journal = journalState.get();
+      boolean degraded = unrecordable != null && unrecordable > 0 || "FULL".equals(journal);
       JsonObject body = new JsonObject()
-          .put("status", !up ? "DOWN" : unrecordable != null && unrecordable > 0 ? "DEGRADED" : "UP")
+          .put("status", !up ? "DOWN" : degraded ? "DEGRADED" : "UP")
           .put("db", up ? "UP" : "DOWN")
           .put("ami", amiState.get());
       if (unrecordable != null) {
         body.put("unrecordableCalls", unrecordable);
+      }
+      if (journal != null) {
+        body.put("journal", journal);
       }
       // DEGRADED still serves: the calls are kept, only someone should look at them.
       Api.send(ctx, up ? 200 : 503, body);
