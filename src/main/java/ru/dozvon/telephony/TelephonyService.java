@@ -79,6 +79,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
+  private volatile long callsEnded;
 
   /**
    * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
@@ -362,9 +363,15 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
         reason, tracker.liveCalls());
   }
 
+  /** Calls the tracker closed since the start (written ahead and handed to the database), for drills and tests. */
+  public long callsEnded() {
+    return callsEnded;
+  }
+
   /** Hands closed calls to the sink, each on its own; failures wait in the retry queue. */
   void deliver(List<CallRecord> ended) {
     liveCallsSeen = tracker.liveCalls();
+    callsEnded += ended.size();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
       CallFacts facts;
