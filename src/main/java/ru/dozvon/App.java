@@ -54,6 +54,9 @@ import ru.dozvon.live.PgLiveSnapshot;
 import ru.dozvon.live.PgScreenPop;
 import ru.dozvon.managers.ManagerRoutes;
 import ru.dozvon.managers.PgManagerRepository;
+import ru.dozvon.reports.PgReports;
+import ru.dozvon.reports.ReportRoutes;
+import ru.dozvon.reports.ReportSettings;
 import ru.dozvon.routing.RoutingRoutes;
 import ru.dozvon.routing.RoutingVerticle;
 import ru.dozvon.store.Database;
@@ -208,7 +211,8 @@ public final class App {
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
                   new LeadRoutes(leads, dealQueries), dialing.routes(), dialing.callRoutes(),
                   new UnrecordableCallRoutes(unrecordable),
-                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer())),
+                  new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
+                  new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
               List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
           http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
@@ -242,6 +246,18 @@ public final class App {
         }))
         .compose(x -> vertx.deployVerticle(dialing.scheduler(dialing.dialer())))
         .mapEmpty();
+  }
+
+  /** The funnel as the reports read it: stages in order without the closing one, reason names by code. */
+  private static ReportSettings reportSettings(ru.dozvon.deals.FunnelConfig f) {
+    java.util.function.Function<List<ru.dozvon.deals.Reason>, Map<String, String>> names = list -> {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      list.forEach(r -> m.put(r.code(), r.name()));
+      return m;
+    };
+    return new ReportSettings(f.stages().stream().filter(s -> !s.closing())
+        .map(s -> new ReportSettings.StageInfo(s.code(), s.name(), s.won())).toList(),
+        names.apply(f.lossReasons()), names.apply(f.winReasons()), names.apply(f.invalidReasons()));
   }
 
   private ManagerRoutes.RoutingHooks routingHooks() {

@@ -20,6 +20,25 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    boolean demo;
+    try {
+      demo = java.util.Arrays.asList(args).contains("--demo") || ConfigLoader.demo(System.getenv());
+    } catch (ConfigException e) {
+      LOG.error("Refusing to start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    for (String a : args) {
+      if (!a.equals("--demo")) {
+        LOG.error("Refusing to start: unknown argument '{}' (expected none, or --demo)", a);
+        System.exit(2);
+        return;
+      }
+    }
+    if (demo) {
+      demo();
+      return;
+    }
     AppConfig cfg;
     try {
       cfg = ConfigLoader.load();
@@ -57,5 +76,27 @@ public final class Main {
       started.close();
     }, "dozvon-shutdown"));
     LOG.info("Dozvon is up: http://localhost:{}/health", app.httpPort());
+  }
+
+  /** Demo mode: the simulated PBX built in, demo staff, a gentle stream of calls (docs/DEMO.md). */
+  private static void demo() {
+    Demo running;
+    try {
+      running = Demo.start(System.getenv(), java.nio.file.Path.of(""), System.out);
+    } catch (ConfigException e) {
+      LOG.error("Refusing to start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      LOG.error("Demo start-up failed: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Shutting down the demo");
+      running.close();
+    }, "dozvon-shutdown"));
+    LOG.info("Dozvon demo is up: http://localhost:{}/ (sign-ins in {})", running.app().httpPort(),
+        running.signInsFile());
   }
 }

@@ -86,6 +86,34 @@ class DependencyRuleTest {
     assertThat(WRITES_DEAL_TABLES.matcher("INSERT INTO deal_historyx").find()).isFalse();
   }
 
+  /** Any SQL that writes: reports and the live figures only read the tables other features own. */
+  static final Pattern WRITES_ANY_TABLE = Pattern.compile(
+      "(?i)\\b(INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|TRUNCATE|ALTER\\s+TABLE)\\b");
+
+  @Test
+  void reportsAndLiveFiguresWriteNoTable() {
+    List<String> found = new ArrayList<>();
+    for (String pkg : List.of("reports", "live/PgLiveSnapshot.java")) {
+      Path root = Path.of("src/main/java/ru/dozvon", pkg);
+      if (!Files.exists(root)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Matcher m = WRITES_ANY_TABLE.matcher(Files.readString(f));
+          while (m.find()) {
+            found.add(f + ": " + m.group());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    assertThat(found).as("reports read other features' tables and write none").isEmpty();
+    assertThat(WRITES_ANY_TABLE.matcher("UPDATE deals SET x = 1").find()).isTrue();
+    assertThat(WRITES_ANY_TABLE.matcher("SELECT updated_at FROM deals").find()).isFalse();
+  }
+
   static List<String> writersOutsideDeals(Path root) {
     List<String> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {

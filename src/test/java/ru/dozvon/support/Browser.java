@@ -62,6 +62,8 @@ public final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of(chromedriver).toFile())
         .usingAnyFreePort()
+        // the people using it sit in Moscow: pages show times in the browser's zone
+        .withEnvironment(Map.of("TZ", System.getProperty("dozvon.browserTimeZone", "Europe/Moscow")))
         .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
