@@ -151,9 +151,10 @@ public final class App {
     // speed-to-lead meter last. What a listener's work causes (routing's assignment, the ladder's close)
     // it returns, and the chain tells it to all of them next.
     dealListeners.register(List.of(routing.listener(), dialing.listener(), notifier, new SpeedToLeadMeter(meters)));
-    callRecorder = new PgCallRecorder(pool, dealListeners);
-    // Missed calls that arrive together share a transaction (group commit), up to 50 calls each.
-    var groups = new GroupCommit(vertx.getOrCreateContext(), callRecorder, cfg.database().callTransactions(), 50);
+    callRecorder = new PgCallRecorder(pool, dealListeners, meters);
+    // Missed calls that arrive together share a transaction (group commit), up to 200 calls each, on the loop of
+    // their first caller (the telephony loop, which hands it every ended call: no hop either way).
+    var groups = new GroupCommit(vertx::getOrCreateContext, callRecorder, cfg.database().callTransactions(), 200, meters);
     callIntake = new CallIntake(groups, feed, meters, clock);
     var unrecordable = new PgUnrecordableCalls(pool, meters, clock);
     // An operator paused on the PBX takes no new leads; unpaused, waiting leads may go to them at once.

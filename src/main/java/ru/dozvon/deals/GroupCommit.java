@@ -24,35 +24,60 @@ import org.slf4j.LoggerFactory;
  * so one bad call costs the others nothing but a retry.
  *
  * <p>Its queue lives on one Vert.x context; calls from elsewhere hop onto it, and their answer hops back to
- * the caller's context.
+ * the caller's context. Given no context, it lives on the event loop of its first caller: in the service the
+ * telephony loop, which hands it every ended call, so a call costs no hop either way.
  */
 public final class GroupCommit {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-  private record Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done) {
+  private record Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done, long queuedAt) {
+    Waiting(CallFacts call, Promise<PgCallRecorder.Recorded> done) {
+      this(call, done, System.nanoTime());
+    }
   }
 
-  private final Context context;
+  private volatile Context context;
   private final PgCallRecorder recorder;
   private final int maxInFlight;
   private final int maxGroup;
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private final ru.dozvon.metrics.Meters meters;
+  private java.util.function.Supplier<Context> fallback;
   private int inFlight;
 
   /**
-   * @param context where the queue lives and the transactions are started
+   * @param context where the queue lives and the transactions are started; null: the first caller's event loop
    * @param maxInFlight transactions of grouped calls running at once (a share of the pool)
    * @param maxGroup calls in one transaction at most
    */
   public GroupCommit(Context context, PgCallRecorder recorder, int maxInFlight, int maxGroup) {
+    this(context, recorder, maxInFlight, maxGroup, null);
+  }
+
+  /** @param meters where the stages are timed (queued to the group's start, the group's size), or null */
+  public GroupCommit(Context context, PgCallRecorder recorder, int maxInFlight, int maxGroup,
+                     ru.dozvon.metrics.Meters meters) {
+    this.meters = meters;
     if (maxInFlight < 1 || maxGroup < 1) {
       throw new IllegalArgumentException("maxInFlight and maxGroup must be positive");
     }
     this.context = context;
+    this.fallback = null;
     this.recorder = recorder;
     this.maxInFlight = maxInFlight;
     this.maxGroup = maxGroup;
+  }
+
+  /**
+   * Lives on the event loop of its first caller ({@code fallback}: when that caller is no event loop).
+   *
+   * @param meters where the stages are timed, or null
+   */
+  public GroupCommit(java.util.function.Supplier<Context> fallback, PgCallRecorder recorder, int maxInFlight,
+                     int maxGroup, ru.dozvon.metrics.Meters meters) {
+    this((Context) null, recorder, maxInFlight, maxGroup, meters);
+    this.fallback = fallback;
   }
 
   /** Records the call: a missed call from a known number in a group, any other call on its own. */
@@ -62,6 +87,9 @@ public final class GroupCommit {
     }
     Promise<PgCallRecorder.Recorded> done = Promise.promise();
     Context caller = Vertx.currentContext();
+    if (context == null) {
+      adopt(caller);
+    }
     if (caller == context) {
       queue.add(new Waiting(c, done));
       next();
@@ -80,6 +108,17 @@ public final class GroupCommit {
     return back.future();
   }
 
+  private synchronized void adopt(Context caller) {
+    if (context == null) {
+      context = caller != null && caller.isEventLoopContext() ? caller : recorderContext();
+    }
+  }
+
+  /** Where to live when the first caller is no event loop (a test's thread, a worker). */
+  private Context recorderContext() {
+    return fallback.get();
+  }
+
   private void next() {
     while (inFlight < maxInFlight && !queue.isEmpty()) {
       List<Waiting> group = new ArrayList<>(Math.min(queue.size(), maxGroup));
@@ -95,6 +134,13 @@ public final class GroupCommit {
   }
 
   private Future<Void> run(List<Waiting> group) {
+    if (meters != null) {
+      long now = System.nanoTime();
+      for (Waiting w : group) {
+        meters.stage("group_wait", now - w.queuedAt());
+      }
+      meters.groupSize(group.size());
+    }
     if (group.size() == 1) {
       Waiting w = group.get(0);
       return recorder.record(w.call()).andThen(w.done()).mapEmpty();

@@ -31,15 +31,43 @@ public final class PgCallRecorder {
   private final Pool pool;
   private final DealEventChain listeners;
 
+  private final ru.dozvon.metrics.Meters meters;
+
   public PgCallRecorder(Pool pool, DealEventChain listeners) {
+    this(pool, listeners, null);
+  }
+
+  /**
+   * @param meters where a missed-call transaction's stages are timed ({@code connection}: a connection acquired and
+   *     BEGIN; {@code statements}; {@code commit}), or null
+   */
+  public PgCallRecorder(Pool pool, DealEventChain listeners, ru.dozvon.metrics.Meters meters) {
     this.pool = pool;
     this.listeners = listeners;
+    this.meters = meters;
+  }
+
+  /** A missed-call transaction, its stages timed. */
+  private <T> Future<T> timed(java.util.function.Function<SqlConnection, Future<T>> work) {
+    if (meters == null) {
+      return pool.withTransaction(work);
+    }
+    long start = System.nanoTime();
+    long[] done = new long[1];
+    return pool.withTransaction((SqlConnection tx) -> {
+      long begun = System.nanoTime();
+      meters.stage("connection", begun - start);
+      return work.apply(tx).onSuccess(x -> {
+        done[0] = System.nanoTime();
+        meters.stage("statements", done[0] - begun);
+      });
+    }).onSuccess(x -> meters.stage("commit", System.nanoTime() - done[0]));
   }
 
   /** Records one call in a transaction of its own. */
   public Future<Recorded> record(CallFacts c) {
     if (hotPath(c)) {
-      return pool.withTransaction(tx -> missedCall(tx, c, c.customer()));
+      return timed(tx -> missedCall(tx, c, c.customer()));
     }
     return pool.withTransaction(tx -> insertCall(tx, c).compose(callId -> {
       if (callId == null) {
@@ -63,7 +91,7 @@ public final class PgCallRecorder {
    * second is attached to it). One failure rolls them all back: the caller then records each on its own.
    */
   Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
-    return pool.withTransaction(tx -> {
+    return timed(tx -> {
       List<Future<Recorded>> each = new ArrayList<>(calls.size());
       for (CallFacts c : calls) {
         each.add(missedCall(tx, c, c.customer()));

@@ -27,6 +27,8 @@ public final class Meters {
   private final ConcurrentMap<String, Counter> attemptsByOutcome = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> routingDecisions = new ConcurrentHashMap<>();
   private final Counter dealsCreated;
+  private final ConcurrentMap<String, Timer> stages = new ConcurrentHashMap<>();
+  private final io.micrometer.core.instrument.DistributionSummary groupSize;
   private final Timer hangupToDeal;
   private final Timer routingDelay;
   private final Timer speedToLead;
@@ -96,6 +98,9 @@ public final class Meters {
         .register(registry);
     io.micrometer.core.instrument.Gauge.builder("dozvon_dialer_queued", dialerQueued::get)
         .description("Due attempts the dialer holds for their operators (not placed yet)").register(registry);
+    groupSize = io.micrometer.core.instrument.DistributionSummary.builder("dozvon_stage_group_calls")
+        .description("Missed calls recorded in one shared transaction (group commit)")
+        .publishPercentiles(0.5, 0.99).register(registry);
     unrecordableCalls = Counter.builder("dozvon_calls_unrecordable")
         .description("Ended calls the database refused for good, filed in unrecordable_calls instead of recorded")
         .register(registry);
@@ -177,6 +182,23 @@ public final class Meters {
   /** A deal's first contact, once per deal (buckets at 5 min, 20 min, 3 h, 12 h). */
   public void speedToLead(Duration sinceArrival) {
     speedToLead.record(sinceArrival);
+  }
+
+  /**
+   * Where a missed call's time goes on its way to the deal (issue 14), one stage at a time:
+   * {@code dozvon_stage_<stage>_seconds} (histograms). The telephony stages are kept by the AMI link itself.
+   */
+  public void stage(String stage, long nanos) {
+    stages.computeIfAbsent(stage, s -> Timer.builder("dozvon_stage_" + s + "_seconds")
+        .description("Time a missed call spends in this stage on its way to the deal (docs/BENCHMARKS.md)")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)).record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Missed calls recorded in one shared transaction ({@code dozvon_stage_group_calls}). */
+  public void groupSize(int calls) {
+    groupSize.record(calls);
   }
 
   /** Prometheus text exposition. */

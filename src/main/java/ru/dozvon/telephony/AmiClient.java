@@ -27,6 +27,7 @@ import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.CoreShowChannelsCompleteEvent;
+import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.QueueStatusCompleteEvent;
@@ -65,6 +66,7 @@ public final class AmiClient<E> {
   private final Backoff backoff;
   private final Map<String, Promise<OriginateResult>> originates = new ConcurrentHashMap<>();
   private final AtomicLong actionSeq = new AtomicLong();
+  private final List<Class<? extends ManagerEvent>> ignored;
 
   private volatile AmiState state = AmiState.DISABLED;
   private volatile String lastError;
@@ -83,6 +85,17 @@ public final class AmiClient<E> {
 
   public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper,
            AmiListener<E> listener, MeterRegistry registry) {
+    this(vertx, settings, mapper, listener, registry, List.of());
+  }
+
+  /**
+   * @param ignored event types the mapper never reads: Asterisk-Java builds and dispatches none of them (the
+   *     telephony feature passes {@link OwnedConnection#NEVER_READ}); they are not counted either
+   */
+  public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper,
+           AmiListener<E> listener, MeterRegistry registry,
+           java.util.Collection<Class<? extends ManagerEvent>> ignored) {
+    this.ignored = List.copyOf(ignored);
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -344,6 +357,7 @@ public final class AmiClient<E> {
 
   private void schedulePing(Session s) {
     s.pingTimer = vertx.setTimer(settings.pingInterval().toMillis(), t -> context.runOnContext(v -> ping(s)));
+    s.nextPingTimer = s.pingTimer;
   }
 
   private void ping(Session s) {
@@ -351,16 +365,34 @@ public final class AmiClient<E> {
       return;
     }
     long timeoutMs = settings.pingTimeout().toMillis();
-    long timeout = vertx.setTimer(timeoutMs, t -> context.runOnContext(v ->
-        lost(s, "no answer to Ping within " + timeoutMs + " ms")));
+    long eventsAtPing = s.events.sum();
+    long timeout = vertx.setTimer(timeoutMs, t -> context.runOnContext(v -> pingLate(s, eventsAtPing, timeoutMs)));
     s.pingTimer = timeout;
     send(s, new PingAction(), resp -> context.runOnContext(v -> {
       // any answer proves the link is alive; an error from a closing connection is handled by its DisconnectEvent
-      if (s == current && s.pingTimer == timeout) {
-        cancel(timeout);
+      if (s == current && s.pingTimer >= 0 && s.pingTimer != s.nextPingTimer) {
+        cancel(s.pingTimer);
         schedulePing(s);
       }
     }));
+  }
+
+  /**
+   * No answer to the Ping in time. While events keep arriving the link is alive and only its reader is behind (the
+   * Pong waits behind the events read before it): waited for again, one time-out at a time; a link that is silent for
+   * a whole time-out is lost.
+   */
+  private void pingLate(Session s, long eventsAtPing, long timeoutMs) {
+    if (s != current) {
+      return;
+    }
+    long now = s.events.sum();
+    if (now != eventsAtPing) {
+      long again = vertx.setTimer(timeoutMs, t -> context.runOnContext(v -> pingLate(s, now, timeoutMs)));
+      s.pingTimer = again;
+      return;
+    }
+    lost(s, "no answer to Ping within " + timeoutMs + " ms");
   }
 
   // ---- actions
@@ -460,7 +492,9 @@ public final class AmiClient<E> {
 
   private void flush(List<E> batch) {
     if (!batch.isEmpty()) {
+      long start = System.nanoTime();
       safely(() -> listener.onEvents(batch));
+      metrics.batch(System.nanoTime() - start);
     }
   }
 
@@ -501,18 +535,22 @@ public final class AmiClient<E> {
     volatile boolean retired;
     int resyncPending;
     long pingTimer = -1;
+    /** The timer of the next Ping (not a time-out), so that a late answer to an old Ping schedules nothing twice. */
+    long nextPingTimer = -1;
+    /** Events read on this connection (any thread): a late Ping with events flowing is no lost link. */
+    final java.util.concurrent.atomic.LongAdder events = new java.util.concurrent.atomic.LongAdder();
     boolean dropSeen;
 
     Session(long id) {
       this.id = id;
       this.channelsActionId = "dozvon-resync-" + id + "-channels";
       this.queuesActionId = "dozvon-resync-" + id + "-queues";
-      this.handoff = new EventHandoff(context, items -> deliver(this, items, false));
+      this.handoff = new EventHandoff(context, items -> deliver(this, items, false), metrics::handedOff);
       this.conn = new OwnedConnection(() -> {
         if (!retired) {
           handoff.add(new Lost("connection closed by the PBX, or nothing read for " + settings.socketReadTimeout().toMillis() + " ms"));
         }
-      });
+      }, ignored);
       conn.setHostname(settings.host());
       conn.setPort(settings.port());
       conn.setUsername(settings.user());
@@ -533,7 +571,11 @@ public final class AmiClient<E> {
       if (retired || event instanceof ConnectEvent) {
         return; // ConnectEvent is Asterisk-Java's own pseudo event; onConnected says the same
       }
+      events.increment();
       metrics.event(event);
+      if (event instanceof HangupEvent) {
+        metrics.dispatched(event);
+      }
       if (event instanceof OriginateResponseEvent ore) {
         originateResponse(ore);
       }

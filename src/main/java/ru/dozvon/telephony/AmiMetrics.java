@@ -32,6 +32,9 @@ final class AmiMetrics {
   private final Counter dropped;
   private final Timer lag;
   private final AtomicInteger connected = new AtomicInteger();
+  private final Timer dispatch;
+  private final Timer handoff;
+  private final Timer batch;
 
   AmiMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -50,6 +53,12 @@ final class AmiMetrics {
     this.lag = Timer.builder("dozvon.ami.event.lag")
         .description("Time from the PBX's event Timestamp to its arrival here").register(registry);
     registry.gauge("dozvon.ami.connected", connected);
+    dispatch = stage(registry, "dozvon_stage_ami_dispatch_seconds",
+        "A Hangup event built by Asterisk-Java's reader to its dispatch reaching Dozvon (milliseconds resolution)");
+    handoff = stage(registry, "dozvon_stage_handoff_seconds",
+        "The oldest event of a batch queued by Asterisk-Java's thread to the batch delivered on the telephony loop");
+    batch = stage(registry, "dozvon_stage_telephony_batch_seconds",
+        "The telephony loop's time on one batch of events (tracker, phones, ended calls handed on)");
   }
 
   /** Counts one event and, when the PBX stamped it (timestampevents=yes), its lag. */
@@ -62,6 +71,28 @@ final class AmiMetrics {
         lag.record(lagNanos, TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  private static Timer stage(MeterRegistry registry, String name, String description) {
+    return Timer.builder(name).description(description).publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofNanos(10_000)).maximumExpectedValue(java.time.Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  /** A Hangup reached our listener: how long since Asterisk-Java's reader built it. */
+  void dispatched(ManagerEvent hangup) {
+    java.util.Date received = hangup.getDateReceived();
+    if (received != null) {
+      dispatch.record(Math.max(0, System.currentTimeMillis() - received.getTime()), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  void handedOff(long nanos) {
+    handoff.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void batch(long nanos) {
+    batch.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void connected(boolean up) {

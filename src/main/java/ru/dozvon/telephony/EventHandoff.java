@@ -28,14 +28,26 @@ final class EventHandoff {
   /** True while a drain is due (a runOnContext or a timer); the producer then need not wake anyone. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean open;
+  /** When the oldest item not yet drained was queued (nanoTime), or 0 when none is. */
+  private final java.util.concurrent.atomic.AtomicLong oldestSince = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.function.LongConsumer waited;
 
   EventHandoff(Context context, Consumer<List<Object>> sink) {
+    this(context, sink, nanos -> { });
+  }
+
+  /** @param waited told, per batch, how long its oldest item waited in the queue (nanoseconds) */
+  EventHandoff(Context context, Consumer<List<Object>> sink, java.util.function.LongConsumer waited) {
     this.context = context;
     this.sink = sink;
+    this.waited = waited;
   }
 
   /** Any thread. */
   void add(Object item) {
+    if (oldestSince.get() == 0) {
+      oldestSince.compareAndSet(0, System.nanoTime());
+    }
     queue.offer(item);
     if (open && !scheduled.get() && scheduled.compareAndSet(false, true)) {
       context.runOnContext(v -> drain());
@@ -73,6 +85,10 @@ final class EventHandoff {
         context.runOnContext(v -> drain());
       }
       return;
+    }
+    long since = oldestSince.getAndSet(0);
+    if (since != 0) {
+      waited.accept(System.nanoTime() - since);
     }
     sink.accept(items);
     if (items.size() == MAX_BATCH) {

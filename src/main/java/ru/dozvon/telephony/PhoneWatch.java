@@ -58,7 +58,9 @@ public final class PhoneWatch {
   private final PhoneChanges changes;
   private final PhoneSync sync;
   private final Rings rings;
-  private final Map<String, Future<?>> writing = new HashMap<>();
+  /** Extensions whose change is being stored, and the latest change of each waiting for that. */
+  private final Map<String, Boolean> writing = new HashMap<>();
+  private final Map<String, PhoneStates.Change> waiting = new HashMap<>();
   /** Calls and phones already popped: a queue rings with AgentCalled and DialBegin both. */
   private final Map<String, Boolean> popped = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -99,17 +101,39 @@ public final class PhoneWatch {
     states.forget();
   }
 
-  /** A phone event: folded, and a change stored after the extension's previous one. */
+  /**
+   * A phone event: folded, and a change stored after the extension's previous one. While one is being stored, only
+   * the latest change of that phone waits (a busy PBX reports a phone several times a call; what routing needs is
+   * its state now): stored next, the ones it replaced never.
+   */
   void phone(TelephonyEvent.PhoneEvent e, Instant now) {
     states.accept(e).ifPresent(c -> {
       PhoneStates.Change change = c.at() == null ? new PhoneStates.Change(c.extension(), c.state(), now) : c;
-      Future<?> before = writing.getOrDefault(change.extension(), Future.succeededFuture());
-      Future<?> mine = before.transform(x -> changes.changed(change)).onFailure(err ->
-          LOG.warn("Phone state {} of extension {} not stored: {}", change.state(), change.extension(),
-              err.getMessage()));
-      writing.put(change.extension(), mine);
-      mine.onComplete(x -> writing.remove(change.extension(), mine));
+      if (writing.containsKey(change.extension())) {
+        waiting.put(change.extension(), change);
+      } else {
+        store(change);
+      }
     });
+  }
+
+  private void store(PhoneStates.Change change) {
+    writing.put(change.extension(), Boolean.TRUE);
+    Future<?> mine;
+    try {
+      mine = changes.changed(change);
+    } catch (RuntimeException ex) {
+      mine = Future.failedFuture(ex);
+    }
+    mine.onFailure(err -> LOG.warn("Phone state {} of extension {} not stored: {}", change.state(), change.extension(),
+            err.getMessage()))
+        .onComplete(x -> {
+          writing.remove(change.extension());
+          PhoneStates.Change next = waiting.remove(change.extension());
+          if (next != null) {
+            store(next);
+          }
+        });
   }
 
   /** A call event: a screen pop when it is an inbound call starting to ring an operator's phone. */

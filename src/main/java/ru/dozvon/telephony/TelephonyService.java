@@ -80,6 +80,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
   private volatile long callsEnded;
+  /** The pause state last handed to {@link PbxPauses} per extension, since the last (re)connect; on the loop. */
+  private final java.util.Map<String, Boolean> pausesTold = new java.util.HashMap<>();
 
   /**
    * @param ami the PBX to listen to, or null when none is configured (state DISABLED)
@@ -192,7 +194,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       return Future.succeededFuture();
     }
     AmiEventMapper mapper = new AmiEventMapper(mapperMarker);
-    client = new AmiClient<>(vertx, ami, mapper::map, this, registry);
+    client = new AmiClient<>(vertx, ami, mapper::map, this, registry, OwnedConnection.NEVER_READ);
     originates = new OriginateQueue(vertx, vertx.getOrCreateContext(), client::originate, placing.perSecond(),
         placing.maxInFlight(), registry);
     return client.start();
@@ -315,8 +317,13 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   public void onEvents(List<TelephonyEvent> batch) {
     for (TelephonyEvent e : batch) {
       if (e instanceof TelephonyEvent.MemberPause p) {
-        pauses.paused(p.extension(), p.paused()).onFailure(err ->
-            LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage()));
+        // Every QueueMemberStatus repeats the member's pause (two a call): only a change is stored
+        if (!Boolean.valueOf(p.paused()).equals(pausesTold.put(p.extension(), p.paused()))) {
+          pauses.paused(p.extension(), p.paused()).onFailure(err -> {
+            pausesTold.remove(p.extension(), p.paused()); // the next report tries again
+            LOG.warn("PBX pause of extension {} not recorded: {}", p.extension(), err.getMessage());
+          });
+        }
         continue;
       }
       if (e instanceof TelephonyEvent.PhoneEvent p) {
@@ -348,6 +355,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
 
   @Override
   public void onConnected() {
+    pausesTold.clear(); // the resync's QueueStatus tells every member again: stored again, whatever we knew
     phones.connected();
     tracker.markResyncStarted();
   }

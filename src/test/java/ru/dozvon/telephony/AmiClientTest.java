@@ -256,6 +256,73 @@ class AmiClientTest {
   }
 
   @Test
+  void eventTypesNeverReadAreNeitherBuiltNorDispatchedAndTheRestArrivesInOrder(Vertx vertx, VertxTestContext tc) {
+    server.replayOnLogin(MISSED);
+    client = new AmiClient<>(vertx, settings(server), e -> e, rec, registry, OwnedConnection.NEVER_READ);
+    Context ctx = vertx.getOrCreateContext();
+    rec.expected = ctx;
+    Promise<Void> started = Promise.promise();
+    ctx.runOnContext(v -> client.start().onComplete(started));
+    started.future()
+        .compose(v -> until(vertx, "all Hangups", 5000, () -> rec.count(HangupEvent.class) == 4 && rec.resyncs.get() == 1))
+        .onComplete(tc.succeeding(v -> tc.verify(() -> {
+          Set<String> never = OwnedConnection.NEVER_READ.stream().map(c -> c.getSimpleName()
+              .replaceAll("Event$", "").toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+          List<String> expected = new ArrayList<>();
+          for (int i = 0; i < MISSED.size(); i++) {
+            String type = MISSED.eventType(i).toLowerCase(Locale.ROOT);
+            if (!never.contains(type)) {
+              expected.add(type);
+            }
+          }
+          assertThat(expected.size()).as("the transcript has types Dozvon reads and types it never does")
+              .isBetween(40, MISSED.size() - 20);
+          Set<String> types = Set.copyOf(expected);
+          List<String> delivered = rec.events.stream().map(AmiClientTest::amiName).filter(types::contains)
+              .collect(Collectors.toList());
+          assertThat(delivered).containsExactlyElementsOf(expected);
+          assertThat(rec.events.stream().map(AmiClientTest::amiName)).doesNotContainAnyElementsOf(never);
+          tc.completeNow();
+        })));
+  }
+
+  @Test
+  void aLatePingWhileEventsFlowIsNoLostLinkButASilentOneIs(Vertx vertx, VertxTestContext tc) {
+    java.util.concurrent.atomic.AtomicBoolean flowing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    long[] stoppedAt = new long[1];
+    start(vertx, settings(server))
+        .compose(v -> connected(vertx, 1, 1))
+        .compose(v -> {
+          server.answerPings(false); // a reader far behind: the Pong would come after every event read before it
+          vertx.setPeriodic(20, id -> {
+            if (flowing.get()) {
+              server.sendRaw("Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: PJSIP/trunk-00000001\r\n"
+                  + "Uniqueid: 1.1\r\nLinkedid: 1.1\r\nVariable: X\r\nValue: 1\r\n\r\n");
+            } else {
+              vertx.cancelTimer(id);
+            }
+          });
+          return vertx.timer(1500); // 1.5 s: past several ping time-outs (200 ms each)
+        })
+        .compose(v -> {
+          tc.verify(() -> {
+            assertThat(rec.disconnectReasons).as("events flowed all along").isEmpty();
+            assertThat(client.state()).isEqualTo(AmiState.CONNECTED);
+            assertThat(server.acceptedLogins()).isEqualTo(1);
+          });
+          flowing.set(false);
+          stoppedAt[0] = System.nanoTime();
+          return until(vertx, "ping timeout once silent", 3000, () -> rec.disconnectReasons.size() == 1);
+        })
+        .onComplete(tc.succeeding(v -> tc.verify(() -> {
+          assertThat(rec.disconnectReasons.get(0)).contains("no answer to Ping within 200 ms");
+          assertThat((System.nanoTime() - stoppedAt[0]) / 1_000_000).isLessThan(400 + 200 + 600);
+          server.answerPings(true);
+          tc.completeNow();
+        })));
+  }
+
+  @Test
   void garbageUnknownEventsAndMissingFieldsAreSurvived(Vertx vertx, VertxTestContext tc) {
     start(vertx, settings(server))
         .compose(v -> connected(vertx, 1, 1))
