@@ -63,8 +63,16 @@ import ru.dozvon.store.Database;
 import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.telephony.UnrecordableCallRoutes;
+import ru.dozvon.signin.AdminPassword;
+import ru.dozvon.signin.LoginRoutes;
+import ru.dozvon.signin.MeRoutes;
+import ru.dozvon.signin.PasswordHasher;
+import ru.dozvon.signin.Passwords;
+import ru.dozvon.signin.PgCredentials;
+import ru.dozvon.signin.SignIn;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.PageRoutes;
+import ru.dozvon.web.SessionStore;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -89,6 +97,7 @@ public final class App {
   private FunnelJobs funnelJobs;
   private OutboxDrainer outbox;
   private Dialing dialing;
+  private SessionStore sessions;
 
   private final Clock clock;
 
@@ -193,14 +202,25 @@ public final class App {
         .forgetNoncesBefore(clock.instant().minus(intakeCfg.maxSkew().multipliedBy(2)))
         .onFailure(e -> LOG.warn("Forgetting old form-webhook signatures failed: {}", e.getMessage())));
     outbox.start(vertx, intakeCfg.outboxEvery());
+    // Sign-in for people: Argon2id on a worker pool of its own, sessions in PostgreSQL (docs/SECURITY.md).
+    var passwords = new Passwords(vertx, PasswordHasher.OWASP);
+    var credentials = new PgCredentials(pool);
+    sessions = new SessionStore(pool, clock, cfg.auth().sessionIdle(), cfg.auth().sessionMaxAge());
+    var signIn = new SignIn(credentials, passwords, sessions, clock);
+    vertx.setPeriodic(600_000, id -> sessions.purgeExpired().compose(n -> credentials.forgetOld(clock.instant()))
+        .onFailure(e -> LOG.warn("Purging expired sessions failed: {}", e.getMessage())));
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
+        .compose(x -> AdminPassword.ensure(credentials, passwords, cfg.auth().adminPassword(), clock))
+        .onSuccess(App::showGeneratedPassword)
         .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state, unrecordable::unacknowledged,
               List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks,
-                  cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks()),
+                  cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks(),
+                  passwords),
+                  new MeRoutes(credentials, signIn, passwords, clock),
                   new TokenRoutes(accounts),
                   new DealRoutes(dealQueries), new CallRecordingRoutes(pool, cfg.phones().recordingsDir()),
                   new RoutingRoutes(routing),
@@ -214,7 +234,9 @@ public final class App {
                   new UnrecordableCallRoutes(unrecordable),
                   new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
                   new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new LoginRoutes(signIn, sessions, credentials),
+                  new PageRoutes(sessions::principal)))
+              .withSessions(sessions);
           http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
@@ -288,6 +310,18 @@ public final class App {
     if (generated.isEmpty()) {
       LOG.info("Admin token in place (generated at the first start or given by DOZVON_ADMIN_TOKEN)");
     }
+  }
+
+  private static void showGeneratedPassword(Optional<String> generated) {
+    // As the token: shown once, on the console only, never through the logger.
+    generated.ifPresent(pw -> System.err.printf(
+        "%n  Admin password for login 'admin' (shown once; set DOZVON_ADMIN_PASSWORD to choose your own):%n  %s%n%n",
+        pw));
+  }
+
+  /** People's browser sessions (pages outside /api look the cookie up here). */
+  public SessionStore sessions() {
+    return sessions;
   }
 
   public int httpPort() {

@@ -71,11 +71,24 @@ public record AppConfig(
     }
   }
 
-  /** Authentication: the built-in admin's token, if given (otherwise generated once). */
-  public record Auth(Optional<String> adminToken) {
+  /**
+   * Authentication: the built-in admin's token and password, if given (otherwise each generated once), and how long
+   * people's sessions last.
+   *
+   * @param sessionIdle a session unused this long ends
+   * @param sessionMaxAge a session ends this long after sign-in, however much it is used
+   */
+  public record Auth(Optional<String> adminToken, Optional<String> adminPassword, java.time.Duration sessionIdle,
+                     java.time.Duration sessionMaxAge) {
+    public Auth(Optional<String> adminToken) {
+      this(adminToken, Optional.empty(), java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+    }
+
     @Override
     public String toString() {
-      return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + "]";
+      return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + ", adminPassword="
+          + (adminPassword.isPresent() ? "***" : "<generated>") + ", sessionIdle=" + sessionIdle
+          + ", sessionMaxAge=" + sessionMaxAge + "]";
     }
   }
 
