@@ -80,6 +80,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
   private volatile long callsEnded;
+  private volatile CallTracker.QueueWait queueWaitSeen = CallTracker.QueueWait.NONE;
   /** The pause state last handed to {@link PbxPauses} per extension, since the last (re)connect; on the loop. */
   private final java.util.Map<String, Boolean> pausesTold = new java.util.HashMap<>();
 
@@ -214,6 +215,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   /** Why the last connection attempt failed, or null. */
   public String lastError() {
     return client == null ? null : client.lastError();
+  }
+
+  /** Callers waiting in PBX queues, as the tracker saw them after its last batch of events (any thread may read). */
+  public CallTracker.QueueWait queueWait() {
+    return queueWaitSeen;
   }
 
   /** Calls in progress on the PBX, as far as we follow them. */
@@ -351,6 +357,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       }
     }
     liveCallsSeen = tracker.liveCalls();
+    queueWaitSeen = tracker.queueWait();
   }
 
   @Override
@@ -380,6 +387,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   void deliver(List<CallRecord> ended) {
     liveCallsSeen = tracker.liveCalls();
     callsEnded += ended.size();
+    queueWaitSeen = tracker.queueWait();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
       CallFacts facts;
