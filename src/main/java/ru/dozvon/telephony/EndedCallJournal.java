@@ -55,7 +55,7 @@ import ru.dozvon.deals.CallFacts;
  * <p>One thread of its own ({@code dozvon-journal}) does every file operation and owns the index; results are
  * completed on the context that opened the journal, one hop per batch.
  */
-final class EndedCallJournal {
+public final class EndedCallJournal {
 
   /** The journal reached {@code max_size}: this call is not written ahead. */
   static final class JournalFull extends IllegalStateException {
@@ -123,7 +123,7 @@ final class EndedCallJournal {
   private volatile boolean full;
   private volatile boolean closed;
 
-  EndedCallJournal(Path dir, JournalSettings settings, MeterRegistry registry) {
+  public EndedCallJournal(Path dir, JournalSettings settings, MeterRegistry registry) {
     this.dir = dir;
     this.settings = settings;
     this.appended = Counter.builder("dozvon.journal.appended").description("Ended calls written ahead to the"
@@ -142,7 +142,7 @@ final class EndedCallJournal {
    * starts a new segment. Completes with the oldest {@code limit} calls not committed; the others count as spilled
    * ({@link #takeSpilled}).
    */
-  Future<List<CallFacts>> open(int limit) {
+  public Future<List<CallFacts>> open(int limit) {
     context = io.vertx.core.Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException("EndedCallJournal.open must be called on a Vert.x context");
@@ -156,7 +156,7 @@ final class EndedCallJournal {
   }
 
   /** Writes the call ahead; completes (on the opening context) once durable as the settings say. */
-  Future<Void> append(CallFacts call) {
+  public Future<Void> append(CallFacts call) {
     Promise<Void> p = Promise.promise();
     if (closed) {
       p.fail(new IllegalStateException("journal closed"));
@@ -167,7 +167,7 @@ final class EndedCallJournal {
   }
 
   /** The database has the call (or filed it): it need not be replayed. */
-  void committed(String pbxCallId) {
+  public void committed(String pbxCallId) {
     queue.add(new Commit(pbxCallId));
   }
 
@@ -184,7 +184,7 @@ final class EndedCallJournal {
   }
 
   /** Flushes, fsyncs and stops the thread; what is not committed stays for the next start. */
-  Future<Void> close() {
+  public Future<Void> close() {
     if (closed || thread == null) {
       return Future.succeededFuture();
     }

@@ -80,6 +80,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
+  private volatile long callsEnded;
   private volatile CallTracker.QueueWait queueWaitSeen = CallTracker.QueueWait.NONE;
   /** The pause state last handed to {@link PbxPauses} per extension, since the last (re)connect; on the loop. */
   private final java.util.Map<String, Boolean> pausesTold = new java.util.HashMap<>();
@@ -412,9 +413,15 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
         reason, tracker.liveCalls());
   }
 
+  /** Calls the tracker closed since the start (written ahead and handed to the database), for drills and tests. */
+  public long callsEnded() {
+    return callsEnded;
+  }
+
   /** Hands closed calls to the sink, each on its own; failures wait in the retry queue. */
   void deliver(List<CallRecord> ended) {
     liveCallsSeen = tracker.liveCalls();
+    callsEnded += ended.size();
     queueWaitSeen = tracker.queueWait();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
