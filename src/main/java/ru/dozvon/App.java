@@ -63,8 +63,16 @@ import ru.dozvon.store.Database;
 import ru.dozvon.telephony.PgUnrecordableCalls;
 import ru.dozvon.telephony.TelephonyService;
 import ru.dozvon.telephony.UnrecordableCallRoutes;
+import ru.dozvon.signin.AdminPassword;
+import ru.dozvon.signin.LoginRoutes;
+import ru.dozvon.signin.MeRoutes;
+import ru.dozvon.signin.PasswordHasher;
+import ru.dozvon.signin.Passwords;
+import ru.dozvon.signin.PgCredentials;
+import ru.dozvon.signin.SignIn;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.PageRoutes;
+import ru.dozvon.web.SessionStore;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -89,6 +97,7 @@ public final class App {
   private FunnelJobs funnelJobs;
   private OutboxDrainer outbox;
   private Dialing dialing;
+  private SessionStore sessions;
 
   private final Clock clock;
 
@@ -193,20 +202,31 @@ public final class App {
         .forgetNoncesBefore(clock.instant().minus(intakeCfg.maxSkew().multipliedBy(2)))
         .onFailure(e -> LOG.warn("Forgetting old form-webhook signatures failed: {}", e.getMessage())));
     outbox.start(vertx, intakeCfg.outboxEvery());
+    // Sign-in for people: Argon2id on a worker pool of its own, sessions in PostgreSQL (docs/SECURITY.md).
+    var passwords = new Passwords(vertx, PasswordHasher.OWASP);
+    var credentials = new PgCredentials(pool);
+    sessions = new SessionStore(pool, clock, cfg.auth().sessionIdle(), cfg.auth().sessionMaxAge());
+    var signIn = new SignIn(credentials, passwords, sessions, clock);
+    vertx.setPeriodic(600_000, id -> sessions.purgeExpired().compose(n -> credentials.forgetOld(clock.instant()))
+        .onFailure(e -> LOG.warn("Purging expired sessions failed: {}", e.getMessage())));
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
+        .compose(x -> AdminPassword.ensure(credentials, passwords, cfg.auth().adminPassword(), clock))
+        .onSuccess(App::showGeneratedPassword)
         .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
               telephony::state, unrecordable::unacknowledged,
               List.of(new ManagerRoutes(managers, accounts, new ManagerFigures(pool, clock, webhooks,
-                  cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks()),
+                  cfg.retry().window().zone(), cfg.funnel().afterContact().talkLimitPerDay()), routingHooks(),
+                  passwords),
+                  new MeRoutes(credentials, signIn, passwords, clock),
                   new TokenRoutes(accounts),
                   new DealRoutes(dealQueries), new CallRecordingRoutes(pool, cfg.phones().recordingsDir()),
                   new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls, cfg.funnel().stages().get(0).code(),
-                      cfg.funnel().afterContact().talkLimitPerDay())),
+                      cfg.funnel().afterContact().talkLimitPerDay(), cfg.live(), this::queueWaiting, this::ratingValues)),
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
@@ -214,7 +234,9 @@ public final class App {
                   new UnrecordableCallRoutes(unrecordable),
                   new DialingSettingsRoutes(cfg.retry(), cfg.dialer()),
                   new ReportRoutes(new PgReports(pool, reportSettings(cfg.funnel())), clock, cfg.retry().window().zone())),
-              List.of(new FormHookRoutes(intakeCfg, leads, clock), new PageRoutes(PageRoutes.NONE)));
+              List.of(new FormHookRoutes(intakeCfg, leads, clock), new LoginRoutes(signIn, sessions, credentials),
+                  new PageRoutes(sessions::principal)))
+              .withSessions(sessions);
           http.journalState(telephony::journalState);
           return vertx.deployVerticle(http);
         })
@@ -261,6 +283,26 @@ public final class App {
         names.apply(f.lossReasons()), names.apply(f.winReasons()), names.apply(f.invalidReasons()));
   }
 
+  /** The wallboard's waiting callers: telephony's call tracker, in live's own terms. */
+  private PgLiveSnapshot.Waiting queueWaiting() {
+    var w = telephony.queueWait();
+    return new PgLiveSnapshot.Waiting(w.callers(), w.oldestSince());
+  }
+
+  /** Routing's conversion rating of each manager, as the wallboard shows it (the smoothed value). */
+  private Future<Map<Long, Double>> ratingValues(List<Long> ids) {
+    return routing.ratings(ids).map(all -> {
+      Map<Long, Double> out = new java.util.HashMap<>();
+      all.forEach((id, r) -> {
+        Object v = r.getValue("value");
+        if (v instanceof Number n) {
+          out.put(id, n.doubleValue());
+        }
+      });
+      return out;
+    });
+  }
+
   private ManagerRoutes.RoutingHooks routingHooks() {
     return new ManagerRoutes.RoutingHooks() {
       @Override
@@ -288,6 +330,18 @@ public final class App {
     if (generated.isEmpty()) {
       LOG.info("Admin token in place (generated at the first start or given by DOZVON_ADMIN_TOKEN)");
     }
+  }
+
+  private static void showGeneratedPassword(Optional<String> generated) {
+    // As the token: shown once, on the console only, never through the logger.
+    generated.ifPresent(pw -> System.err.printf(
+        "%n  Admin password for login 'admin' (shown once; set DOZVON_ADMIN_PASSWORD to choose your own):%n  %s%n%n",
+        pw));
+  }
+
+  /** People's browser sessions (pages outside /api look the cookie up here). */
+  public SessionStore sessions() {
+    return sessions;
   }
 
   public int httpPort() {

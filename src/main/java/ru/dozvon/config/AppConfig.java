@@ -31,12 +31,14 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param demo demo mode and its simulated PBX (demo section; config/demo-profile.yaml)
  * @param journal the write-ahead journal of ended calls and the bound on calls buffered in memory
  *     (telephony.journal section)
+ * @param live the wallboard's figures and their red thresholds (live section)
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
     ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer,
-    ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal) {
+    ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal,
+    ru.dozvon.live.LiveConfig live) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {
@@ -71,11 +73,24 @@ public record AppConfig(
     }
   }
 
-  /** Authentication: the built-in admin's token, if given (otherwise generated once). */
-  public record Auth(Optional<String> adminToken) {
+  /**
+   * Authentication: the built-in admin's token and password, if given (otherwise each generated once), and how long
+   * people's sessions last.
+   *
+   * @param sessionIdle a session unused this long ends
+   * @param sessionMaxAge a session ends this long after sign-in, however much it is used
+   */
+  public record Auth(Optional<String> adminToken, Optional<String> adminPassword, java.time.Duration sessionIdle,
+                     java.time.Duration sessionMaxAge) {
+    public Auth(Optional<String> adminToken) {
+      this(adminToken, Optional.empty(), java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+    }
+
     @Override
     public String toString() {
-      return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + "]";
+      return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + ", adminPassword="
+          + (adminPassword.isPresent() ? "***" : "<generated>") + ", sessionIdle=" + sessionIdle
+          + ", sessionMaxAge=" + sessionMaxAge + "]";
     }
   }
 

@@ -54,6 +54,9 @@ public final class ConfigLoader {
       Map.entry("DOZVON_OPERATOR_DIAL", "telephony.operator_dial"),
       Map.entry("DOZVON_RECORDINGS_DIR", "telephony.recordings_dir"),
       Map.entry("DOZVON_ADMIN_TOKEN", "auth.adminToken"),
+      Map.entry("DOZVON_ADMIN_PASSWORD", "auth.adminPassword"),
+      Map.entry("DOZVON_SESSION_IDLE", "auth.sessionIdle"),
+      Map.entry("DOZVON_SESSION_MAX_AGE", "auth.sessionMaxAge"),
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"),
@@ -61,6 +64,12 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
       Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_SECONDS", "live.service_level_seconds"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_TARGET", "live.service_level_target"),
+      Map.entry("DOZVON_LIVE_BACKLOG_RED_AFTER", "live.backlog_red_after"),
+      Map.entry("DOZVON_LIVE_ABANDON_RATE_RED_ABOVE", "live.abandon_rate_red_above"),
+      Map.entry("DOZVON_LIVE_LONGEST_WAIT_RED_AFTER", "live.longest_wait_red_after"),
+      Map.entry("DOZVON_LIVE_SPEED_TO_LEAD_RED_AFTER", "live.speed_to_lead_red_after"),
       Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
       Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
       Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
@@ -77,7 +86,8 @@ public final class ConfigLoader {
 
   private static final Set<String> AMI_TIMINGS = Set.of("connectTimeout", "socketReadTimeout", "pingInterval",
       "pingTimeout", "reconnectMin", "reconnectMax");
-  private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "database.url");
+  private static final Set<String> SECRETS = Set.of("ami.secret", "auth.adminToken", "auth.adminPassword",
+      "database.url");
   private static final Pattern DB_URL = Pattern.compile(
       "(?:jdbc:)?postgres(?:ql)?://(?:([^:@/]+)(?::([^@/]*))?@)?([^:/?#]+)(?::(\\d{1,5}))?/([^/?#]+)");
 
@@ -182,7 +192,18 @@ public final class ConfigLoader {
     if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
       throw s.error("auth.adminToken", token, "at least 16 printable characters without spaces");
     }
-    var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token));
+    String adminPassword = s.string("auth.adminPassword", "");
+    if (!adminPassword.isEmpty() && (adminPassword.length() < 8 || adminPassword.length() > 128)) {
+      throw s.error("auth.adminPassword", adminPassword, "8 to 128 characters");
+    }
+    java.time.Duration idle = duration(s, "auth.sessionIdle", "12h", java.time.Duration.ofMinutes(1));
+    java.time.Duration maxAge = duration(s, "auth.sessionMaxAge", "7d", java.time.Duration.ofMinutes(1));
+    if (maxAge.compareTo(idle) < 0) {
+      throw s.error("auth.sessionMaxAge", s.string("auth.sessionMaxAge", "7d"),
+          "a duration at least auth.sessionIdle (" + s.string("auth.sessionIdle", "12h") + ")");
+    }
+    var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token),
+        adminPassword.isEmpty() ? Optional.empty() : Optional.of(adminPassword), idle, maxAge);
 
     TrackerSettings section = feature(s, "telephony", TrackerSettings::fromMap);
     java.util.Set<String> outbound = new java.util.LinkedHashSet<>(section.outboundContexts());
@@ -199,7 +220,23 @@ public final class ConfigLoader {
         feature(s, "telephony", OriginateSettings::fromMap),
         feature(s, "dialer", DialerConfig::fromMap),
         feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
-        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap));
+        feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap),
+        feature(s, "live", ru.dozvon.live.LiveConfig::fromMap));
+  }
+
+  /** A duration setting of at least {@code min}, e.g. 12h, 30m, 7d or PT12H. */
+  private static java.time.Duration duration(Settings s, String path, String fallback, java.time.Duration min) {
+    String raw = s.string(path, fallback);
+    java.time.Duration d;
+    try {
+      d = ru.dozvon.time.Durations.parse(raw.isEmpty() ? fallback : raw);
+    } catch (IllegalArgumentException e) {
+      throw s.error(path, raw, "a duration such as 12h, 30m, 7d or PT12H");
+    }
+    if (d.compareTo(min) < 0) {
+      throw s.error(path, raw, "a duration of at least " + min.toMinutes() + "m");
+    }
+    return d;
   }
 
   private static DbUrl parseDbUrl(Settings s, String url) {

@@ -15,11 +15,12 @@ import ru.dozvon.call.PhoneState;
  * @param deactivatedAt when they were deactivated; null while active
  * @param phoneState their phone as the PBX last told it (UNKNOWN until it says anything)
  * @param autoDial the progressive dialer places their due callbacks ({@code DOZVON_AUTODIAL} turns it on for all)
+ * @param login what they sign in with (null: none set); the password itself is never shown, only whether one is set
  */
 public record Manager(long id, String name, String extension, String role, int maxActiveDeals,
                       String timezone, ManagerState state, boolean pbxPaused, int activeDeals,
                       int won, int lost, Instant createdAt, boolean active, Instant deactivatedAt,
-                      PhoneState phoneState, boolean autoDial) {
+                      PhoneState phoneState, boolean autoDial, String login, boolean hasPassword) {
 
   /** Raw conversion in the window, or null before any deal was decided. */
   public Double rawConversion() {
@@ -40,6 +41,8 @@ public record Manager(long id, String name, String extension, String role, int m
         .put("pbxPaused", pbxPaused)
         .put("phoneState", phoneState.name())
         .put("autoDial", autoDial)
+        .put("login", login)
+        .put("hasPassword", hasPassword)
         .put("load", new JsonObject().put("activeDeals", activeDeals).put("maxActiveDeals", maxActiveDeals))
         .put("conversion", new JsonObject().put("won", won).put("lost", lost).put("raw", rawConversion()))
         .put("createdAt", createdAt.toString());

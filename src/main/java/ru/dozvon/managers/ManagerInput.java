@@ -42,6 +42,10 @@ final class ManagerInput {
   }
 
   static <T> Future<T> duplicateExtension(Throwable t) {
+    if (t instanceof PgException pg && "23505".equals(pg.getSqlState()) && "managers_login".equals(pg.getConstraint())) {
+      return Future.failedFuture(new RuleViolation("login_taken", "login is already used by another manager "
+          + "(logins are compared without regard to case)"));
+    }
     if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       return Future.failedFuture(new RuleViolation("extension_taken", "extension is already used by another manager"));
     }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import ru.dozvon.errors.InvalidInput;
 import ru.dozvon.errors.NotFound;
+import ru.dozvon.signin.PasswordRules;
+import ru.dozvon.signin.Passwords;
 import ru.dozvon.web.Api;
 import ru.dozvon.web.Principal;
 import ru.dozvon.web.Role;
@@ -20,13 +22,16 @@ import ru.dozvon.web.RouteGroup;
 /**
  * {@code /api/managers}: staff create, change and deactivate managers; an operator sees only themselves and
  * may only change their own state (go on shift, pause, go off). Managers are never deleted: {@code DELETE}
- * deactivates, as {@code PATCH {"active": false}} does.
+ * deactivates, as {@code PATCH {"active": false}} does. Staff set a manager's {@code login} and {@code password}
+ * (create or PATCH; a supervisor's by the admin only); a new password ends the manager's sessions.
  */
 public final class ManagerRoutes implements RouteGroup {
 
-  private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role");
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "extension", "maxActiveDeals", "timezone", "role",
+      "login", "password");
   private static final Set<String> PATCH_FIELDS =
-      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active", "autoDial");
+      Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active", "autoDial",
+          "login", "password");
 
   /**
    * What routing adds to managers, passed in so that this package does not depend on routing: the smoothed
@@ -47,6 +52,7 @@ public final class ManagerRoutes implements RouteGroup {
   private final PgAccounts accounts;
   private final ManagerFigures figures;
   private final RoutingHooks routing;
+  private final Passwords passwords;
 
   /**
    * @param accounts changes to managers with their consequences (deactivation)
@@ -54,7 +60,8 @@ public final class ManagerRoutes implements RouteGroup {
    * @param routing ratings to show, and the hooks that route deals when capacity grows or owners are released
    */
   public ManagerRoutes(PgManagerRepository managers, PgAccounts accounts, ManagerFigures figures,
-                       RoutingHooks routing) {
+                       RoutingHooks routing, Passwords passwords) {
+    this.passwords = java.util.Objects.requireNonNull(passwords);
     this.managers = java.util.Objects.requireNonNull(managers);
     this.accounts = java.util.Objects.requireNonNull(accounts);
     this.figures = java.util.Objects.requireNonNull(figures);
@@ -77,13 +84,21 @@ public final class ManagerRoutes implements RouteGroup {
     if (!role.equals("operator") && !role.equals("supervisor")) {
       throw new InvalidInput("role", "must be operator or supervisor");
     }
-    var m = new PgManagerRepository.NewManager(
-        Api.requiredString(b, "name", 200),
-        ManagerInput.extension(b).orElseThrow(() -> new InvalidInput("extension", "is required")),
-        role,
-        Api.requiredInt(b, "maxActiveDeals", 0, 10000),
-        ManagerInput.timezone(b).orElse(null));
-    Api.reply(ctx, 201, managers.create(m).recover(ManagerInput::duplicateExtension)
+    String name = Api.requiredString(b, "name", 200);
+    String extension = ManagerInput.extension(b).orElseThrow(() -> new InvalidInput("extension", "is required"));
+    int max = Api.requiredInt(b, "maxActiveDeals", 0, 10000);
+    String timezone = ManagerInput.timezone(b).orElse(null);
+    Optional<String> login = b.containsKey("login") ? Optional.of(PasswordRules.login("login", b.getValue("login")))
+        : Optional.empty();
+    Optional<String> password = b.containsKey("password")
+        ? Optional.of(PasswordRules.password("password", b.getValue("password"))) : Optional.empty();
+    if (password.isPresent() && login.isEmpty()) {
+      throw new InvalidInput("login", "is required with a password (what they sign in with)");
+    }
+    Future<String> hash = password.isPresent() ? passwords.hash(password.get()) : Future.succeededFuture(null);
+    Api.reply(ctx, 201, hash.compose(h -> managers.create(new PgManagerRepository.NewManager(name, extension, role,
+            max, timezone, login.orElse(null), h)))
+        .recover(ManagerInput::duplicateExtension)
         .map(c -> c.manager().toJson().put("token", c.token())));
   }
 
@@ -140,13 +155,20 @@ public final class ManagerRoutes implements RouteGroup {
     var change = new PgManagerRepository.Change(ManagerInput.extension(b),
         Api.optionalInt(b, "maxActiveDeals", 0, 10000), state, Api.optionalString(b, "name", 200),
         ManagerInput.timezone(b), Optional.ofNullable((Boolean) active), Optional.ofNullable((Boolean) autoDial));
+    Optional<String> login = b.containsKey("login") ? Optional.of(PasswordRules.login("login", b.getValue("login")))
+        : Optional.empty();
+    Optional<String> password = b.containsKey("password")
+        ? Optional.of(PasswordRules.password("password", b.getValue("password"))) : Optional.empty();
     boolean setsWebhook = b.containsKey("webhookUrl");
     Future<Optional<String>> webhookUrl = setsWebhook ? figures.checkUrl(b.getValue("webhookUrl"))
         : Future.succeededFuture(Optional.empty());
-    Api.reply(ctx, 200, webhookUrl.compose(url -> change(id, change, p)
+    Future<PgAccounts.Credentials> creds = password.isEmpty()
+        ? Future.succeededFuture(new PgAccounts.Credentials(login, Optional.empty()))
+        : passwords.hash(password.get()).map(h -> new PgAccounts.Credentials(login, Optional.of(h)));
+    Future<JsonObject> changed = webhookUrl.compose(url -> creds.compose(cr -> change(id, change, cr, p))
         .compose(json -> !setsWebhook ? Future.succeededFuture(json)
-            : figures.setWebhook(id, url).map(secret -> json.put("webhookSecret", secret.orElse(null)))))
-        .compose(this::withFigures));
+            : figures.setWebhook(id, url).map(secret -> json.put("webhookSecret", secret.orElse(null)))));
+    Api.reply(ctx, 200, changed.compose(this::withFigures));
   }
 
   /** {@code DELETE /api/managers/{id}}: deactivates (the row stays); 200 with the manager. */
@@ -161,7 +183,12 @@ public final class ManagerRoutes implements RouteGroup {
 
   /** Applies a change, then lets routing act on what it freed: the manager's JSON with their rating. */
   private Future<JsonObject> change(long id, PgManagerRepository.Change change, Principal p) {
-    return accounts.update(id, change, p).recover(ManagerInput::duplicateExtension)
+    return change(id, change, PgAccounts.Credentials.NONE, p);
+  }
+
+  private Future<JsonObject> change(long id, PgManagerRepository.Change change, PgAccounts.Credentials creds,
+                                    Principal p) {
+    return accounts.update(id, change, creds, p).recover(ManagerInput::duplicateExtension)
         .map(u -> u.orElseThrow(() -> new NotFound("manager " + id)))
         .compose(u -> {
           Manager m = u.manager();

@@ -19,11 +19,12 @@ import ru.dozvon.errors.NotFound;
 import ru.dozvon.errors.RuleViolation;
 import ru.dozvon.web.Principal;
 import ru.dozvon.web.Role;
+import ru.dozvon.web.SessionStore;
 import ru.dozvon.web.TokenStore;
 
 /**
  * Changes to a manager's account, each in one transaction with its consequences: a change of fields, a
- * deactivation (state OFF, tokens revoked, open deals and tasks back to routing), a reactivation (no token:
+ * deactivation (state OFF, tokens revoked, sessions ended, open deals and tasks back to routing), a reactivation (no token:
  * one is re-issued apart), a token re-issued or revoked.
  *
  * <p>A deactivation locks the manager's open deals before the manager's row, the order of every path
@@ -71,9 +72,26 @@ public final class PgAccounts {
   public record Updated(Manager manager, boolean deactivatedNow, int releasedDeals) {
   }
 
+  /**
+   * A new login or password hash for a manager, set with a change (staff only; a supervisor's by the admin only).
+   * A new password ends every session of theirs.
+   */
+  public record Credentials(Optional<String> login, Optional<String> passwordHash) {
+    public static final Credentials NONE = new Credentials(Optional.empty(), Optional.empty());
+
+    boolean any() {
+      return login.isPresent() || passwordHash.isPresent();
+    }
+  }
+
   /** Applies a change; empty when there is no such manager. */
   public Future<Optional<Updated>> update(long id, PgManagerRepository.Change c, Principal who) {
-    return apply(id, c, who, 1).compose(done -> done.isEmpty() ? Future.succeededFuture(Optional.<Updated>empty())
+    return update(id, c, Credentials.NONE, who);
+  }
+
+  /** Applies a change with new credentials; empty when there is no such manager. */
+  public Future<Optional<Updated>> update(long id, PgManagerRepository.Change c, Credentials creds, Principal who) {
+    return apply(id, c, creds, who, 1).compose(done -> done.isEmpty() ? Future.succeededFuture(Optional.<Updated>empty())
         : managers.find(id).map(m -> m.map(found -> new Updated(found, done.get().deactivatedNow(),
             done.get().releasedDeals()))));
   }
@@ -82,7 +100,8 @@ public final class PgAccounts {
   private record Done(boolean deactivatedNow, int releasedDeals) {
   }
 
-  private Future<Optional<Done>> apply(long id, PgManagerRepository.Change c, Principal who, int retries) {
+  private Future<Optional<Done>> apply(long id, PgManagerRepository.Change c, Credentials creds, Principal who,
+                                       int retries) {
     Instant now = clock.instant();
     boolean deactivating = c.active().equals(Optional.of(false));
     return pool.withTransaction(tx -> (deactivating ? PgOwnerRelease.lockOpenDeals(tx, id)
@@ -94,15 +113,31 @@ public final class PgAccounts {
           }
           boolean wasActive = row.get().getBoolean("active");
           check(id, c, who, row.get().getString("role"), wasActive);
+          if (creds.any() && who.role() != Role.ADMIN && !"operator".equals(row.get().getString("role"))) {
+            throw new Forbidden("only the admin may set a supervisor's login or password");
+          }
           return tx.preparedQuery(UPDATE).execute(Tuple.wrap(java.util.Arrays.asList(id, c.extension().orElse(null),
                   c.maxActiveDeals().orElse(null), c.state().map(Enum::name).orElse(null), c.name().orElse(null),
                   c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now), c.autoDial().orElse(null))))
+              .compose(x -> setCredentials(tx, id, creds))
               .compose(x -> wasActive && deactivating
                   ? deactivate(tx, id, who, now).map(n -> Optional.of(new Done(true, n)))
                   : Future.succeededFuture(Optional.of(new Done(false, 0))));
         }))
         .recover(e -> retries > 0 && e instanceof PgException pg && DEADLOCK.equals(pg.getSqlState())
-            ? apply(id, c, who, retries - 1) : Future.failedFuture(e));
+            ? apply(id, c, creds, who, retries - 1) : Future.failedFuture(e));
+  }
+
+  /** A new login and/or password hash; a new password ends the manager's sessions (a reset by staff). */
+  private static Future<Void> setCredentials(SqlConnection tx, long id, Credentials creds) {
+    if (!creds.any()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("UPDATE managers SET login = COALESCE($2, login), "
+            + "password_hash = COALESCE($3, password_hash) WHERE id = $1")
+        .execute(Tuple.of(id, creds.login().orElse(null), creds.passwordHash().orElse(null)))
+        .compose(x -> creds.passwordHash().isPresent() ? SessionStore.endAll(tx, id).<Void>mapEmpty()
+            : Future.<Void>succeededFuture());
   }
 
   /** Refuses what the caller may not do, and a deactivated manager going on shift. */
@@ -120,6 +155,7 @@ public final class PgAccounts {
   /** Tokens revoked, deals and tasks released; the number of deals released. */
   private static Future<Integer> deactivate(SqlConnection tx, long id, Principal who, Instant now) {
     return TokenStore.revokeAll(tx, id)
+        .compose(tokens -> SessionStore.endAll(tx, id).map(tokens))
         .compose(tokens -> PgOwnerRelease.release(tx, id, who.actor(), DEACTIVATED, now).map(released -> {
           LOG.info("Manager {} deactivated by {}: {} tokens revoked, {} open deals back to routing, {} tasks released",
               id, who.actor(), tokens, released.dealIds().size(), released.tasks());

@@ -35,8 +35,17 @@ public final class PgManagerRepository {
   public record Created(Manager manager, String token) {
   }
 
-  /** Fields a create carries. */
-  public record NewManager(String name, String extension, String role, int maxActiveDeals, String timezone) {
+  /**
+   * Fields a create carries.
+   *
+   * @param login what they sign in with, or null
+   * @param passwordHash the Argon2id hash of their first password, or null
+   */
+  public record NewManager(String name, String extension, String role, int maxActiveDeals, String timezone,
+                           String login, String passwordHash) {
+    public NewManager(String name, String extension, String role, int maxActiveDeals, String timezone) {
+      this(name, extension, role, maxActiveDeals, timezone, null, null);
+    }
   }
 
   /**
@@ -56,9 +65,10 @@ public final class PgManagerRepository {
 
   public Future<Created> create(NewManager m) {
     return pool.withTransaction(tx -> tx.preparedQuery("""
-            INSERT INTO managers (name, extension, role, max_active_deals, timezone)
-            VALUES ($1, $2, $3, $4, $5) RETURNING id""")
-        .execute(Tuple.of(m.name(), m.extension(), m.role(), m.maxActiveDeals(), m.timezone()))
+            INSERT INTO managers (name, extension, role, max_active_deals, timezone, login, password_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
+        .execute(Tuple.wrap(java.util.Arrays.asList(m.name(), m.extension(), m.role(), m.maxActiveDeals(),
+            m.timezone(), m.login(), m.passwordHash())))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
           Role role = "supervisor".equals(m.role()) ? Role.SUPERVISOR : Role.OPERATOR;
@@ -149,6 +159,6 @@ public final class PgManagerRepository {
         r.getBoolean("pbx_paused"), r.getLong("active_deals").intValue(), r.getLong("won").intValue(),
         r.getLong("lost").intValue(), created.toInstant(), r.getBoolean("active"),
         deactivated == null ? null : deactivated.toInstant(), PhoneState.valueOf(r.getString("phone_state")),
-        r.getBoolean("auto_dial"));
+        r.getBoolean("auto_dial"), r.getString("login"), r.getValue("password_hash") != null);
   }
 }

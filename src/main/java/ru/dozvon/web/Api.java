@@ -27,6 +27,11 @@ public final class Api {
     return AuthHandler.principal(ctx);
   }
 
+  /** The session of a caller signed in by cookie; empty for a bearer caller. */
+  public static Optional<Session> session(RoutingContext ctx) {
+    return Optional.ofNullable(AuthHandler.session(ctx));
+  }
+
   /** Replies with JSON, or fails the request with the future's error. */
   public static <T> void reply(RoutingContext ctx, int status, Future<T> result) {
     result.onSuccess(value -> send(ctx, status, value)).onFailure(ctx::fail);

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import ru.dozvon.metrics.Meters;
 
 /**
- * The HTTP edge: ops routes, then {@code /api} behind bearer auth with a body size limit, and one
+ * The HTTP edge: ops routes, then {@code /api} behind bearer or session-cookie auth with a body size limit, and one
  * failure handler. On stop it stops accepting and lets requests in flight finish.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Supplier<Future<Integer>> unrecordableCalls;
   private final List<RouteGroup> groups;
   private final List<RouteGroup> rootGroups;
+  private SessionStore sessions;
   private HttpServer server;
   private Supplier<String> journalState = () -> null;
 
@@ -51,6 +52,12 @@ public final class HttpVerticle extends VerticleBase {
     this.groups = List.copyOf(groups);
   }
 
+  /** Accepts the session cookie of signed-in people beside bearer tokens on {@code /api} (with the CSRF check). */
+  public HttpVerticle withSessions(SessionStore sessions) {
+    this.sessions = sessions;
+    return this;
+  }
+
   /**
    * The state of the ended-calls journal for /health ({@code OK}, {@code FULL}: DEGRADED, {@code DISABLED}); before
    * the start.
@@ -69,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     api.route().handler(Failures.bodyLimit(maxBodyBytes));
     api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    api.route().handler(new AuthHandler(new TokenStore(pool)));
+    api.route().handler(new AuthHandler(new TokenStore(pool), sessions));
     api.route().handler(HttpVerticle::refuseUnstorableQuery);
     groups.forEach(g -> g.mount(api));
     router.route("/api/*").subRouter(api);

@@ -26,6 +26,8 @@ import ru.dozvon.store.Database;
 public final class TestApp implements AutoCloseable {
 
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  /** The built-in admin's password (login {@code admin}) in tests: see {@link People}. */
+  public static final String ADMIN_PASSWORD = "test-admin-password-1";
 
   public final App app;
   public final AppConfig config;
@@ -60,6 +62,7 @@ public final class TestApp implements AutoCloseable {
     env.put("DOZVON_DB_URL", TestDatabase.envUrl(db));
     env.put("DOZVON_HTTP_PORT", "0");
     env.put("DOZVON_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("DOZVON_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("DOZVON_DATA_DIR", freshDataDir().toString()); // the unrecorded-calls file, never the project's ./data
     env.putAll(extraEnv);
     AppConfig cfg = ConfigLoader.load(env, Path.of(""));
