@@ -180,7 +180,7 @@ public final class WholePathBenchmark {
       env.put("DOZVON_AMI_SECRET", "bench-secret");
       env.put("DOZVON_OPERATOR_DIAL", "Local/{ext}@operator-phone");
       AppConfig cfg = ConfigLoader.load(env, Path.of(""));
-      App app = App.start(cfg, db, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+      App app = App.start(cfg, db, Clock.systemUTC()).await(180, TimeUnit.SECONDS); // a loaded machine starts slowly
       poolSize = cfg.database().poolSize();
       List<AutoCloseable> streams = new ArrayList<>();
       try {
