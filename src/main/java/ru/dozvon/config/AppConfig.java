@@ -28,6 +28,7 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param placing how calls are placed (telephony section: operators' dial template, company caller id, the
  *     Originate queue's pace)
  * @param dialer the progressive dialer (dialer section)
+ * @param stream the live stream's replay buffer (stream section)
  * @param demo demo mode and its simulated PBX (demo section; config/demo-profile.yaml)
  * @param journal the write-ahead journal of ended calls and the bound on calls buffered in memory
  *     (telephony.journal section)
@@ -36,7 +37,8 @@ public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
     ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer,
-    ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal) {
+    ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal,
+    ru.dozvon.live.StreamSettings stream) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {
