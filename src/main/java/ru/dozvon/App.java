@@ -226,7 +226,7 @@ public final class App {
                   new RoutingRoutes(routing),
                   new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls, cfg.funnel().stages().get(0).code(),
-                      cfg.funnel().afterContact().talkLimitPerDay())),
+                      cfg.funnel().afterContact().talkLimitPerDay(), cfg.live(), this::queueWaiting, this::ratingValues)),
                   new FunnelRoutes(workflow, dealQueries),
                   new TaskRoutes(new PgTaskStore(pool), clock, cfg.retry().window().zone()),
                   new AfterContactRoutes(new PgManualTasks(pool, workflow), dealQueries, clock),
@@ -281,6 +281,26 @@ public final class App {
     return new ReportSettings(f.stages().stream().filter(s -> !s.closing())
         .map(s -> new ReportSettings.StageInfo(s.code(), s.name(), s.won())).toList(),
         names.apply(f.lossReasons()), names.apply(f.winReasons()), names.apply(f.invalidReasons()));
+  }
+
+  /** The wallboard's waiting callers: telephony's call tracker, in live's own terms. */
+  private PgLiveSnapshot.Waiting queueWaiting() {
+    var w = telephony.queueWait();
+    return new PgLiveSnapshot.Waiting(w.callers(), w.oldestSince());
+  }
+
+  /** Routing's conversion rating of each manager, as the wallboard shows it (the smoothed value). */
+  private Future<Map<Long, Double>> ratingValues(List<Long> ids) {
+    return routing.ratings(ids).map(all -> {
+      Map<Long, Double> out = new java.util.HashMap<>();
+      all.forEach((id, r) -> {
+        Object v = r.getValue("value");
+        if (v instanceof Number n) {
+          out.put(id, n.doubleValue());
+        }
+      });
+      return out;
+    });
   }
 
   private ManagerRoutes.RoutingHooks routingHooks() {

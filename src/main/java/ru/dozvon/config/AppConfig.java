@@ -32,13 +32,14 @@ import ru.dozvon.telephony.TrackerSettings;
  * @param demo demo mode and its simulated PBX (demo section; config/demo-profile.yaml)
  * @param journal the write-ahead journal of ended calls and the bound on calls buffered in memory
  *     (telephony.journal section)
+ * @param live the wallboard's figures and their red thresholds (live section)
  */
 public record AppConfig(
     Http http, Database database, Ami ami, Auth auth, TrackerSettings telephony, RetryConfig retry,
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
     ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer,
     ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal,
-    ru.dozvon.live.StreamSettings stream) {
+    ru.dozvon.live.LiveConfig live, ru.dozvon.live.StreamSettings stream) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {

@@ -66,6 +66,12 @@ public final class ConfigLoader {
       Map.entry("DOZVON_WEBHOOK_ALLOWED_HOSTS", "notify.webhook_allowed_hosts"),
       Map.entry("DOZVON_COMPANY_CALLER_ID", "telephony.company_caller_id"),
       Map.entry("DOZVON_AUTODIAL", "dialer.auto_dial"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_SECONDS", "live.service_level_seconds"),
+      Map.entry("DOZVON_LIVE_SERVICE_LEVEL_TARGET", "live.service_level_target"),
+      Map.entry("DOZVON_LIVE_BACKLOG_RED_AFTER", "live.backlog_red_after"),
+      Map.entry("DOZVON_LIVE_ABANDON_RATE_RED_ABOVE", "live.abandon_rate_red_above"),
+      Map.entry("DOZVON_LIVE_LONGEST_WAIT_RED_AFTER", "live.longest_wait_red_after"),
+      Map.entry("DOZVON_LIVE_SPEED_TO_LEAD_RED_AFTER", "live.speed_to_lead_red_after"),
       Map.entry("DOZVON_JOURNAL", "telephony.journal.enabled"),
       Map.entry("DOZVON_JOURNAL_FSYNC", "telephony.journal.fsync"),
       Map.entry("DOZVON_JOURNAL_MAX_SIZE", "telephony.journal.max_size"),
@@ -217,6 +223,7 @@ public final class ConfigLoader {
         feature(s, "dialer", DialerConfig::fromMap),
         feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap),
+        feature(s, "live", ru.dozvon.live.LiveConfig::fromMap),
         feature(s, "stream", ru.dozvon.live.StreamSettings::fromMap));
   }
 

@@ -52,7 +52,7 @@ public final class LiveRoutes implements RouteGroup {
   }
 
   private void sendSnapshot(HttpServerResponse res) {
-    snapshots.snapshot().onSuccess(s -> {
+    snapshots.shared().onSuccess(s -> {
       if (!res.closed()) {
         res.write("event: snapshot\ndata: " + s.encode() + "\n\n");
       }

@@ -52,6 +52,8 @@ public final class CallTracker {
   private final Map<String, CallState> byUniqueid = new HashMap<>();
   private final Map<String, Boolean> recentlyEnded;
   private final NumberCache numbers = new NumberCache(4096);
+  /** Callers in a queue now, not yet answered: Linkedid -> when they joined (the wallboard's waiting callers). */
+  private final Map<String, Instant> inQueue = new LinkedHashMap<>();
   private long epoch;
   private long ignoredEvents;
 
@@ -154,15 +156,21 @@ public final class CallTracker {
     } else if (e instanceof DialEnd d) {
       dialEnd(s, d, at);
     } else if (e instanceof QueueCallerJoin q) {
+      if (!s.queueJoined && s.operatorAnsweredAt == null) {
+        inQueue.putIfAbsent(s.linkedid, s.lastActivity); // our clock: the wait is told against our now
+      }
       s.queueJoined = true;
       s.queue = q.queue() != null ? q.queue() : s.queue;
     } else if (e instanceof QueueCallerAbandon q) {
+      inQueue.remove(s.linkedid);
       s.queueAbandoned = true;
       s.queue = q.queue() != null ? q.queue() : s.queue;
     } else if (e instanceof QueueCallerLeave q) {
+      inQueue.remove(s.linkedid);
       s.queue = s.queue == null ? q.queue() : s.queue;
     } else if (e instanceof AgentConnect a) {
       String who = ChannelNames.extensionOf(a.memberInterface() != null ? a.memberInterface() : a.destChannel());
+      inQueue.remove(s.linkedid);
       s.operatorAnswered(who, at);
       s.queue = a.queue() != null ? a.queue() : s.queue;
     } else if (e instanceof AgentComplete a) {
@@ -301,6 +309,25 @@ public final class CallTracker {
     return ended;
   }
 
+  /**
+   * Callers waiting in a PBX queue now (joined, not answered, not left or abandoned), and since when the one who
+   * has waited longest (null when none waits).
+   */
+  public QueueWait queueWait() {
+    Instant oldest = null;
+    for (Instant at : inQueue.values()) {
+      if (oldest == null || at.isBefore(oldest)) {
+        oldest = at;
+      }
+    }
+    return new QueueWait(inQueue.size(), oldest);
+  }
+
+  /** Callers in queues now; {@code oldestSince} null when none. */
+  public record QueueWait(int callers, Instant oldestSince) {
+    public static final QueueWait NONE = new QueueWait(0, null);
+  }
+
   /** Calls being followed now. */
   public int liveCalls() {
     return live.size();
@@ -313,6 +340,7 @@ public final class CallTracker {
 
   private CallRecord finish(CallState s, Instant endedAt, boolean expired) {
     live.remove(s.linkedid);
+    inQueue.remove(s.linkedid);
     for (String uniqueid : s.channels.keySet()) {
       byUniqueid.remove(uniqueid, s);
     }

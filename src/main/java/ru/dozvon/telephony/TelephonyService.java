@@ -79,6 +79,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private io.vertx.core.Context loop;
   // Read by /health, /api/live and tests from other threads; written only on the owning event loop.
   private volatile int liveCallsSeen;
+  private volatile CallTracker.QueueWait queueWaitSeen = CallTracker.QueueWait.NONE;
   /** The pause state last handed to {@link PbxPauses} per extension, since the last (re)connect; on the loop. */
   private final java.util.Map<String, Boolean> pausesTold = new java.util.HashMap<>();
 
@@ -213,6 +214,11 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   /** Why the last connection attempt failed, or null. */
   public String lastError() {
     return client == null ? null : client.lastError();
+  }
+
+  /** Callers waiting in PBX queues, as the tracker saw them after its last batch of events (any thread may read). */
+  public CallTracker.QueueWait queueWait() {
+    return queueWaitSeen;
   }
 
   /** Calls in progress on the PBX, as far as we follow them. */
@@ -350,6 +356,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       }
     }
     liveCallsSeen = tracker.liveCalls();
+    queueWaitSeen = tracker.queueWait();
   }
 
   @Override
@@ -373,6 +380,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   /** Hands closed calls to the sink, each on its own; failures wait in the retry queue. */
   void deliver(List<CallRecord> ended) {
     liveCallsSeen = tracker.liveCalls();
+    queueWaitSeen = tracker.queueWait();
     Instant seenAt = clock.instant();
     for (CallRecord r : ended) {
       CallFacts facts;

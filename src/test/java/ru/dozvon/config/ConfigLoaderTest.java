@@ -231,6 +231,33 @@ class ConfigLoaderTest {
     assertThat(c.dialer().autoDial()).isTrue();
   }
 
+  @Test
+  void theWallboardsFiguresAndThresholds() {
+    assertThat(load(Map.of()).live()).isEqualTo(ru.dozvon.live.LiveConfig.DEFAULT);
+    assertThat(load(Map.of()).live().serviceLevelSeconds()).isEqualTo(20);
+    assertThat(load(Map.of()).live().backlogRedAfter()).isEqualTo(java.time.Duration.ofMinutes(15));
+    AppConfig c = load(Map.of("DOZVON_LIVE_SERVICE_LEVEL_SECONDS", "30", "DOZVON_LIVE_SERVICE_LEVEL_TARGET", "0.9",
+        "DOZVON_LIVE_BACKLOG_RED_AFTER", "5m", "DOZVON_LIVE_ABANDON_RATE_RED_ABOVE", "0.05",
+        "DOZVON_LIVE_LONGEST_WAIT_RED_AFTER", "2m", "DOZVON_LIVE_SPEED_TO_LEAD_RED_AFTER", "20m"));
+    assertThat(c.live()).isEqualTo(new ru.dozvon.live.LiveConfig(30, 0.9, java.time.Duration.ofMinutes(5), 0.05,
+        java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(20), 1.0, 20));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "DOZVON_LIVE_SERVICE_LEVEL_SECONDS|0|DOZVON_LIVE_SERVICE_LEVEL_SECONDS: live.service_level_seconds: '0' is out of range",
+      "DOZVON_LIVE_SERVICE_LEVEL_SECONDS|2.5|DOZVON_LIVE_SERVICE_LEVEL_SECONDS: live.service_level_seconds: '2.5' is not a whole number",
+      "DOZVON_LIVE_SERVICE_LEVEL_TARGET|80%|DOZVON_LIVE_SERVICE_LEVEL_TARGET: live.service_level_target: '80%' is not a number",
+      "DOZVON_LIVE_SERVICE_LEVEL_TARGET|1.5|DOZVON_LIVE_SERVICE_LEVEL_TARGET: live.service_level_target: '1.5' is out of range",
+      "DOZVON_LIVE_BACKLOG_RED_AFTER|soon|DOZVON_LIVE_BACKLOG_RED_AFTER: live.backlog_red_after: 'soon' is not a duration",
+      "DOZVON_LIVE_LONGEST_WAIT_RED_AFTER|0s|DOZVON_LIVE_LONGEST_WAIT_RED_AFTER: live.longest_wait_red_after: 'no time' is out of range",
+  })
+  void badLiveValuesNameTheVariableAndTheKey(String key, String value, String start) {
+    assertThatThrownBy(() -> load(Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(start);
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
       "DOZVON_OPERATOR_DIAL|PJSIP/101|DOZVON_OPERATOR_DIAL: telephony.operator_dial: 'PJSIP/101' must contain {ext}",
