@@ -148,7 +148,7 @@ public final class App {
   private Future<Void> deploy(AppConfig cfg) {
     var managers = new PgManagerRepository(pool);
     var notifier = new ManagerNotifier();
-    feed = new LiveFeed(vertx);
+    feed = new LiveFeed(vertx, clock, cfg.stream());
     // The one chain of deal events; its listeners are registered below, once, in the order they run.
     dealListeners = new DealEventChain();
     workflow = new PgDealWorkflow(pool, new Funnel(cfg.funnel(), cfg.retry().window().workingTime()), dealListeners,

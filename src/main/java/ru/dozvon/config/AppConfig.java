@@ -29,6 +29,7 @@ import ru.dozvon.telephony.TrackerSettings;
  *     Originate queue's pace)
  * @param dialer the progressive dialer (dialer section)
  * @param cdr recovery of missed calls from Asterisk's CDR table (telephony.cdr section)
+ * @param stream the live stream's replay buffer (stream section)
  * @param demo demo mode and its simulated PBX (demo section; config/demo-profile.yaml)
  * @param journal the write-ahead journal of ended calls and the bound on calls buffered in memory
  *     (telephony.journal section)
@@ -39,7 +40,8 @@ public record AppConfig(
     FunnelConfig funnel, RoutingConfig routing, IntakeConfig intake, WebhookPolicy webhooks,
     ru.dozvon.telephony.PhoneSettings phones, OriginateSettings placing, DialerConfig dialer,
     ru.dozvon.simpbx.DemoSettings demo, ru.dozvon.telephony.JournalSettings journal,
-    ru.dozvon.live.LiveConfig live, ru.dozvon.telephony.cdr.CdrSettings cdr) {
+    ru.dozvon.live.LiveConfig live, ru.dozvon.telephony.cdr.CdrSettings cdr,
+    ru.dozvon.live.StreamSettings stream) {
 
   /** HTTP server settings. */
   public record Http(int port, int maxBodyBytes) {

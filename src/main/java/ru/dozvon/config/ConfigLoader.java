@@ -57,6 +57,8 @@ public final class ConfigLoader {
       Map.entry("DOZVON_ADMIN_PASSWORD", "auth.adminPassword"),
       Map.entry("DOZVON_SESSION_IDLE", "auth.sessionIdle"),
       Map.entry("DOZVON_SESSION_MAX_AGE", "auth.sessionMaxAge"),
+      Map.entry("DOZVON_STREAM_REPLAY_EVENTS", "stream.replay_events"),
+      Map.entry("DOZVON_STREAM_REPLAY_MAX_AGE", "stream.replay_max_age"),
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
       Map.entry("DOZVON_CALLING_HOURS", "retry.calling_window.hours"),
       Map.entry("DOZVON_CALLING_DAYS", "retry.calling_window.days"),
@@ -230,7 +232,8 @@ public final class ConfigLoader {
         feature(s, "demo", ru.dozvon.simpbx.DemoSettings::fromMap),
         feature(s, "telephony", ru.dozvon.telephony.JournalSettings::fromMap),
         feature(s, "live", ru.dozvon.live.LiveConfig::fromMap),
-        cdr);
+        cdr,
+        feature(s, "stream", ru.dozvon.live.StreamSettings::fromMap));
   }
 
   /** A duration setting of at least {@code min}, e.g. 12h, 30m, 7d or PT12H. */

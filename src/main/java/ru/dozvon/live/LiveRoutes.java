@@ -1,6 +1,7 @@
 package ru.dozvon.live;
 
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
@@ -16,12 +17,20 @@ import ru.dozvon.web.RouteGroup;
  * {@code event: <type>} with one JSON line of data; a comment line every 15 s keeps proxies from
  * closing an idle stream. Operators get only the events of their own deals; {@code call.ringing} (the screen pop)
  * goes to the operator whose phone rings and nobody else.
+ *
+ * <p>Every feed event carries {@code id: <runId>-<seq>}; the stream opens with {@code retry: 2000} and an
+ * {@code event: ready} whose id is where it starts. A reconnect with {@code Last-Event-ID} (or {@code ?lastEventId=})
+ * first gets the events it missed that this caller may see, from the replay buffer ({@link LiveFeed#since}); an id
+ * of another run (before a restart) or too old gets {@code event: reset}: the page must reload its data.
  */
 public final class LiveRoutes implements RouteGroup {
 
   private static final long HEARTBEAT_MS = 15_000;
 
   private static final long SNAPSHOT_MS = 5_000;
+
+  /** How long a browser waits before it reconnects ({@code retry:}). */
+  private static final long RETRY_MS = 2_000;
 
   private final LiveFeed feed;
   private final PgLiveSnapshot snapshots;
@@ -50,19 +59,63 @@ public final class LiveRoutes implements RouteGroup {
     });
   }
 
+  /** Whether this caller may see this event. */
+  static boolean visible(Principal p, FeedEvent e) {
+    // The screen pop is the ringing operator's alone (it carries the caller's notes); the rest staff see too.
+    boolean personal = PgScreenPop.RINGING.equals(e.type());
+    return p.isStaff() && !personal || Objects.equals(e.managerId(), p.managerId());
+  }
+
+  private static final String LAST_EVENT_ID = "Last-Event-ID";
+
   private void stream(RoutingContext ctx) {
     Principal p = Api.principal(ctx);
+    String lastId = ctx.request().getHeader(LAST_EVENT_ID);
+    if (lastId == null || lastId.isBlank()) {
+      lastId = ctx.queryParams().get("lastEventId");
+    }
+    if (lastId != null && (lastId.isBlank() || lastId.length() > 100)) {
+      lastId = lastId.isBlank() ? null : "invalid";
+    }
     HttpServerResponse res = ctx.response()
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    res.write(": dozvon live feed\n\n");
-    var consumer = feed.subscribe(e -> {
-      // The screen pop is the ringing operator's alone (it carries the caller's notes); the rest staff see too.
-      boolean personal = PgScreenPop.RINGING.equals(e.type());
-      if (p.isStaff() && !personal || Objects.equals(e.managerId(), p.managerId())) {
-        res.write("event: " + e.type() + "\ndata: " + e.toJson().encode() + "\n\n");
+    res.write(": dozvon live feed\nretry: " + RETRY_MS + "\n\n");
+    // What this stream has dealt with (written, or not for this caller), by number: nothing is written twice, and a
+    // number skipped (an event published while the stream was being set up) is fetched from the replay buffer.
+    long[] handled = new long[1];
+    if (lastId == null) {
+      handled[0] = feed.position();
+    } else {
+      LiveFeed.Replay replay = feed.since(lastId);
+      if (replay.reset()) {
+        handled[0] = feed.position();
+        res.write("event: reset\ndata: " + new JsonObject().put("reason",
+            "the events since " + lastId.replaceAll("[^A-Za-z0-9_-]", "?") + " are no longer known; reload")
+            .encode() + "\n\n");
+      } else {
+        handled[0] = feed.sequenceOf(lastId);
+        replay.events().forEach(n -> handled[0] = write(res, p, n));
+      }
+    }
+    // The position from which a reconnect resumes, before any event of this stream (EventSource sends it back).
+    res.write("id: " + feed.idOf(handled[0]) + "\nevent: ready\ndata: " + new JsonObject()
+        .put("lastEventId", feed.idOf(handled[0])).encode() + "\n\n");
+    var consumer = feed.subscribeNumbered(n -> {
+      if (n.seq() <= handled[0]) {
+        return;
+      }
+      if (n.seq() == handled[0] + 1) {
+        handled[0] = write(res, p, n);
+        return;
+      }
+      for (LiveFeed.Numbered missed : feed.after(handled[0])) {
+        handled[0] = write(res, p, missed);
+      }
+      if (handled[0] < n.seq()) {
+        handled[0] = write(res, p, n); // no buffer to fill the gap from (stream.replay_events: 0)
       }
     });
     long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> res.write(": keep-alive\n\n"));
@@ -78,5 +131,13 @@ public final class LiveRoutes implements RouteGroup {
       ctx.vertx().cancelTimer(timer);
       ctx.vertx().cancelTimer(snapshotTimerId);
     });
+  }
+
+  /** Writes the event if the caller may see it, with its id; its number. */
+  private static long write(HttpServerResponse res, Principal p, LiveFeed.Numbered n) {
+    if (visible(p, n.event()) && !res.closed()) {
+      res.write("id: " + n.id() + "\nevent: " + n.event().type() + "\ndata: " + n.event().toJson().encode() + "\n\n");
+    }
+    return n.seq();
   }
 }
