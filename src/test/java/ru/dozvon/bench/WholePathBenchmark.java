@@ -585,6 +585,9 @@ public final class WholePathBenchmark {
             while ((end = text.indexOf("\n\n")) >= 0) {
               String block = text.substring(0, end);
               text.delete(0, end + 2);
+              if (block.startsWith("id: ")) {
+                block = block.substring(block.indexOf('\n') + 1); // the event's id (replay), then the event
+              }
               int data = block.indexOf("data: ");
               if (block.startsWith("event: ") && data >= 0) {
                 String type = block.substring(7, block.indexOf('\n'));

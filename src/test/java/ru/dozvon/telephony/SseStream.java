@@ -34,6 +34,9 @@ final class SseStream implements AutoCloseable {
               while ((end = text.indexOf("\n\n")) >= 0) {
                 String block = text.substring(0, end);
                 text.delete(0, end + 2);
+                if (block.startsWith("id: ")) {
+                  block = block.substring(block.indexOf('\n') + 1); // the event's id (replay), then the event
+                }
                 int data = block.indexOf("data: ");
                 if (block.startsWith("event: ") && data >= 0) {
                   arrived.add(new Arrived(new JsonObject(block.substring(data + 6)), now));
