@@ -355,7 +355,7 @@ class AmiClientTest {
           server.cutMidEvent("Event: Hangup\r\nPrivilege: call,all\r\nChannel: Local/101@operator-phone-0000000b;1\r\nUniq");
           return connected(vertx, 2, 2);
         })
-        .compose(v -> until(vertx, "transcript on the new connection", 5000, () -> rec.count(HangupEvent.class) == 4))
+        .compose(v -> until(vertx, "transcript on the new connection", 20_000, () -> rec.count(HangupEvent.class) == 4))
         .onComplete(tc.succeeding(v -> tc.verify(() -> {
           assertThat(rec.disconnectReasons).singleElement().asString().startsWith("connection closed by the PBX");
           tc.completeNow();
