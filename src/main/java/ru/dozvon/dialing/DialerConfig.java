@@ -68,17 +68,7 @@ public record DialerConfig(boolean autoDial, Duration wrapUp, Duration afterOper
   }
 
   private static Duration duration(Map<String, Object> section, String key, Duration dflt) {
-    Object v = section.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Integer i) {
-      return Duration.ofSeconds(i);
-    }
-    try {
-      return Durations.parse(String.valueOf(v).strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("dialer." + key + ": '" + v + "' is not a duration (expected e.g. 15s, 1m)");
-    }
+    return Durations.setting(section, key, dflt, "dialer." + key, "15s, 1m");
   }
+
 }

@@ -100,17 +100,7 @@ public record LiveConfig(int serviceLevelSeconds, double serviceLevelTarget, Dur
   }
 
   private static Duration duration(Map<String, Object> section, String key, Duration dflt) {
-    Object v = section.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Integer i) {
-      return Duration.ofSeconds(i);
-    }
-    try {
-      return Durations.parse(String.valueOf(v).strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("live." + key + ": '" + v + "' is not a duration (expected e.g. 15m, 60s)");
-    }
+    return Durations.setting(section, key, dflt, "live." + key, "15m, 60s");
   }
+
 }

@@ -25,6 +25,29 @@ public final class Durations {
   }
 
   /**
+   * A duration setting of a YAML section: absent, the default; a whole number, seconds; else as {@link #parse}.
+   *
+   * @param name the setting's full key, for the error ({@code dialer.wrap_up})
+   * @param expected the examples the error gives ({@code "15s, 1m"})
+   * @throws IllegalArgumentException "dialer.wrap_up: 'x' is not a duration (expected e.g. 15s, 1m)"
+   */
+  public static Duration setting(java.util.Map<String, Object> section, String key, Duration dflt, String name,
+                                 String expected) {
+    Object v = section.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Integer i) {
+      return Duration.ofSeconds(i);
+    }
+    try {
+      return parse(String.valueOf(v).strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a duration (expected e.g. " + expected + ")");
+    }
+  }
+
+  /**
    * Parses a non-negative duration.
    *
    * @throws IllegalArgumentException "'1x' is not a duration (expected e.g. 1h, 30m, 1d or PT1H)"
