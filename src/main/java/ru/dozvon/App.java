@@ -367,6 +367,11 @@ public final class App {
     return sessions;
   }
 
+  /** The HTTP router with every route mounted (tests walk it: HttpFuzzTest). */
+  public io.vertx.ext.web.Router httpRouter() {
+    return http.router();
+  }
+
   public int httpPort() {
     return http.actualPort();
   }
