@@ -25,10 +25,26 @@ import java.util.regex.Pattern;
  *     must exceed the longest conversation, since a bridged call sends no events
  * @param recentEndedMemory how many ended linkedids are remembered so that late events (Cdr,
  *     OriginateResponse, stray Hangup) neither reopen nor duplicate a call
+ * @param maxChannelsPerCall channels (and dial legs) followed per call (Linkedid); events of further channels of that
+ *     call are dropped, logged and counted (a bound on memory for a runaway or forged Linkedid)
+ * @param maxLiveCalls calls followed at once; past it the least recently active calls are closed as expired (and
+ *     recorded, as the idle time-out would), logged and counted
  */
 public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorContexts,
     Set<String> outboundContexts, String markerVariable, Duration idleTimeout,
-    int recentEndedMemory) {
+    int recentEndedMemory, int maxChannelsPerCall, int maxLiveCalls) {
+
+  /** Default of {@link #maxChannelsPerCall()}: far above a ring-all queue of a hundred Local members. */
+  public static final int DEFAULT_MAX_CHANNELS_PER_CALL = 1_000;
+  /** Default of {@link #maxLiveCalls()}: far above the concurrent calls of one Asterisk. */
+  public static final int DEFAULT_MAX_LIVE_CALLS = 20_000;
+
+  /** With the default caps. */
+  public TrackerSettings(Set<String> inboundContexts, Set<String> operatorContexts, Set<String> outboundContexts,
+      String markerVariable, Duration idleTimeout, int recentEndedMemory) {
+    this(inboundContexts, operatorContexts, outboundContexts, markerVariable, idleTimeout, recentEndedMemory,
+        DEFAULT_MAX_CHANNELS_PER_CALL, DEFAULT_MAX_LIVE_CALLS);
+  }
 
   /** Keys of the same section read by {@link OriginateSettings}. */
   private static final Set<String> PLACING_KEYS = Set.of("operator_dial", "company_caller_id", "originate",
@@ -55,6 +71,20 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
       throw new IllegalArgumentException("telephony.recent-ended-memory: '" + recentEndedMemory
           + "' must be a positive whole number (expected e.g. 10000)");
     }
+    if (maxChannelsPerCall < 2) {
+      throw new IllegalArgumentException("telephony.max-channels-per-call: '" + maxChannelsPerCall
+          + "' must be a whole number of at least 2 (expected e.g. 1000)");
+    }
+    if (maxLiveCalls < 1) {
+      throw new IllegalArgumentException("telephony.max-live-calls: '" + maxLiveCalls
+          + "' must be a positive whole number (expected e.g. 20000)");
+    }
+  }
+
+  /** The same settings with other caps. */
+  public TrackerSettings withCaps(int maxChannelsPerCall, int maxLiveCalls) {
+    return new TrackerSettings(inboundContexts, operatorContexts, outboundContexts, markerVariable, idleTimeout,
+        recentEndedMemory, maxChannelsPerCall, maxLiveCalls);
   }
 
   /** The defaults, matching {@code config/application.yaml}. */
@@ -81,10 +111,10 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
         continue; // how calls are placed: OriginateSettings; the journal: JournalSettings; cdr: CdrSettings
       }
       if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
-          "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
+          "idle-timeout", "recent-ended-memory", "max-channels-per-call", "max-live-calls").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory, company_caller_id, originate, journal, cdr, "
+            + "recent-ended-memory, max-channels-per-call, max-live-calls, company_caller_id, originate, journal, cdr, "
             + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
@@ -98,7 +128,12 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
             ? duration(section.get("idle-timeout"), "telephony.idle-timeout") : d.idleTimeout(),
         section.containsKey("recent-ended-memory")
             ? positiveInt(section.get("recent-ended-memory"), "telephony.recent-ended-memory")
-            : d.recentEndedMemory());
+            : d.recentEndedMemory(),
+        section.containsKey("max-channels-per-call")
+            ? positiveInt(section.get("max-channels-per-call"), "telephony.max-channels-per-call")
+            : d.maxChannelsPerCall(),
+        section.containsKey("max-live-calls")
+            ? positiveInt(section.get("max-live-calls"), "telephony.max-live-calls") : d.maxLiveCalls());
   }
 
   /** Parses {@code 90s}, {@code 30m}, {@code 4h}, {@code 1d}, {@code 500ms}, or a number of seconds. */

@@ -39,12 +39,16 @@ class TrackerSettingsTest {
         "outbound-contexts", List.of("c2c"),
         "marker-variable", "CRM_OUTCOME",
         "idle-timeout", "90m",
-        "recent-ended-memory", 500);
+        "recent-ended-memory", 500,
+        "max-channels-per-call", 64,
+        "max-live-calls", 3000);
 
     TrackerSettings s = TrackerSettings.fromMap(section);
 
     assertThat(s).isEqualTo(new TrackerSettings(Set.of("from-trunk", "from-sip-provider"),
-        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500));
+        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500, 64, 3000));
+    assertThat(TrackerSettings.defaults().maxChannelsPerCall()).isEqualTo(1000);
+    assertThat(TrackerSettings.defaults().maxLiveCalls()).isEqualTo(20000);
   }
 
   @ParameterizedTest
@@ -68,6 +72,8 @@ class TrackerSettingsTest {
       marker-variable     | 'NOT VALID' | telephony.marker-variable: 'NOT VALID' is not a channel variable name
       inbound-contexts    | ''          | telephony.inbound-contexts: must name at least one context
       inbound-contexts    | 'a,b c'     | telephony.inbound-contexts[1]: 'b c' is not a dialplan context name
+      max-live-calls      | many        | telephony.max-live-calls: 'many' is not a positive whole number
+      max-channels-per-call | '-1'      | telephony.max-channels-per-call: '-1' is not a positive whole number
       timeout             | 4h          | telephony.timeout: unknown key
       """)
   void badValuesNameTheKeyTheValueAndTheForm(String key, String value, String message) {
@@ -85,6 +91,10 @@ class TrackerSettingsTest {
         .hasMessageStartingWith("telephony.operator-contexts[1]: '7' is not a dialplan context name");
     assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("recent-ended-memory", 0)))
         .hasMessageStartingWith("telephony.recent-ended-memory: '0' is not a positive whole number");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-channels-per-call", 1)))
+        .hasMessageStartingWith("telephony.max-channels-per-call: '1' must be a whole number of at least 2");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-live-calls", 0)))
+        .hasMessageStartingWith("telephony.max-live-calls: '0' is not a positive whole number");
     assertThat(TrackerSettings.fromMap(Map.of("idle-timeout", 60)).idleTimeout()).isEqualTo(Duration.ofMinutes(1));
   }
 }
