@@ -149,7 +149,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   /**
-   * Writes every ended call ahead to the journal in {@code dir} before it goes to the database (docs/TELEPHONY.md,
+   * Writes every ended call ahead to the journal in {@code dir} as it goes to the database (docs/TELEPHONY.md,
    * "The write-ahead journal"); to be called before {@link #start()}. Without it only calls the database failed are
    * kept on disk.
    */
