@@ -217,7 +217,8 @@ public final class ConfigLoader {
     outbound.add(ami.originateContext());
     var telephony = new TrackerSettings(java.util.Set.copyOf(ami.inboundContexts()), section.operatorContexts(),
         java.util.Set.copyOf(outbound), section.markerVariable(), section.idleTimeout(), section.recentEndedMemory(),
-        section.maxChannelsPerCall(), section.maxLiveCalls());
+        section.maxChannelsPerCall(), section.maxLiveCalls(), section.maxLineBytes(), section.maxEventBytes(),
+        section.maxEventTypes());
     String cdrUrl = s.string("telephony.cdr.db_url", "");
     var cdr = feature(s, "telephony", ru.dozvon.telephony.cdr.CdrSettings::fromTelephony)
         .withDb(cdrUrl.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, "telephony.cdr.db_url", cdrUrl)));

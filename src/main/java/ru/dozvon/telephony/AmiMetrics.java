@@ -115,6 +115,33 @@ final class AmiMetrics {
     dropped.increment(n);
   }
 
+  /** What the bounded socket dropped: {@code dozvon_ami_input_dropped_total{what}}. */
+  BoundedAmiSocket.Counts inputCounts() {
+    Counter line = inputDropped("line_too_long", "AMI lines over telephony.max-line-bytes, dropped");
+    Counter cut = inputDropped("event_cut", "AMI events over telephony.max-event-bytes, cut");
+    Counter type = inputDropped("event_type_cap", "AMI events of a new name past telephony.max-event-types, dropped");
+    return new BoundedAmiSocket.Counts() {
+      @Override
+      public void lineTooLong() {
+        line.increment();
+      }
+
+      @Override
+      public void eventCut() {
+        cut.increment();
+      }
+
+      @Override
+      public void eventTypeDropped() {
+        type.increment();
+      }
+    };
+  }
+
+  private Counter inputDropped(String what, String description) {
+    return Counter.builder("dozvon.ami.input.dropped").tag("what", what).description(description).register(registry);
+  }
+
   MeterRegistry registry() {
     return registry;
   }

@@ -58,6 +58,10 @@ final class OwnedConnection extends DozvonReaderSeam {
       DtmfBeginEvent.class, DtmfEndEvent.class, CelEvent.class);
 
   private final Runnable onDisconnect;
+  private final BoundedAmiSocket.Limits limits;
+  private final BoundedAmiSocket.Counts counts;
+  private int connectTimeoutMs;
+  private int readTimeoutMs;
 
   OwnedConnection(Runnable onDisconnect) {
     this(onDisconnect, List.of());
@@ -65,10 +69,37 @@ final class OwnedConnection extends DozvonReaderSeam {
 
   /** @param ignored event types Asterisk-Java is not to build nor dispatch on this connection (e.g. {@link #NEVER_READ}) */
   OwnedConnection(Runnable onDisconnect, java.util.Collection<Class<? extends ManagerEvent>> ignored) {
+    this(onDisconnect, ignored, BoundedAmiSocket.Limits.defaults(), BoundedAmiSocket.Counts.NONE);
+  }
+
+  /** @param limits bounds on what is read from the socket ({@link BoundedAmiSocket}), counted in {@code counts} */
+  OwnedConnection(Runnable onDisconnect, java.util.Collection<Class<? extends ManagerEvent>> ignored,
+                  BoundedAmiSocket.Limits limits, BoundedAmiSocket.Counts counts) {
     this.onDisconnect = onDisconnect;
+    this.limits = limits;
+    this.counts = counts;
     for (Class<? extends ManagerEvent> type : ignored) {
       deregisterEventClass(type);
     }
+  }
+
+  /** Our bounded socket instead of Asterisk-Java's unbounded line scanner (docs/AMI_LINK.md, "Bad input"). */
+  @Override
+  protected org.asteriskjava.util.SocketConnectionFacade createSocket() throws java.io.IOException {
+    return new BoundedAmiSocket(getHostname(), getPort(), isSsl(), connectTimeoutMs, readTimeoutMs, limits,
+        AmiEventMapper.READ_EVENT_NAMES, counts);
+  }
+
+  @Override
+  public void setSocketTimeout(int socketTimeout) {
+    super.setSocketTimeout(socketTimeout);
+    this.connectTimeoutMs = socketTimeout;
+  }
+
+  @Override
+  public void setSocketReadTimeout(int socketReadTimeout) {
+    super.setSocketReadTimeout(socketReadTimeout);
+    this.readTimeoutMs = socketReadTimeout;
   }
 
   @Override

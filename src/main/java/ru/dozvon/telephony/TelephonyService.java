@@ -58,6 +58,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final Vertx vertx;
   private final AmiSettings ami;
   private final CallTracker tracker;
+  private final TrackerSettings trackerSettings;
   private final Clock clock;
   private final PbxPauses pauses;
   private final String mapperMarker;
@@ -131,6 +132,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     this.vertx = vertx;
     this.ami = ami;
     this.tracker = new CallTracker(settings, clock);
+    this.trackerSettings = settings;
     if (registry != null) { // what the tracker's caps did (docs/TELEPHONY.md, "Bad input")
       io.micrometer.core.instrument.FunctionCounter.builder("dozvon.tracker.capped", tracker,
               CallTracker::channelsCapped).tag("cap", "channels_per_call")
@@ -205,7 +207,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       return Future.succeededFuture();
     }
     AmiEventMapper mapper = new AmiEventMapper(mapperMarker);
-    client = new AmiClient<>(vertx, ami, mapper::map, this, registry, OwnedConnection.NEVER_READ);
+    client = new AmiClient<>(vertx, ami, mapper::map, this, registry, OwnedConnection.NEVER_READ)
+        .inputLimits(trackerSettings.maxLineBytes(), trackerSettings.maxEventBytes(), trackerSettings.maxEventTypes());
     originates = new OriginateQueue(vertx, vertx.getOrCreateContext(), client::originate, placing.perSecond(),
         placing.maxInFlight(), registry);
     return client.start();

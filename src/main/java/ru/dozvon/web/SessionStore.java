@@ -78,15 +78,18 @@ public final class SessionStore {
     Instant now = clock.instant();
     return pool.preparedQuery(FIND)
         .execute(Tuple.of(Buffer.buffer(hash), utc(now), utc(now.minus(idle)), utc(now.minus(maxAge))))
-        .map(rows -> {
+        .compose(rows -> {
           if (rows.size() == 0) {
-            return Optional.empty();
+            // Expired (or ended): its row, if still there, goes now rather than at the next purge.
+            return pool.preparedQuery("DELETE FROM sessions WHERE id_hash = $1 AND (last_seen_at <= $2 OR created_at <= $3)")
+                .execute(Tuple.of(Buffer.buffer(hash), utc(now.minus(idle)), utc(now.minus(maxAge))))
+                .map(r -> Optional.<Session>empty());
           }
           Row r = rows.iterator().next();
           Long managerId = r.getLong("manager_id");
           Role role = managerId == null ? Role.ADMIN : Role.fromDb(r.getString("manager_role"));
-          return Optional.of(new Session(hash, new Principal(role, managerId), r.getString("csrf_token"),
-              r.getOffsetDateTime("created_at").toInstant()));
+          return Future.succeededFuture(Optional.of(new Session(hash, new Principal(role, managerId),
+              r.getString("csrf_token"), r.getOffsetDateTime("created_at").toInstant())));
         });
   }
 

@@ -33,20 +33,24 @@ class TrackerSettingsTest {
 
   @Test
   void readsEveryKey() {
-    Map<String, Object> section = Map.of(
-        "inbound-contexts", "from-trunk, from-sip-provider",
-        "operator-contexts", List.of("operators"),
-        "outbound-contexts", List.of("c2c"),
-        "marker-variable", "CRM_OUTCOME",
-        "idle-timeout", "90m",
-        "recent-ended-memory", 500,
-        "max-channels-per-call", 64,
-        "max-live-calls", 3000);
+    Map<String, Object> section = Map.ofEntries(
+        Map.entry("inbound-contexts", "from-trunk, from-sip-provider"),
+        Map.entry("operator-contexts", List.of("operators")),
+        Map.entry("outbound-contexts", List.of("c2c")),
+        Map.entry("marker-variable", "CRM_OUTCOME"),
+        Map.entry("idle-timeout", "90m"),
+        Map.entry("recent-ended-memory", 500),
+        Map.entry("max-channels-per-call", 64),
+        Map.entry("max-live-calls", 3000),
+        Map.entry("max-line-bytes", 4096),
+        Map.entry("max-event-bytes", 8192),
+        Map.entry("max-event-types", 300));
 
     TrackerSettings s = TrackerSettings.fromMap(section);
 
     assertThat(s).isEqualTo(new TrackerSettings(Set.of("from-trunk", "from-sip-provider"),
-        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500, 64, 3000));
+        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500, 64, 3000, 4096, 8192,
+        300));
     assertThat(TrackerSettings.defaults().maxChannelsPerCall()).isEqualTo(1000);
     assertThat(TrackerSettings.defaults().maxLiveCalls()).isEqualTo(20000);
   }
@@ -93,6 +97,10 @@ class TrackerSettingsTest {
         .hasMessageStartingWith("telephony.recent-ended-memory: '0' is not a positive whole number");
     assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-channels-per-call", 1)))
         .hasMessageStartingWith("telephony.max-channels-per-call: '1' must be a whole number of at least 2");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-line-bytes", 100)))
+        .hasMessageStartingWith("telephony.max-line-bytes: '100' must be a whole number of at least 1024");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-line-bytes", 65536, "max-event-bytes", 2000)))
+        .hasMessageStartingWith("telephony.max-event-bytes: '2000' must be at least telephony.max-line-bytes (65536)");
     assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-live-calls", 0)))
         .hasMessageStartingWith("telephony.max-live-calls: '0' is not a positive whole number");
     assertThat(TrackerSettings.fromMap(Map.of("idle-timeout", 60)).idleTimeout()).isEqualTo(Duration.ofMinutes(1));
