@@ -471,7 +471,8 @@ class AmiClientTest {
           long deadline = System.currentTimeMillis() + 15_000;
           while (!readerWasHeld.get() && System.currentTimeMillis() < deadline) {
             readerWasHeld.set(Thread.getAllStackTraces().values().stream().anyMatch(st -> java.util.Arrays.stream(st)
-                .anyMatch(f -> f.getMethodName().equals("awaitRoom"))));
+                .anyMatch(f -> f.getMethodName().equals("awaitRoom")) && java.util.Arrays.stream(st)
+                .anyMatch(f -> f.getMethodName().equals("parkNanos")))); // parked there, not passing through
             Thread.onSpinWait();
           }
         }
