@@ -44,9 +44,11 @@ function renderControl(s) {
   const list = clear(document.getElementById('control-tasks'));
   document.getElementById('control-empty').classList.toggle('hidden', (c.items || []).length > 0);
   for (const t of c.items || []) {
-    list.append(el('li', { class: t.overdue ? 'red-text' : null },
-      el('button', { type: 'button', class: 'link', onclick: () => openDeal(t.dealId) },
-        'Сделка №' + t.dealId), ' · срок ' + fmt.dateTime(t.dueAt), t.overdue ? ' · просрочено' : ''));
+    list.append(el('li', { class: t.overdue ? 'red-text' : null, dataset: { dealId: t.dealId, taskId: t.taskId } },
+      el('button', { type: 'button', class: 'link', onclick: () => openDeal(t.dealId),
+        'aria-label': 'Открыть историю сделки №' + t.dealId }, 'Сделка №' + t.dealId),
+      ' · ' + (t.title || 'Проконтролировать закрытие сделки'), ' · срок ' + fmt.dateTime(t.dueAt),
+      t.overdue ? ' · просрочено' : ''));
   }
   if ((c.count || 0) > (c.items || []).length) {
     list.append(el('li', { class: 'muted' }, 'и ещё ' + (c.count - c.items.length)));
@@ -79,7 +81,7 @@ async function loadUnassigned(force = false) {
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openDeal(d.dealId) }, '№' + d.dealId),
         el('div', { class: 'muted' }, d.phone ? fmt.phone(d.phone) : (d.email || ''))),
       el('td', {}, fmt.relative(d.waitingSince || d.arrivedAt)),
-      el('td', { class: 'why' }, d.reason || '—'),
+      el('td', { class: 'why' }, labels.why(d.reason) || '—'),
       el('td', {}, el('label', { for: selectId, class: 'sr-only' }, 'Менеджер для заявки №' + d.dealId), select, button)));
   }
 }
@@ -106,7 +108,8 @@ async function assign(dealId, select) {
       return;
     }
   }
-  toast('Заявка №' + dealId + ' назначена', 'ok');
+  const chosen = managers.find((m) => String(m.id) === String(select.value));
+  toast('Заявка №' + dealId + ' назначена: ' + (chosen ? chosen.name : 'менеджер №' + select.value), 'ok');
   lastUnassignedKey = '';
   loadUnassigned(true);
   feed.refetch();
@@ -121,6 +124,32 @@ const HISTORY = {
   email_requests_stopped: 'запросы по почте остановлены', missed_call: 'пропущенный звонок',
 };
 
+let funnel = null;
+
+/** The funnel's names of stages and reasons (GET /api/funnel), once. */
+async function funnelNames() {
+  if (!funnel) {
+    funnel = api('GET', '/api/funnel').catch(() => null);
+  }
+  return (await funnel) || {};
+}
+
+function reasonName(f, code) {
+  const all = [].concat(f.lossReasons || [], f.winReasons || [], f.invalidReasons || []);
+  const r = all.find((x) => x.code === code || x.id === code);
+  return r ? (r.name || r.label || code) : code;
+}
+
+function stageName(f, code) {
+  const st = (f.stages || []).find((x) => x.code === code || x.id === code);
+  return st ? (st.name || st.label || code) : code;
+}
+
+function managerName(id) {
+  const m = managers.find((x) => x.id === id);
+  return m ? m.name : 'менеджер №' + id;
+}
+
 async function openDeal(id) {
   const dialog = document.getElementById('deal-dialog');
   const box = clear(document.getElementById('deal-body'));
@@ -128,26 +157,77 @@ async function openDeal(id) {
   box.append(el('p', { class: 'muted' }, 'Загрузка…'));
   if (!dialog.open) dialog.showModal();
   let d;
+  let f;
   try {
-    d = await api('GET', '/api/deals/' + id);
+    [d, f] = await Promise.all([api('GET', '/api/deals/' + id), funnelNames()]);
   } catch (e) {
     clear(box).append(el('p', { class: 'error' }, 'Сделка не загружена: ' + (e.detail || e.message)));
     return;
   }
   const contact = d.contact || {};
   clear(box).append(
-    el('p', {}, (contact.name || 'без имени') + ' · ' + fmt.phone(contact.phone) + ' · ' +
-      (labels.dealStatus[d.status] || d.status) + (d.lossReason ? ' («' + d.lossReason + '»)' : '')),
+    el('p', { id: 'deal-facts' }, (contact.name || 'без имени') + ' · ' + fmt.phone(contact.phone) + ' · '
+      + (labels.dealStatus[d.status] || d.status) + (d.lossReason ? ' («' + reasonName(f, d.lossReason) + '»)' : '')
+      + ' · ' + (d.managerId ? 'менеджер: ' + managerName(d.managerId) : 'без менеджера')),
     el('h3', {}, 'История'),
-    el('ol', { class: 'history', id: 'deal-history' }, (d.history || []).map((h) => el('li', {},
+    el('ol', { class: 'history', id: 'deal-history' }, (d.history || []).map((h) => el('li', { dataset: { kind: h.kind } },
       el('span', { class: 'muted' }, fmt.dateTime(h.at) + ' '), HISTORY[h.kind] || h.kind,
-      h.actor ? el('span', { class: 'muted' }, ' · ' + h.actor) : null,
-      h.details ? el('div', { class: 'details' }, describe(h.details)) : null))));
+      h.actor ? el('span', { class: 'muted' }, ' · ' + actorName(h.actor)) : null,
+      h.details ? el('div', { class: 'details' }, describe(h, f)) : null))));
 }
 
-function describe(details) {
-  return Object.entries(details).filter(([, v]) => v !== null && typeof v !== 'object')
-    .map(([k, v]) => k + ': ' + v).join(', ');
+function actorName(actor) {
+  if (actor === 'system') return 'система';
+  if (actor === 'admin') return 'администратор';
+  if (actor === 'pbx') return 'АТС';
+  if (actor === 'cdr') return 'журнал АТС';
+  const m = /^manager:(\d+)$/.exec(actor || '');
+  return m ? managerName(Number(m[1])) : actor;
+}
+
+/** Russian names of the history details' keys; the rest are left out. */
+const DETAIL_KEYS = {
+  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
+  result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
+  status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
+  phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',
+  forcedAboveCap: 'сверх лимита', strategy: 'стратегия', note: 'заметка', score: 'оценка', direction: 'направление',
+  missed: 'пропущен', talkSeconds: 'разговор', callBackAt: 'перезвонить', kind: 'вид', cancelled: 'отменены попытки',
+};
+const SOURCES = { missed_call: 'пропущенный звонок', web_form: 'форма на сайте', email: 'письмо', chat: 'чат', messenger: 'мессенджер', sms: 'SMS', manual: 'вручную', phone: 'звонок' };
+const KINDS = { CALLBACK: 'перезвон', CLOSING_CONTROL: 'контроль закрытия', MANUAL: 'задача', STAGE: 'задача этапа', NEXT_STEP: 'следующий шаг' };
+const DIRECTIONS = { INBOUND: 'входящий', OUTBOUND: 'исходящий' };
+
+function detailValue(k, v, f) {
+  if (typeof v === 'boolean') return v ? 'да' : 'нет';
+  if (k === 'why' || k === 'reason' && typeof v === 'string' && !/^[a-z_]+$/.test(v)) return labels.why(v);
+  if (k === 'reason') return reasonName(f, v);
+  if (k === 'outcome' || k === 'result') return labels.outcome[v] || v;
+  if (k === 'status') return labels.dealStatus[v] || v;
+  if (k === 'stage' || k === 'from' || k === 'to') return stageName(f, v);
+  if (k === 'source') return SOURCES[v] || v;
+  if (k === 'kind') return KINDS[v] || v;
+  if (k === 'direction') return DIRECTIONS[v] || v;
+  if (k === 'strategy') return labels.strategy[v] || v;
+  if (k === 'managerId' || k === 'previousManagerId') return managerName(v);
+  if (k === 'phone') return fmt.phone(v);
+  if (k === 'talkSeconds') return fmt.duration(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmt.dateTime(v);
+  return String(v);
+}
+
+function describe(h, f) {
+  const parts = [];
+  for (const [k, v] of Object.entries(h.details)) {
+    if (v === null || v === undefined || !DETAIL_KEYS[k]) continue;
+    if (Array.isArray(v)) {
+      if (v.length && v.every((x) => typeof x !== 'object')) parts.push(DETAIL_KEYS[k] + ': ' + v.join(', '));
+      continue;
+    }
+    if (typeof v === 'object') continue;
+    parts.push(DETAIL_KEYS[k] + ': ' + detailValue(k, v, f));
+  }
+  return parts.join(', ');
 }
 
 function render(s) {
