@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a block (event or response) longer than {@code maxEventBytes} is cut there: its later lines are dropped up to
  *       its blank line, the event is built from its first headers (where Asterisk puts Event, Channel, Uniqueid,
  *       Linkedid);</li>
+ *   <li>an {@code Event:} header inside a block starts a new block (a blank line is passed before it): a truncated
+ *       block no longer swallows the event after it, and Asterisk-Java never sees two Event headers in one block
+ *       (which it reads as a list and may fail on, ending the connection);</li>
  *   <li>past {@code maxEventTypes} different event names on one connection, an event of a name not seen yet (and not
  *       one Dozvon reads) is dropped whole: Asterisk-Java remembers each unknown name for the connection's life, and
  *       logs each once.</li>
@@ -97,6 +100,8 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
   private int blockBytes;
   /** The rest of this block is dropped (over the block cap, or an event type past the cap). */
   private boolean dropRest;
+  /** An Event line met inside a block: the first line of the next block, after the blank line passed for it. */
+  private String pending;
 
   /**
    * @param readTypes lower-case event names Dozvon reads (and its actions' answers): never dropped by the type cap
@@ -117,9 +122,19 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
   @Override
   public String readLine() throws IOException {
     while (true) {
-      String l = rawLine();
+      String l;
+      if (pending != null) {
+        l = pending;
+        pending = null;
+      } else {
+        l = rawLine();
+      }
       if (l == null) {
         return null;
+      }
+      if (!blockStart && l != OVERSIZED && isEventHeader(l)) {
+        pending = l; // a truncated block: end it here
+        l = "";
       }
       if (l.isEmpty()) {
         blockStart = true;
@@ -142,14 +157,14 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
         }
         continue;
       }
-      if (first && l.regionMatches(true, 0, "Event:", 0, 6) && !admitType(l.substring(6).strip())) {
+      if (first && isEventHeader(l) && !admitType(l.substring(l.indexOf(':') + 1).strip())) {
         dropRest = true;
         counts.eventTypeDropped();
         long suppressed = typeLog.allow();
         if (suppressed >= 0) {
           LOG.warn("AMI: event '{}' dropped: {} different event names on this connection already"
                   + " (telephony.max-event-types) ({} such events since the last report)",
-              abbreviate(l.substring(6).strip()), limits.maxEventTypes(), suppressed + 1);
+              abbreviate(l.substring(l.indexOf(':') + 1).strip()), limits.maxEventTypes(), suppressed + 1);
         }
         continue;
       }
@@ -166,6 +181,23 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
       }
       return l;
     }
+  }
+
+  /** {@code Event: ...} as Asterisk-Java reads a header name: case-insensitive, blanks around it ignored. */
+  private static boolean isEventHeader(String l) {
+    int colon = l.indexOf(':');
+    if (colon < 5 || colon > 40) {
+      return false;
+    }
+    int from = 0;
+    int to = colon;
+    while (from < to && Character.isWhitespace(l.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(l.charAt(to - 1))) {
+      to--;
+    }
+    return to - from == 5 && l.regionMatches(true, from, "event", 0, 5);
   }
 
   private boolean admitType(String name) {

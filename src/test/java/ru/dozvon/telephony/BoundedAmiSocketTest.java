@@ -55,6 +55,15 @@ class BoundedAmiSocketTest {
   }
 
   @Test
+  void anEventHeaderInsideABlockStartsANewOneSoATruncatedBlockDoesNotSwallowTheNextEvent() throws Exception {
+    List<String> lines = read(new BoundedAmiSocket.Limits(1024, 4096, 10),
+        "Event: Hangup\r\nLinkedid: 5.5\r\nEvent: Newchannel\r\nUniqueid: 6.6\r\n\r\n  EVENT : Cdr\r\nA: b\r\n\r\n"
+            + "Event: Cdr\r\nUserEvent: x\r\n event: Hangup\r\n\r\n");
+    assertThat(lines).containsExactly("Event: Hangup", "Linkedid: 5.5", "", "Event: Newchannel", "Uniqueid: 6.6", "",
+        "  EVENT : Cdr", "A: b", "", "Event: Cdr", "UserEvent: x", "", " event: Hangup", "");
+  }
+
+  @Test
   void aMegabyteLineIsDroppedWholeAndTheEventKeepsItsOtherHeaders() throws Exception {
     String huge = "Variable: " + "A".repeat(1 << 20);
     List<String> lines = read(new BoundedAmiSocket.Limits(65_536, 262_144, 10),
