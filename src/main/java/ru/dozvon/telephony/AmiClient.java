@@ -575,6 +575,7 @@ public final class AmiClient<E> {
 
     void retire() {
       retired = true;
+      handoff.release();
     }
 
     /** On Asterisk-Java's event thread (ConnectEvent: on the login worker, and skipped). */
@@ -599,6 +600,10 @@ public final class AmiClient<E> {
         mapped = null;
       }
       if (mapped != null) {
+        long held = handoff.awaitRoom(); // backpressure: the reader waits here while the telephony loop is far behind
+        if (held > 0) {
+          metrics.heldBack(held);
+        }
         handoff.add(mapped);
       }
       if (event instanceof CoreShowChannelsCompleteEvent c && channelsActionId.equals(c.getActionId())

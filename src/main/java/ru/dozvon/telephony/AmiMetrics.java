@@ -35,6 +35,7 @@ final class AmiMetrics {
   private final Timer dispatch;
   private final Timer handoff;
   private final Timer batch;
+  private final Timer heldBack;
 
   AmiMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +58,9 @@ final class AmiMetrics {
         "A Hangup event built by Asterisk-Java's reader to its dispatch reaching Dozvon (milliseconds resolution)");
     handoff = stage(registry, "dozvon_stage_handoff_seconds",
         "The oldest event of a batch queued by Asterisk-Java's thread to the batch delivered on the telephony loop");
+    heldBack = Timer.builder("dozvon.ami.backpressure").description("Times the AMI reader stopped reading the socket"
+        + " until the telephony loop had caught up (events queued past the high water mark), and for how long")
+        .register(registry);
     batch = stage(registry, "dozvon_stage_telephony_batch_seconds",
         "The telephony loop's time on one batch of events (tracker, phones, ended calls handed on)");
   }
@@ -89,6 +93,10 @@ final class AmiMetrics {
 
   void handedOff(long nanos) {
     handoff.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void heldBack(long nanos) {
+    heldBack.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void batch(long nanos) {

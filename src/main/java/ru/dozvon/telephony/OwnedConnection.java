@@ -26,7 +26,8 @@ import org.asteriskjava.manager.event.RtcpReceivedEvent;
 import org.asteriskjava.manager.event.RtcpSentEvent;
 import org.asteriskjava.manager.event.SoftHangupRequestEvent;
 import org.asteriskjava.manager.event.SuccessfulAuthEvent;
-import org.asteriskjava.manager.internal.ManagerConnectionImpl;
+import org.asteriskjava.manager.internal.DozvonReaderSeam;
+import org.asteriskjava.manager.internal.ManagerReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * Asterisk-Java's connection with its own reconnect switched off: on a DisconnectEvent it would
  * start a thread that reconnects at a fixed pace and fights ours. Marking the connection
  * DISCONNECTED first makes Asterisk-Java fail the pending action callbacks and skip that thread.
- * Created and owned only by {@link AmiClient}, one per connection attempt.
+ * Created and owned only by {@link AmiClient}, one per connection attempt. Its reader is {@link DirectReader}
+ * (the library's beans built without its per-header reflection, delivered on the reading thread with
+ * backpressure instead of a queue that drops events when full).
  */
-final class OwnedConnection extends ManagerConnectionImpl {
+final class OwnedConnection extends DozvonReaderSeam {
   private static final Logger log = LoggerFactory.getLogger(OwnedConnection.class);
 
   /**
@@ -97,6 +100,11 @@ final class OwnedConnection extends ManagerConnectionImpl {
   public void setSocketReadTimeout(int socketReadTimeout) {
     super.setSocketReadTimeout(socketReadTimeout);
     this.readTimeoutMs = socketReadTimeout;
+  }
+
+  @Override
+  protected ManagerReader createReader(Delivery to, Object source, LibraryBuilders library) {
+    return new DirectReader(to, source, library);
   }
 
   @Override
