@@ -361,3 +361,71 @@ function why(text) {
 
 labels.why = why;
 labels.strategy = STRATEGIES;
+
+// ---- history details: «ключ: значение» in Russian, the codes named, the why texts translated ----
+
+/** Russian names of the keys of history rows' details worth showing; the other keys are left out. */
+export const DETAIL_KEYS = {
+  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
+  result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
+  status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
+  phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',
+  forcedAboveCap: 'сверх лимита', strategy: 'стратегия', note: 'заметка', score: 'оценка', direction: 'направление',
+  missed: 'пропущен', talkSeconds: 'разговор', callBackAt: 'перезвонить', kind: 'вид', cancelled: 'отменены попытки',
+};
+const DETAIL_SOURCES = {
+  missed_call: 'пропущенный звонок', web_form: 'форма на сайте', email: 'письмо', chat: 'чат', messenger: 'мессенджер',
+  sms: 'SMS', manual: 'вручную', phone: 'звонок', cdr: 'журнал АТС',
+};
+const DETAIL_KINDS = {
+  CALLBACK: 'перезвон', CLOSING_CONTROL: 'контроль закрытия', MANUAL: 'задача', STAGE: 'задача этапа',
+  NEXT_STEP: 'следующий шаг', STAGE_TASK: 'задача этапа',
+};
+const DIRECTIONS = { INBOUND: 'входящий', OUTBOUND: 'исходящий' };
+
+/**
+ * One line of a history row's details: «попытка: 2, из: 4, почему: …». names: {reason(code), stage(code),
+ * manager(id)} give the funnel's and the people's names where the page knows them.
+ */
+export function detailText(details, names = {}) {
+  const reason = names.reason || ((c) => c);
+  const stage = names.stage || ((c) => c);
+  const manager = names.manager || ((id) => 'менеджер №' + id);
+  const value = (k, v) => {
+    if (typeof v === 'boolean') return v ? 'да' : 'нет';
+    if (k === 'why') return why(v);
+    if (k === 'reason') return /^[a-z_]+$/.test(v) ? reason(v) : why(v);
+    if (k === 'outcome' || k === 'result') return labels.outcome[v] || v;
+    if (k === 'status') return labels.dealStatus[v] || v;
+    if (k === 'stage' || k === 'from' || k === 'to') return stage(v);
+    if (k === 'source') return DETAIL_SOURCES[v] || v;
+    if (k === 'kind') return DETAIL_KINDS[v] || v;
+    if (k === 'direction') return DIRECTIONS[v] || v;
+    if (k === 'strategy') return STRATEGIES[v] || v;
+    if (k === 'managerId' || k === 'previousManagerId') return manager(v);
+    if (k === 'phone') return fmt.phone(v);
+    if (k === 'talkSeconds') return fmt.duration(v);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmt.dateTime(v);
+    return String(v);
+  };
+  const parts = [];
+  for (const [k, v] of Object.entries(details || {})) {
+    if (v === null || v === undefined || !DETAIL_KEYS[k]) continue;
+    if (Array.isArray(v)) {
+      if (v.length && v.every((x) => typeof x !== 'object')) parts.push(DETAIL_KEYS[k] + ': ' + v.join(', '));
+      continue;
+    }
+    if (typeof v === 'object') continue;
+    parts.push(DETAIL_KEYS[k] + ': ' + value(k, v));
+  }
+  return parts.join(', ');
+}
+
+/** Who did it, for people: «система», «АТС», a manager's name (names.manager) … */
+export function actorText(actor, names = {}) {
+  if (!actor) return '';
+  const fixed = { system: 'система', admin: 'администратор', pbx: 'АТС', cdr: 'журнал АТС', supervisor: 'руководитель' };
+  if (fixed[actor]) return fixed[actor];
+  const m = /^manager:(\d+)$/.exec(actor);
+  return m ? (names.manager ? names.manager(Number(m[1])) : 'менеджер №' + m[1]) : actor;
+}

@@ -1,5 +1,5 @@
 // The supervisor's page: the floor now, live (docs/REPORTS.md "Live figures").
-import { api, el, clear, fmt, labels, toast } from '/static/app.js';
+import { api, el, clear, fmt, labels, toast, detailText, actorText } from '/static/app.js';
 import { staffBar, liveFigures, tile, fillTiles, thresholds, wait, talk, managerLoad } from '/static/staff.js';
 
 const TILES = [
@@ -39,8 +39,16 @@ function renderManagers(s) {
   }
 }
 
+let lastControlKey = '';
+
 function renderControl(s) {
   const c = s.controlTasks || { count: 0, items: [] };
+  // Rebuilt only when it changed: a focused button (keyboard) or a click on its way stays where it is.
+  const key = JSON.stringify(c);
+  if (key === lastControlKey) {
+    return;
+  }
+  lastControlKey = key;
   const list = clear(document.getElementById('control-tasks'));
   document.getElementById('control-empty').classList.toggle('hidden', (c.items || []).length > 0);
   for (const t of c.items || []) {
@@ -172,62 +180,12 @@ async function openDeal(id) {
     el('h3', {}, 'История'),
     el('ol', { class: 'history', id: 'deal-history' }, (d.history || []).map((h) => el('li', { dataset: { kind: h.kind } },
       el('span', { class: 'muted' }, fmt.dateTime(h.at) + ' '), HISTORY[h.kind] || h.kind,
-      h.actor ? el('span', { class: 'muted' }, ' · ' + actorName(h.actor)) : null,
+      h.actor ? el('span', { class: 'muted' }, ' · ' + actorText(h.actor, { manager: managerName })) : null,
       h.details ? el('div', { class: 'details' }, describe(h, f)) : null))));
 }
 
-function actorName(actor) {
-  if (actor === 'system') return 'система';
-  if (actor === 'admin') return 'администратор';
-  if (actor === 'pbx') return 'АТС';
-  if (actor === 'cdr') return 'журнал АТС';
-  const m = /^manager:(\d+)$/.exec(actor || '');
-  return m ? managerName(Number(m[1])) : actor;
-}
-
-/** Russian names of the history details' keys; the rest are left out. */
-const DETAIL_KEYS = {
-  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
-  result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
-  status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
-  phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',
-  forcedAboveCap: 'сверх лимита', strategy: 'стратегия', note: 'заметка', score: 'оценка', direction: 'направление',
-  missed: 'пропущен', talkSeconds: 'разговор', callBackAt: 'перезвонить', kind: 'вид', cancelled: 'отменены попытки',
-};
-const SOURCES = { missed_call: 'пропущенный звонок', web_form: 'форма на сайте', email: 'письмо', chat: 'чат', messenger: 'мессенджер', sms: 'SMS', manual: 'вручную', phone: 'звонок' };
-const KINDS = { CALLBACK: 'перезвон', CLOSING_CONTROL: 'контроль закрытия', MANUAL: 'задача', STAGE: 'задача этапа', NEXT_STEP: 'следующий шаг' };
-const DIRECTIONS = { INBOUND: 'входящий', OUTBOUND: 'исходящий' };
-
-function detailValue(k, v, f) {
-  if (typeof v === 'boolean') return v ? 'да' : 'нет';
-  if (k === 'why' || k === 'reason' && typeof v === 'string' && !/^[a-z_]+$/.test(v)) return labels.why(v);
-  if (k === 'reason') return reasonName(f, v);
-  if (k === 'outcome' || k === 'result') return labels.outcome[v] || v;
-  if (k === 'status') return labels.dealStatus[v] || v;
-  if (k === 'stage' || k === 'from' || k === 'to') return stageName(f, v);
-  if (k === 'source') return SOURCES[v] || v;
-  if (k === 'kind') return KINDS[v] || v;
-  if (k === 'direction') return DIRECTIONS[v] || v;
-  if (k === 'strategy') return labels.strategy[v] || v;
-  if (k === 'managerId' || k === 'previousManagerId') return managerName(v);
-  if (k === 'phone') return fmt.phone(v);
-  if (k === 'talkSeconds') return fmt.duration(v);
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmt.dateTime(v);
-  return String(v);
-}
-
 function describe(h, f) {
-  const parts = [];
-  for (const [k, v] of Object.entries(h.details)) {
-    if (v === null || v === undefined || !DETAIL_KEYS[k]) continue;
-    if (Array.isArray(v)) {
-      if (v.length && v.every((x) => typeof x !== 'object')) parts.push(DETAIL_KEYS[k] + ': ' + v.join(', '));
-      continue;
-    }
-    if (typeof v === 'object') continue;
-    parts.push(DETAIL_KEYS[k] + ': ' + detailValue(k, v, f));
-  }
-  return parts.join(', ');
+  return detailText(h.details, { reason: (c) => reasonName(f, c), stage: (c) => stageName(f, c), manager: managerName });
 }
 
 function render(s) {

@@ -158,7 +158,6 @@ class SupervisorPageTest {
     b.waitUntil(d -> tileNumber("unassigned") == unassigned - 1);
     b.waitForText(By.cssSelector("#managers tr[data-manager-id='" + vera.id() + "']"), "1 / 10");
     assertThat(deal(dealId).getLong("managerId")).isEqualTo(vera.id());
-    shot("supervisor");
   }
 
   @Test
@@ -196,6 +195,8 @@ class SupervisorPageTest {
         .contains("попытка запланирована").contains("пропущенный звонок");
     assertThat(latinWords(history)).as("the history reads in Russian").isEmpty();
     b.click(By.id("deal-close"));
+    b.waitUntil(d -> !b.present(By.id("deal-dialog")).isDisplayed());
+    shot("supervisor");
   }
 
   @Test
