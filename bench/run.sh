@@ -9,4 +9,6 @@ shift
 mvn -B -q test-compile
 cp_file=target/bench.classpath
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-exec java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "target/classes:target/test-classes:$(cat "$cp_file")" "ru.dozvon.bench.$name" "$@"
+# A name with a dot is a class of its own package (a drill: bench/run.sh ru.dozvon.drills.AmiCutDrill 100).
+case "$name" in *.*) main=$name ;; *) main=ru.dozvon.bench.$name ;; esac
+exec java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "target/classes:target/test-classes:$(cat "$cp_file")" "$main" "$@"

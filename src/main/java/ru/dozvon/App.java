@@ -73,6 +73,7 @@ import ru.dozvon.signin.SignIn;
 import ru.dozvon.web.HttpVerticle;
 import ru.dozvon.web.PageRoutes;
 import ru.dozvon.web.SessionStore;
+import ru.dozvon.web.SessionWatch;
 import ru.dozvon.web.TokenStore;
 
 /**
@@ -99,6 +100,9 @@ public final class App {
   private Dialing dialing;
   private ru.dozvon.telephony.cdr.CdrRecovery cdrRecovery;
   private SessionStore sessions;
+  private SessionWatch sessionWatch;
+  /** Where the watch of streams' sessions LISTENs for ended sessions. */
+  private io.vertx.pgclient.PgConnectOptions listen;
 
   private final Clock clock;
 
@@ -126,6 +130,7 @@ public final class App {
     // The outcome is delivered off Vert.x: after a failed deploy Vert.x is closed, and a continuation scheduled on
     // one of its contexts would never run (the start used to hang until the caller's timeout).
     java.util.concurrent.CompletableFuture<App> started = new java.util.concurrent.CompletableFuture<>();
+    app.listen = db.connectOptions();
     app.deploy(cfg).onComplete(ar -> {
       if (ar.succeeded()) {
         started.complete(app);
@@ -208,12 +213,15 @@ public final class App {
     var credentials = new PgCredentials(pool);
     sessions = new SessionStore(pool, clock, cfg.auth().sessionIdle(), cfg.auth().sessionMaxAge());
     var signIn = new SignIn(credentials, passwords, sessions, clock);
+    // Live streams of a session close when it ends (logout, password change, deactivation at once; expiry within auth.sessionCheck).
+    sessionWatch = new SessionWatch(sessions, listen, cfg.auth().sessionCheck());
     vertx.setPeriodic(600_000, id -> sessions.purgeExpired().compose(n -> credentials.forgetOld(clock.instant()))
         .onFailure(e -> LOG.warn("Purging expired sessions failed: {}", e.getMessage())));
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())
         .onSuccess(App::showGeneratedToken)
         .compose(x -> AdminPassword.ensure(credentials, passwords, cfg.auth().adminPassword(), clock))
         .onSuccess(App::showGeneratedPassword)
+        .compose(x -> vertx.deployVerticle(sessionWatch))
         .compose(x -> vertx.deployVerticle(routing)) // ratings rebuilt before anything is served
         .compose(x -> {
           http = new HttpVerticle(cfg.http().port(), cfg.http().maxBodyBytes(), pool, meters,
@@ -225,7 +233,7 @@ public final class App {
                   new TokenRoutes(accounts),
                   new DealRoutes(dealQueries), new CallRecordingRoutes(pool, cfg.phones().recordingsDir()),
                   new RoutingRoutes(routing),
-                  new LiveRoutes(feed, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
+                  new LiveRoutes(feed, sessionWatch, new PgLiveSnapshot(pool, clock, cfg.retry().window().zone(),
                       telephony::liveCalls, cfg.funnel().stages().get(0).code(),
                       cfg.funnel().afterContact().talkLimitPerDay(), cfg.live(), this::queueWaiting, this::ratingValues)),
                   new FunnelRoutes(workflow, dealQueries),
@@ -370,6 +378,11 @@ public final class App {
   /** The HTTP router with every route mounted (tests walk it: HttpFuzzTest). */
   public io.vertx.ext.web.Router httpRouter() {
     return http.router();
+  }
+
+  /** What closes the live streams of ended sessions. */
+  public SessionWatch sessionWatch() {
+    return sessionWatch;
   }
 
   public int httpPort() {

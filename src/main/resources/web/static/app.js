@@ -240,3 +240,192 @@ export const labels = {
   },
   role: { admin: 'администратор', supervisor: 'руководитель', operator: 'оператор' },
 };
+
+// ---- the "why" texts the service writes in English (the callback ladder's, routing's): Russian on the page ----
+// The API keeps them as written (logs, other clients); the pages read them through labels.why(text). A text that is
+// Russian already, or a phrase not known here, passes unchanged.
+
+const WEEKDAYS = { Mon: 'пн', Tue: 'вт', Wed: 'ср', Thu: 'чт', Fri: 'пт', Sat: 'сб', Sun: 'вс' };
+const MONTHS = {
+  Jan: 'янв', Feb: 'фев', Mar: 'мар', Apr: 'апр', May: 'мая', Jun: 'июн', Jul: 'июл', Aug: 'авг', Sep: 'сен',
+  Oct: 'окт', Nov: 'ноя', Dec: 'дек',
+};
+const ZONES = {
+  'Europe/Kaliningrad': 'Калининград', 'Europe/Moscow': 'Москва', 'Europe/Minsk': 'Минск', 'Europe/Samara': 'Самара',
+  'Asia/Yekaterinburg': 'Екатеринбург', 'Asia/Omsk': 'Омск', 'Asia/Novosibirsk': 'Новосибирск',
+  'Asia/Krasnoyarsk': 'Красноярск', 'Asia/Irkutsk': 'Иркутск', 'Asia/Yakutsk': 'Якутск',
+  'Asia/Vladivostok': 'Владивосток', 'Asia/Magadan': 'Магадан', 'Asia/Kamchatka': 'Камчатка',
+};
+const STRATEGIES = {
+  least_loaded: 'по нагрузке', conversion: 'по конверсии', round_robin: 'по очереди',
+  min_conversion: 'по минимальной конверсии', best_to_best: 'лучшим — лучших', manual: 'вручную',
+};
+const CHANNELS = {
+  'called back, answered': 'перезвонил, разговор состоялся', 'answered our call': 'ответил на наш звонок',
+  'sent a form': 'отправил форму', 'replied by email': 'ответил письмом', 'replied in chat': 'ответил в чате',
+  'replied in a messenger': 'ответил в мессенджере', 'replied by SMS': 'ответил по SMS', replied: 'ответил',
+};
+const NOT_ELIGIBLE = {
+  'off shift': 'не на смене', 'paused on PBX': 'на паузе на АТС', paused: 'на паузе', 'at load cap': 'с полной нагрузкой',
+};
+const UNIT = /(\d+) (days?|hours?|minutes?|seconds?)/g;
+const DURATION = '((?:\\d+ (?:days?|hours?|minutes?|seconds?) ?)+)';
+const WHEN = /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?: (\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))? (\d{1,2}:\d{2})\b/g;
+
+function durationRu(text) {
+  return text.trim().replace(UNIT, (m, n, unit) => {
+    const k = Number(n);
+    if (unit.startsWith('day')) return k + ' ' + plural(k, 'день', 'дня', 'дней');
+    if (unit.startsWith('hour')) return k + ' ' + plural(k, 'час', 'часа', 'часов');
+    return k + (unit.startsWith('minute') ? ' мин' : ' с');
+  });
+}
+
+function afterWhat(what) {
+  if (what === 'the lead arrived') return 'заявки';
+  if (what === 'opening') return 'открытия';
+  if (what === 'the lead asked to be called later') return 'просьбы перезвонить позже';
+  return what.replace(/^attempt (\d+)$/, 'попытки $1').replace(/^request (\d+)$/, 'запроса $1');
+}
+
+const WHY_RULES = [
+  // the callback ladder (dialing)
+  [/\battempt (\d+) of (\d+): /g, 'попытка $1 из $2: '],
+  [new RegExp(DURATION + ' after (the lead arrived|attempt \\d+|request \\d+|opening|the lead asked to be called later)', 'g'),
+    (m, d, what) => 'через ' + durationRu(d) + ' после ' + afterWhat(what)],
+  [/\bnext calling day after (the lead arrived|attempt \d+|request \d+)/g, (m, what) => 'в следующий день обзвона после ' + afterWhat(what)],
+  [/, at opening\b/g, ', к открытию'],
+  [/\bright away\b/g, 'сразу'],
+  [/\bthe lead asked to be called back at /g, 'клиент попросил перезвонить в '],
+  [/\bthe lead called again at /g, 'клиент позвонил снова в '],
+  [/\bthe lead wrote at /g, 'клиент написал в '],
+  [/ after the chain had stopped\b/g, ' после остановки цепочки'],
+  [/ and was missed\b/g, ' и не получил ответа'],
+  [/, overdue since /g, ', просрочено с '],
+  [/, moved to /g, ', перенесено на '],
+  [/ by calling hours\b/g, ': часы обзвона'],
+  [/ by the (mobile|landline|per-number) limit\b/g, (m, k) => ': ограничение ' + ({ mobile: 'для мобильного', landline: 'для городского', 'per-number': 'для номера' })[k]],
+  [/ and the (mobile|landline|per-number) limit\b/g, (m, k) => ' и ограничение ' + ({ mobile: 'для мобильного', landline: 'для городского', 'per-number': 'для номера' })[k]],
+  [/\bat most (\d+) calls? a day\b/g, (m, n) => 'не больше ' + n + ' ' + plural(Number(n), 'звонка', 'звонков', 'звонков') + ' в день'],
+  [new RegExp('\\bat least ' + DURATION + ' between calls', 'g'), (m, d) => 'не меньше ' + durationRu(d) + ' между звонками'],
+  [/\battempt (\d+) reached the lead at /g, 'попытка $1: дозвонились в '],
+  [/\bthe lead was reached at /g, 'до клиента дозвонились в '],
+  [/\bthe lead made contact \((.+?)\) at /g, (m, c) => 'клиент вышел на связь (' + (CHANNELS[c] || c) + ') в '],
+  [/\bthe attempt was cancelled at /g, 'попытка отменена в '],
+  [/\bevery step was tried; the ladder ended at /g, 'все шаги пройдены, график перезвона закончен в '],
+  [/по времени клиента, ([A-Za-z_]+\/[A-Za-z_]+)/g, (m, z) => 'по времени клиента (' + (ZONES[z] || z) + ')'],
+  // routing
+  [/^(least_loaded|conversion|round_robin|min_conversion|best_to_best|manual): /, (m, s) => STRATEGIES[s] + ': '],
+  [/\bnobody eligible among (\d+) managers: /g, (m, n) => 'никто не может взять заявку: из ' + n + ' '
+    + plural(Number(n), 'менеджера', 'менеджеров', 'менеджеров') + ' '],
+  [/\b(\d+) off shift\b/g, '$1 не на смене'],
+  [/\b(\d+) paused on PBX\b/g, '$1 на паузе на АТС'],
+  [/\b(\d+) paused\b/g, '$1 на паузе'],
+  [/\b(\d+) at load cap\b/g, '$1 с полной нагрузкой'],
+  [/\b(\d+) phone unusable \((.+?) or (.+?)\)/g, '$1 с неработающим телефоном ($2 или $3)'],
+  [/\bno eligible manager has a closed deal in the rating window \(every rating is only the prior\), so by load instead/g,
+    'ни у кого из доступных нет закрытых сделок за период рейтинга, поэтому по нагрузке'],
+  [/\bevery eligible manager's rating is 0 \(no deal won in the rating window\), so by load instead/g,
+    'у всех доступных рейтинг 0 (нет выигранных сделок за период рейтинга), поэтому по нагрузке'],
+  [/\bchose (.+?) with the fewest deals in work among (\d+) eligible/g, 'выбран менеджер $1: меньше всех сделок в работе среди $2 доступных'],
+  [/ \(tie of (\d+) broken by free capacity, rating, id\)/g, ' (поровну у $1, решили свободные места, рейтинг, номер)'],
+  [/\bchose (.+?) with weight ([\d.]+) \(share (\d+)%\) among (\d+) eligible/g, 'выбран менеджер $1 с весом $2 (доля $3 %) среди $4 доступных'],
+  [/\blead score (\d+) is at percentile (\d+)-(\d+) of the last (\d+) leads; chose (.+?), rated (\d+) of (\d+) eligible/g,
+    'оценка заявки $1 — перцентиль $2–$3 среди последних $4 заявок; выбран менеджер $5, место $6 из $7 доступных по рейтингу'],
+  [/\bchose (.+?) in turn among (\d+) of (\d+) eligible/g, 'выбран по очереди менеджер $1 среди $2 из $3 доступных'],
+  [/\bchose (.+?), next in turn by id among (\d+) eligible/g, 'выбран менеджер $1, следующий по очереди среди $2 доступных'],
+  [/\ball (\d+) eligible are below /g, 'все $1 доступных ниже порога: '],
+  [/; fell back to the highest-rated: /g, '; выбран лучший по рейтингу: '],
+  [/\bnone excluded\b/g, 'никто не исключён'],
+  [/\b(\d+) excluded as /g, 'исключено $1: '],
+  [/\bbelow ([\d.]+) with >= (\d+) decided deals/g, 'конверсия ниже $1 при $2 и более завершённых сделках'],
+  [/\b([\d.]+) over (\d+) deals\b/g, '$1 по $2 сделкам'],
+  [/\breturning customer: back to previous manager /g, 'повторный клиент: к прежнему менеджеру '],
+  [/; returning customer, but previous manager (.+?) is (off shift|paused on PBX|paused|at load cap|телефон не зарегистрирован|телефон занят)/g,
+    (m, name, why) => '; повторный клиент, но прежний менеджер ' + name + ' ' + (NOT_ELIGIBLE[why] || why)],
+  [/; returning customer, but previous manager manager #(\d+) is not in the list/g, '; повторный клиент, но прежнего менеджера №$1 нет в списке'],
+  [/\(rating ([\d.]+), (\d+)\/(\d+) deals\)/g, '(рейтинг $1, сделок $2/$3)'],
+  [/ \(forced above the load cap: (\d+)\/(\d+) deals before this one\)/g, ' (сверх лимита нагрузки: до этого $1/$2 сделок)'],
+  // times last: «Mon 10:00», «Mon 12 Jan 10:00»
+  [WHEN, (m, d, day, month, time) => WEEKDAYS[d] + (day ? ' ' + day + ' ' + MONTHS[month] : '') + ' ' + time],
+];
+
+/** Russian for a why text of the API (attempt, chain stop, routing decision, unassigned reason); null stays null. */
+function why(text) {
+  if (text === null || text === undefined || text === '') return text;
+  let out = String(text);
+  if (!/[A-Za-z]{3}/.test(out)) return out;
+  for (const [re, to] of WHY_RULES) out = out.replace(re, to);
+  return out;
+}
+
+labels.why = why;
+labels.strategy = STRATEGIES;
+
+// ---- history details: «ключ: значение» in Russian, the codes named, the why texts translated ----
+
+/** Russian names of the keys of history rows' details worth showing; the other keys are left out. */
+export const DETAIL_KEYS = {
+  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
+  result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
+  status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
+  phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',
+  forcedAboveCap: 'сверх лимита', strategy: 'стратегия', note: 'заметка', score: 'оценка', direction: 'направление',
+  missed: 'пропущен', talkSeconds: 'разговор', callBackAt: 'перезвонить', kind: 'вид', cancelled: 'отменены попытки',
+};
+const DETAIL_SOURCES = {
+  missed_call: 'пропущенный звонок', web_form: 'форма на сайте', email: 'письмо', chat: 'чат', messenger: 'мессенджер',
+  sms: 'SMS', manual: 'вручную', phone: 'звонок', cdr: 'журнал АТС',
+};
+const DETAIL_KINDS = {
+  CALLBACK: 'перезвон', CLOSING_CONTROL: 'контроль закрытия', MANUAL: 'задача', STAGE: 'задача этапа',
+  NEXT_STEP: 'следующий шаг', STAGE_TASK: 'задача этапа',
+};
+const DIRECTIONS = { INBOUND: 'входящий', OUTBOUND: 'исходящий' };
+
+/**
+ * One line of a history row's details: «попытка: 2, из: 4, почему: …». names: {reason(code), stage(code),
+ * manager(id)} give the funnel's and the people's names where the page knows them.
+ */
+export function detailText(details, names = {}) {
+  const reason = names.reason || ((c) => c);
+  const stage = names.stage || ((c) => c);
+  const manager = names.manager || ((id) => 'менеджер №' + id);
+  const value = (k, v) => {
+    if (typeof v === 'boolean') return v ? 'да' : 'нет';
+    if (k === 'why') return why(v);
+    if (k === 'reason') return /^[a-z_]+$/.test(v) ? reason(v) : why(v);
+    if (k === 'outcome' || k === 'result') return labels.outcome[v] || v;
+    if (k === 'status') return labels.dealStatus[v] || v;
+    if (k === 'stage' || k === 'from' || k === 'to') return stage(v);
+    if (k === 'source') return DETAIL_SOURCES[v] || v;
+    if (k === 'kind') return DETAIL_KINDS[v] || v;
+    if (k === 'direction') return DIRECTIONS[v] || v;
+    if (k === 'strategy') return STRATEGIES[v] || v;
+    if (k === 'managerId' || k === 'previousManagerId') return manager(v);
+    if (k === 'phone') return fmt.phone(v);
+    if (k === 'talkSeconds') return fmt.duration(v);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmt.dateTime(v);
+    return String(v);
+  };
+  const parts = [];
+  for (const [k, v] of Object.entries(details || {})) {
+    if (v === null || v === undefined || !DETAIL_KEYS[k]) continue;
+    if (Array.isArray(v)) {
+      if (v.length && v.every((x) => typeof x !== 'object')) parts.push(DETAIL_KEYS[k] + ': ' + v.join(', '));
+      continue;
+    }
+    if (typeof v === 'object') continue;
+    parts.push(DETAIL_KEYS[k] + ': ' + value(k, v));
+  }
+  return parts.join(', ');
+}
+
+/** Who did it, for people: «система», «АТС», a manager's name (names.manager) … */
+export function actorText(actor, names = {}) {
+  if (!actor) return '';
+  const fixed = { system: 'система', admin: 'администратор', pbx: 'АТС', cdr: 'журнал АТС', supervisor: 'руководитель' };
+  if (fixed[actor]) return fixed[actor];
+  const m = /^manager:(\d+)$/.exec(actor);
+  return m ? (names.manager ? names.manager(Number(m[1])) : 'менеджер №' + m[1]) : actor;
+}

@@ -1,6 +1,6 @@
 // The operator's workplace: my state and my phone's, my task queue (live), the screen pop, the deal card with its
 // whole timeline, and the actions on it. Plain ES module; talks only to /api (see README's endpoint table).
-import { api, ApiError, me, stream, el, clear, toast, beep, fmt, labels, logout } from '/static/app.js';
+import { api, ApiError, me, stream, el, clear, toast, beep, fmt, labels, logout, detailText, actorText } from '/static/app.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -163,7 +163,7 @@ function connectLive() {
     'deal.missed_again': (ev) => { alertNew('Клиент снова не дозвонился: ' + fmt.phone(ev.data && ev.data.phone)); onDeal(ev); },
     'attempt.due': (ev) => {
       state.freshDeals.add(ev.dealId);
-      alertNew('Пора перезвонить: ' + fmt.phone(ev.data && ev.data.phone) + ' — ' + (ev.data && ev.data.why || ''));
+      alertNew('Пора перезвонить: ' + fmt.phone(ev.data && ev.data.phone) + ' — ' + labels.why(ev.data && ev.data.why || ''));
       onDeal(ev);
     },
     'task.overdue': onDeal,
@@ -232,7 +232,7 @@ function renderQueue() {
     el('span', { class: 'title' }, t.title),
     el('span', { class: 'meta' }, (t.dealId ? 'Сделка №' + t.dealId : 'Без сделки') + contactText(t.dealId)
       + ' · ' + (SOURCES[t.source] || t.source || 'задача')),
-    t.why ? el('span', { class: 'why' }, 'Почему: ' + t.why) : null);
+    t.why ? el('span', { class: 'why' }, 'Почему: ' + labels.why(t.why)) : null);
     list.append(el('li', {}, b));
   });
   $('queue-empty').classList.toggle('hidden', state.tasks.length > 0);
@@ -343,6 +343,13 @@ function closeCard() {
   history.replaceState(null, '', location.pathname);
 }
 
+/** The funnel's name of a close reason code (any result), or the code. */
+function reasonName(code) {
+  const f = state.funnel || {};
+  const r = [].concat(f.lossReasons || [], f.winReasons || [], f.invalidReasons || []).find((x) => x.code === code);
+  return r ? r.name : code;
+}
+
 function stageName(code) {
   const s = state.funnel && state.funnel.stages.find((x) => x.code === code);
   return s ? s.name : code;
@@ -401,7 +408,6 @@ const ATTEMPT_STATES = {
   CANCELLED: 'отменена', EXPIRED: 'просрочена', SKIPPED: 'пропущена',
 };
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 const HISTORY = {
   created: 'Сделка создана', stage: 'Смена этапа', note: 'Заметка', closed: 'Сделка закрыта', reopened: 'Возвращена в работу',
@@ -418,17 +424,10 @@ function historyDetail(h) {
   switch (h.kind) {
     case 'stage': return (x.from ? stageName(x.from) + ' → ' : '') + stageName(x.to || x.stage) + (x.reason ? ' (' + x.reason + ')' : '');
     case 'note': return x.text;
-    case 'closed': return (labels.dealStatus[x.status] || x.status) + ': ' + (x.reasonName || x.reason || '') + (x.comment ? ' — ' + x.comment : '');
-    case 'task': return (x.title || '') + (x.dueAt ? ', срок ' + fmt.dateTime(x.dueAt) : '') + (x.why ? ' · ' + x.why : '');
-    case 'owner': return (x.reason || '') + (x.to ? ' → менеджер ' + x.to : x.managerId ? ' → менеджер ' + x.managerId : '');
-    default: {
-      const parts = [];
-      for (const [k, v] of Object.entries(x)) {
-        if (v === null || v === undefined || typeof v === 'object') continue;
-        parts.push(k + ': ' + (typeof v === 'string' && ISO.test(v) ? fmt.dateTime(v) : v));
-      }
-      return parts.slice(0, 6).join(', ');
-    }
+    case 'closed': return (labels.dealStatus[x.status] || x.status) + ': ' + (x.reasonName || reasonName(x.reason) || '') + (x.comment ? ' — ' + x.comment : '');
+    case 'task': return (x.title || '') + (x.dueAt ? ', срок ' + fmt.dateTime(x.dueAt) : '') + (x.why ? ' · ' + labels.why(x.why) : '');
+    case 'owner': return labels.why(x.reason || '') + (x.to ? ' → менеджер ' + x.to : x.managerId ? ' → менеджер ' + x.managerId : '');
+    default: return detailText(x, { reason: reasonName, stage: stageName });
   }
 }
 
@@ -450,7 +449,7 @@ function renderTimeline(d) {
     items.push({
       at: a.outcomeAt || a.placedAt || a.firedAt || a.dueAt, cls: 'attempt',
       what: 'Попытка ' + a.no + (a.of ? ' из ' + a.of : '') + ': ' + st,
-      detail: [a.why ? 'почему: ' + a.why : '', 'срок ' + fmt.dateTime(a.dueAt), a.outcome ? 'итог: ' + (labels.outcome[a.outcome] || a.outcome) : ''].filter(Boolean).join(' · '),
+      detail: [a.why ? 'почему: ' + labels.why(a.why) : '', 'срок ' + fmt.dateTime(a.dueAt), a.outcome ? 'итог: ' + (labels.outcome[a.outcome] || a.outcome) : ''].filter(Boolean).join(' · '),
       data: { attempt: a.no },
     });
   }
@@ -460,10 +459,11 @@ function renderTimeline(d) {
   }
   if (d.assignment) {
     const dec = d.assignment.decision || {};
-    const why = dec.reason || dec.why || dec.summary || Object.entries(dec).filter(([, v]) => typeof v !== 'object').map(([k, v]) => k + ': ' + v).slice(0, 5).join(', ');
+    const why = labels.why(dec.reason || dec.why || dec.summary || '') || detailText(dec, { reason: reasonName, stage: stageName });
+    const strategy = d.assignment.strategy ? labels.strategy[d.assignment.strategy] || d.assignment.strategy : '—';
     items.push({
       at: d.assignment.at, cls: 'routing', what: 'Решение маршрутизации' + (d.assignment.byHand ? ' (вручную)' : ''),
-      detail: 'менеджер ' + d.assignment.managerId + ' · стратегия ' + (d.assignment.strategy || '—') + (why ? ' · ' + why : ''),
+      detail: 'менеджер ' + d.assignment.managerId + ' · стратегия: ' + strategy + (why ? ' · ' + why : ''),
       data: { kind: 'routing' },
     });
   }

@@ -50,14 +50,16 @@ export function liveFigures(onSnapshot, onState = () => {}, minGapMs = 250) {
   let timer = null;
   let source = null;
   let retryMs = 1000;
-  let lastAt = '';
+  let lastAt = -Infinity;
 
   function deliver(s) {
     // Snapshots may overtake each other (an event's fetch and the periodic push): keep the newest.
-    if (s && s.at && lastAt && s.at < lastAt) {
+    // (by time, not by text: «…:00Z» sorts after «…:00.5Z» as text)
+    const at = s && s.at ? Date.parse(s.at) : NaN;
+    if (!Number.isNaN(at) && at < lastAt) {
       return;
     }
-    lastAt = (s && s.at) || lastAt;
+    lastAt = Number.isNaN(at) ? lastAt : at;
     onSnapshot(s);
   }
 

@@ -1,5 +1,5 @@
 // The supervisor's page: the floor now, live (docs/REPORTS.md "Live figures").
-import { api, el, clear, fmt, labels, toast } from '/static/app.js';
+import { api, el, clear, fmt, labels, toast, detailText, actorText } from '/static/app.js';
 import { staffBar, liveFigures, tile, fillTiles, thresholds, wait, talk, managerLoad } from '/static/staff.js';
 
 const TILES = [
@@ -39,14 +39,24 @@ function renderManagers(s) {
   }
 }
 
+let lastControlKey = '';
+
 function renderControl(s) {
   const c = s.controlTasks || { count: 0, items: [] };
+  // Rebuilt only when it changed: a focused button (keyboard) or a click on its way stays where it is.
+  const key = JSON.stringify(c);
+  if (key === lastControlKey) {
+    return;
+  }
+  lastControlKey = key;
   const list = clear(document.getElementById('control-tasks'));
   document.getElementById('control-empty').classList.toggle('hidden', (c.items || []).length > 0);
   for (const t of c.items || []) {
-    list.append(el('li', { class: t.overdue ? 'red-text' : null },
-      el('button', { type: 'button', class: 'link', onclick: () => openDeal(t.dealId) },
-        'Сделка №' + t.dealId), ' · срок ' + fmt.dateTime(t.dueAt), t.overdue ? ' · просрочено' : ''));
+    list.append(el('li', { class: t.overdue ? 'red-text' : null, dataset: { dealId: t.dealId, taskId: t.taskId } },
+      el('button', { type: 'button', class: 'link', onclick: () => openDeal(t.dealId),
+        'aria-label': 'Открыть историю сделки №' + t.dealId }, 'Сделка №' + t.dealId),
+      ' · ' + (t.title || 'Проконтролировать закрытие сделки'), ' · срок ' + fmt.dateTime(t.dueAt),
+      t.overdue ? ' · просрочено' : ''));
   }
   if ((c.count || 0) > (c.items || []).length) {
     list.append(el('li', { class: 'muted' }, 'и ещё ' + (c.count - c.items.length)));
@@ -79,7 +89,7 @@ async function loadUnassigned(force = false) {
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openDeal(d.dealId) }, '№' + d.dealId),
         el('div', { class: 'muted' }, d.phone ? fmt.phone(d.phone) : (d.email || ''))),
       el('td', {}, fmt.relative(d.waitingSince || d.arrivedAt)),
-      el('td', { class: 'why' }, d.reason || '—'),
+      el('td', { class: 'why' }, labels.why(d.reason) || '—'),
       el('td', {}, el('label', { for: selectId, class: 'sr-only' }, 'Менеджер для заявки №' + d.dealId), select, button)));
   }
 }
@@ -106,7 +116,8 @@ async function assign(dealId, select) {
       return;
     }
   }
-  toast('Заявка №' + dealId + ' назначена', 'ok');
+  const chosen = managers.find((m) => String(m.id) === String(select.value));
+  toast('Заявка №' + dealId + ' назначена: ' + (chosen ? chosen.name : 'менеджер №' + select.value), 'ok');
   lastUnassignedKey = '';
   loadUnassigned(true);
   feed.refetch();
@@ -121,6 +132,32 @@ const HISTORY = {
   email_requests_stopped: 'запросы по почте остановлены', missed_call: 'пропущенный звонок',
 };
 
+let funnel = null;
+
+/** The funnel's names of stages and reasons (GET /api/funnel), once. */
+async function funnelNames() {
+  if (!funnel) {
+    funnel = api('GET', '/api/funnel').catch(() => null);
+  }
+  return (await funnel) || {};
+}
+
+function reasonName(f, code) {
+  const all = [].concat(f.lossReasons || [], f.winReasons || [], f.invalidReasons || []);
+  const r = all.find((x) => x.code === code || x.id === code);
+  return r ? (r.name || r.label || code) : code;
+}
+
+function stageName(f, code) {
+  const st = (f.stages || []).find((x) => x.code === code || x.id === code);
+  return st ? (st.name || st.label || code) : code;
+}
+
+function managerName(id) {
+  const m = managers.find((x) => x.id === id);
+  return m ? m.name : 'менеджер №' + id;
+}
+
 async function openDeal(id) {
   const dialog = document.getElementById('deal-dialog');
   const box = clear(document.getElementById('deal-body'));
@@ -128,26 +165,27 @@ async function openDeal(id) {
   box.append(el('p', { class: 'muted' }, 'Загрузка…'));
   if (!dialog.open) dialog.showModal();
   let d;
+  let f;
   try {
-    d = await api('GET', '/api/deals/' + id);
+    [d, f] = await Promise.all([api('GET', '/api/deals/' + id), funnelNames()]);
   } catch (e) {
     clear(box).append(el('p', { class: 'error' }, 'Сделка не загружена: ' + (e.detail || e.message)));
     return;
   }
   const contact = d.contact || {};
   clear(box).append(
-    el('p', {}, (contact.name || 'без имени') + ' · ' + fmt.phone(contact.phone) + ' · ' +
-      (labels.dealStatus[d.status] || d.status) + (d.lossReason ? ' («' + d.lossReason + '»)' : '')),
+    el('p', { id: 'deal-facts' }, (contact.name || 'без имени') + ' · ' + fmt.phone(contact.phone) + ' · '
+      + (labels.dealStatus[d.status] || d.status) + (d.lossReason ? ' («' + reasonName(f, d.lossReason) + '»)' : '')
+      + ' · ' + (d.managerId ? 'менеджер: ' + managerName(d.managerId) : 'без менеджера')),
     el('h3', {}, 'История'),
-    el('ol', { class: 'history', id: 'deal-history' }, (d.history || []).map((h) => el('li', {},
+    el('ol', { class: 'history', id: 'deal-history' }, (d.history || []).map((h) => el('li', { dataset: { kind: h.kind } },
       el('span', { class: 'muted' }, fmt.dateTime(h.at) + ' '), HISTORY[h.kind] || h.kind,
-      h.actor ? el('span', { class: 'muted' }, ' · ' + h.actor) : null,
-      h.details ? el('div', { class: 'details' }, describe(h.details)) : null))));
+      h.actor ? el('span', { class: 'muted' }, ' · ' + actorText(h.actor, { manager: managerName })) : null,
+      h.details ? el('div', { class: 'details' }, describe(h, f)) : null))));
 }
 
-function describe(details) {
-  return Object.entries(details).filter(([, v]) => v !== null && typeof v !== 'object')
-    .map(([k, v]) => k + ': ' + v).join(', ');
+function describe(h, f) {
+  return detailText(h.details, { reason: (c) => reasonName(f, c), stage: (c) => stageName(f, c), manager: managerName });
 }
 
 function render(s) {

@@ -82,18 +82,21 @@ public record AppConfig(
    *
    * @param sessionIdle a session unused this long ends
    * @param sessionMaxAge a session ends this long after sign-in, however much it is used
+   * @param sessionCheck how often the sessions of open live streams are checked (a stream outlives its session's
+   *     expiry at most this long; logout and the like end it at once)
    */
   public record Auth(Optional<String> adminToken, Optional<String> adminPassword, java.time.Duration sessionIdle,
-                     java.time.Duration sessionMaxAge) {
+                     java.time.Duration sessionMaxAge, java.time.Duration sessionCheck) {
     public Auth(Optional<String> adminToken) {
-      this(adminToken, Optional.empty(), java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+      this(adminToken, Optional.empty(), java.time.Duration.ofHours(12), java.time.Duration.ofDays(7),
+          java.time.Duration.ofSeconds(5));
     }
 
     @Override
     public String toString() {
       return "Auth[adminToken=" + (adminToken.isPresent() ? "***" : "<generated>") + ", adminPassword="
           + (adminPassword.isPresent() ? "***" : "<generated>") + ", sessionIdle=" + sessionIdle
-          + ", sessionMaxAge=" + sessionMaxAge + "]";
+          + ", sessionMaxAge=" + sessionMaxAge + ", sessionCheck=" + sessionCheck + "]";
     }
   }
 

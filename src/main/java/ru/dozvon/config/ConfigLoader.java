@@ -57,6 +57,7 @@ public final class ConfigLoader {
       Map.entry("DOZVON_ADMIN_PASSWORD", "auth.adminPassword"),
       Map.entry("DOZVON_SESSION_IDLE", "auth.sessionIdle"),
       Map.entry("DOZVON_SESSION_MAX_AGE", "auth.sessionMaxAge"),
+      Map.entry("DOZVON_SESSION_CHECK", "auth.sessionCheck"),
       Map.entry("DOZVON_STREAM_REPLAY_EVENTS", "stream.replay_events"),
       Map.entry("DOZVON_STREAM_REPLAY_MAX_AGE", "stream.replay_max_age"),
       Map.entry("DOZVON_TIMEZONE", "retry.calling_window.timezone"),
@@ -209,14 +210,26 @@ public final class ConfigLoader {
       throw s.error("auth.sessionMaxAge", s.string("auth.sessionMaxAge", "7d"),
           "a duration at least auth.sessionIdle (" + s.string("auth.sessionIdle", "12h") + ")");
     }
+    String rawCheck = s.string("auth.sessionCheck", "5s");
+    java.time.Duration check;
+    try {
+      check = ru.dozvon.time.Durations.parse(rawCheck.isEmpty() ? "5s" : rawCheck);
+    } catch (IllegalArgumentException e) {
+      throw s.error("auth.sessionCheck", rawCheck, "a duration such as 5s, 1m or PT5S");
+    }
+    if (check.compareTo(java.time.Duration.ofSeconds(1)) < 0 || check.compareTo(idle) > 0) {
+      throw s.error("auth.sessionCheck", rawCheck, "a duration of 1s to auth.sessionIdle");
+    }
     var auth = new AppConfig.Auth(token.isEmpty() ? Optional.empty() : Optional.of(token),
-        adminPassword.isEmpty() ? Optional.empty() : Optional.of(adminPassword), idle, maxAge);
+        adminPassword.isEmpty() ? Optional.empty() : Optional.of(adminPassword), idle, maxAge, check);
 
     TrackerSettings section = feature(s, "telephony", TrackerSettings::fromMap);
     java.util.Set<String> outbound = new java.util.LinkedHashSet<>(section.outboundContexts());
     outbound.add(ami.originateContext());
     var telephony = new TrackerSettings(java.util.Set.copyOf(ami.inboundContexts()), section.operatorContexts(),
-        java.util.Set.copyOf(outbound), section.markerVariable(), section.idleTimeout(), section.recentEndedMemory());
+        java.util.Set.copyOf(outbound), section.markerVariable(), section.idleTimeout(), section.recentEndedMemory(),
+        section.maxChannelsPerCall(), section.maxLiveCalls(), section.maxLineBytes(), section.maxEventBytes(),
+        section.maxEventTypes());
     String cdrUrl = s.string("telephony.cdr.db_url", "");
     var cdr = feature(s, "telephony", ru.dozvon.telephony.cdr.CdrSettings::fromTelephony)
         .withDb(cdrUrl.isEmpty() ? Optional.empty() : Optional.of(parseDbUrl(s, "telephony.cdr.db_url", cdrUrl)));

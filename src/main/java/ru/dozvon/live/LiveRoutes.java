@@ -9,6 +9,8 @@ import ru.dozvon.web.Api;
 import ru.dozvon.web.Principal;
 import ru.dozvon.web.Role;
 import ru.dozvon.web.RouteGroup;
+import ru.dozvon.web.Session;
+import ru.dozvon.web.SessionWatch;
 
 /**
  * {@code GET /api/live}: the supervisor snapshot of the floor ({@link PgLiveSnapshot}).
@@ -22,6 +24,10 @@ import ru.dozvon.web.RouteGroup;
  * {@code event: ready} whose id is where it starts. A reconnect with {@code Last-Event-ID} (or {@code ?lastEventId=})
  * first gets the events it missed that this caller may see, from the replay buffer ({@link LiveFeed#since}); an id
  * of another run (before a restart) or too old gets {@code event: reset}: the page must reload its data.
+ *
+ * <p>A stream opened with a session cookie lasts no longer than the session ({@link SessionWatch}): when the session
+ * ends (logout, password change, deactivation at once; expiry within {@code auth.sessionCheck}, 5 s) the stream gets
+ * {@code event: session.ended} and the server ends it; reconnecting then gets 401.
  */
 public final class LiveRoutes implements RouteGroup {
 
@@ -33,10 +39,15 @@ public final class LiveRoutes implements RouteGroup {
   private static final long RETRY_MS = 2_000;
 
   private final LiveFeed feed;
+  private final SessionWatch sessions;
   private final PgLiveSnapshot snapshots;
 
-  public LiveRoutes(LiveFeed feed, PgLiveSnapshot snapshots) {
+  /**
+   * @param sessions what ends the streams of ended sessions; null: streams live until the client goes
+   */
+  public LiveRoutes(LiveFeed feed, SessionWatch sessions, PgLiveSnapshot snapshots) {
     this.feed = feed;
+    this.sessions = sessions;
     this.snapshots = snapshots;
   }
 
@@ -53,7 +64,7 @@ public final class LiveRoutes implements RouteGroup {
 
   private void sendSnapshot(HttpServerResponse res) {
     snapshots.shared().onSuccess(s -> {
-      if (!res.closed()) {
+      if (open(res)) {
         res.write("event: snapshot\ndata: " + s.encode() + "\n\n");
       }
     });
@@ -82,6 +93,23 @@ public final class LiveRoutes implements RouteGroup {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
+    // Watched from before the first byte (a client that has read the stream's start may end the session at once);
+    // told on this context, so never in the middle of this handler.
+    Runnable[] finish = {() -> { }};
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable finishOnce = () -> {
+      if (done.compareAndSet(false, true)) {
+        finish[0].run();
+      }
+    };
+    Session session = Api.session(ctx).orElse(null);
+    Runnable unwatch = session == null || sessions == null ? () -> { } : sessions.watch(session, () -> {
+      finishOnce.run();
+      if (open(res)) {
+        res.end("event: session.ended\ndata: " + new JsonObject().put("reason", "session_ended")
+            .put("detail", "the session has ended or expired; sign in again at /login").encode() + "\n\n");
+      }
+    });
     res.write(": dozvon live feed\nretry: " + RETRY_MS + "\n\n");
     // What this stream has dealt with (written, or not for this caller), by number: nothing is written twice, and a
     // number skipped (an event published while the stream was being set up) is fetched from the replay buffer.
@@ -118,7 +146,11 @@ public final class LiveRoutes implements RouteGroup {
         handled[0] = write(res, p, n); // no buffer to fill the gap from (stream.replay_events: 0)
       }
     });
-    long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> res.write(": keep-alive\n\n"));
+    long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> {
+      if (open(res)) {
+        res.write(": keep-alive\n\n");
+      }
+    });
     // Staff also get the whole floor: at once, then every few seconds.
     long snapshotTimer = -1;
     if (p.isStaff()) {
@@ -126,16 +158,22 @@ public final class LiveRoutes implements RouteGroup {
       snapshotTimer = ctx.vertx().setPeriodic(SNAPSHOT_MS, id -> sendSnapshot(res));
     }
     long snapshotTimerId = snapshotTimer;
-    res.closeHandler(v -> {
+    finish[0] = () -> {
       consumer.unregister();
       ctx.vertx().cancelTimer(timer);
       ctx.vertx().cancelTimer(snapshotTimerId);
-    });
+      unwatch.run();
+    };
+    res.closeHandler(v -> finishOnce.run());
+  }
+
+  private static boolean open(HttpServerResponse res) {
+    return !res.closed() && !res.ended();
   }
 
   /** Writes the event if the caller may see it, with its id; its number. */
   private static long write(HttpServerResponse res, Principal p, LiveFeed.Numbered n) {
-    if (visible(p, n.event()) && !res.closed()) {
+    if (visible(p, n.event()) && open(res)) {
       res.write("id: " + n.id() + "\nevent: " + n.event().type() + "\ndata: " + n.event().toJson().encode() + "\n\n");
     }
     return n.seq();

@@ -96,9 +96,7 @@ public final class LoginRoutes implements RouteGroup {
           redirect(ctx, "/login?error=account_locked");
           return;
         }
-        Api.send(ctx, 429, new JsonObject().put("error", "account_locked")
-            .put("detail", "too many wrong passwords; try again in " + locked.retryAfterSeconds() + " s")
-            .put("retryAfterSeconds", locked.retryAfterSeconds()));
+        Api.send(ctx, 429, locked.toJson());
       } else {
         if (html) {
           redirect(ctx, "/login?error=invalid_credentials");

@@ -66,9 +66,7 @@ public final class MeRoutes implements RouteGroup {
     }).compose(outcome -> {
       if (outcome instanceof SignIn.Locked locked) {
         ctx.response().putHeader("Retry-After", String.valueOf(locked.retryAfterSeconds()));
-        Api.send(ctx, 429, new JsonObject().put("error", "account_locked")
-            .put("detail", "too many wrong passwords; try again in " + locked.retryAfterSeconds() + " s")
-            .put("retryAfterSeconds", locked.retryAfterSeconds()));
+        Api.send(ctx, 429, locked.toJson());
         return Future.succeededFuture();
       }
       if (outcome instanceof SignIn.Invalid) {

@@ -97,11 +97,26 @@ public final class PgCredentials {
         .execute(Tuple.of(managerId, hash)).mapEmpty();
   }
 
-  /** The admin's stored hash and where it came from; empty before the first start. */
-  public Future<Optional<String[]>> adminHash() {
-    return pool.query("SELECT password_hash, source FROM admin_credentials WHERE id = 1").execute()
-        .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(new String[] {rows.iterator().next().getString(0), rows.iterator().next().getString(1)}));
+  /** The admin's stored row; empty before the first start. */
+  public record AdminRow(String passwordHash, String source, String configuredHash) {
+  }
+
+  /** The admin's stored hash, where it came from, and the hash of DOZVON_ADMIN_PASSWORD as last applied. */
+  public Future<Optional<AdminRow>> adminRow() {
+    return pool.query("SELECT password_hash, source, configured_hash FROM admin_credentials WHERE id = 1").execute()
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new AdminRow(r.getString(0), r.getString(1), r.getString(2)));
+        });
+  }
+
+  /** Records the hash of DOZVON_ADMIN_PASSWORD as applied (null: none is), in the caller's transaction or pool. */
+  public static Future<Void> setConfiguredHash(SqlClient tx, String hash) {
+    return tx.preparedQuery("UPDATE admin_credentials SET configured_hash = $1 WHERE id = 1")
+        .execute(Tuple.of(hash)).mapEmpty();
   }
 
   public Pool pool() {

@@ -27,7 +27,23 @@ public final class SignIn {
   public record Invalid() implements Outcome {
   }
 
-  public record Locked(long retryAfterSeconds) implements Outcome {
+  /**
+   * The login is locked: refused without checking the password.
+   *
+   * @param retryAfterSeconds whole seconds until it unlocks (at least 1)
+   * @param until when it unlocks
+   */
+  public record Locked(long retryAfterSeconds, Instant until) implements Outcome {
+    static Locked of(Lockout lock, Instant now) {
+      return new Locked(lock.retryAfterSeconds(now), lock.lockedUntil());
+    }
+
+    /** The 429 answer's body: {@code error}, {@code detail}, {@code retryAfterSeconds}, {@code lockedUntil}. */
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject().put("error", "account_locked")
+          .put("detail", "too many wrong passwords; try again in " + retryAfterSeconds + " s")
+          .put("retryAfterSeconds", retryAfterSeconds).put("lockedUntil", until.toString());
+    }
   }
 
   private final PgCredentials credentials;
@@ -47,7 +63,7 @@ public final class SignIn {
     return credentials.lockout(key).compose(lock -> {
       Instant now = clock.instant();
       if (lock.lockedAt(now)) {
-        return Future.succeededFuture(new Locked(lock.retryAfterSeconds(now)));
+        return Future.succeededFuture(Locked.of(lock, now));
       }
       return credentials.byLogin(login).compose(found -> {
         Optional<PgCredentials.Account> usable = found.filter(PgCredentials.Account::active);
@@ -65,11 +81,11 @@ public final class SignIn {
     return credentials.lockout(key).compose(lock -> {
       Instant now = clock.instant();
       if (lock.lockedAt(now)) {
-        return Future.succeededFuture(new Locked(lock.retryAfterSeconds(now)));
+        return Future.succeededFuture(Locked.of(lock, now));
       }
       return passwords.verify(password, account.passwordHash()).compose(ok -> ok
           ? credentials.clearUnlessLocked(key, clock.instant()).map(l -> l.lockedAt(clock.instant())
-              ? (Outcome) new Locked(l.retryAfterSeconds(clock.instant())) : new SignedIn(account, null))
+              ? (Outcome) Locked.of(l, clock.instant()) : new SignedIn(account, null))
           : failed(key, true));
     });
   }
@@ -78,7 +94,7 @@ public final class SignIn {
     Instant now = clock.instant();
     return credentials.clearUnlessLocked(key, now).compose(lock -> {
       if (lock.lockedAt(now)) {
-        return Future.succeededFuture(new Locked(lock.retryAfterSeconds(now)));
+        return Future.succeededFuture(Locked.of(lock, now));
       }
       return sessions.begin(account.role(), account.managerId()).map(s -> (Outcome) new SignedIn(account, s));
     });
@@ -90,7 +106,7 @@ public final class SignIn {
       if (lock.lockedAt(now)) {
         LOG.warn("Sign-in locked for {} after repeated wrong passwords (lock {}, {} s)", known ? "a login" : "an unknown login",
             lock.locks(), lock.retryAfterSeconds(now));
-        return new Locked(lock.retryAfterSeconds(now));
+        return Locked.of(lock, now);
       }
       return new Invalid();
     });

@@ -119,12 +119,7 @@ public final class Database implements AutoCloseable {
 
   /** A reactive pool on this database. */
   public Pool pool(Vertx vertx, int maxSize) {
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(url.host())
-        .setPort(url.port())
-        .setDatabase(url.database())
-        .setUser(url.user())
-        .setPassword(url.password())
+    PgConnectOptions connect = connectOptions()
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
     PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName("dozvon").setShared(false)
@@ -132,6 +127,16 @@ public final class Database implements AutoCloseable {
         .setMaxWaitQueueSize(10_000);
     return PgBuilder.pool().with(pool).with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(3000))
         .connectingTo(connect).using(vertx).build();
+  }
+
+  /** Where to connect, for a connection of its own (LISTEN). */
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password());
   }
 
   public DbUrl url() {

@@ -67,6 +67,8 @@ public final class AmiClient<E> {
   private final Map<String, Promise<OriginateResult>> originates = new ConcurrentHashMap<>();
   private final AtomicLong actionSeq = new AtomicLong();
   private final List<Class<? extends ManagerEvent>> ignored;
+  private volatile BoundedAmiSocket.Limits inputLimits = BoundedAmiSocket.Limits.defaults();
+  private BoundedAmiSocket.Counts inputCounts;
 
   private volatile AmiState state = AmiState.DISABLED;
   private volatile String lastError;
@@ -104,6 +106,12 @@ public final class AmiClient<E> {
     this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
   }
 
+  /** Bounds on what is read from the PBX's socket (docs/AMI_LINK.md, "Bad input"); before {@link #start()}. */
+  public AmiClient<E> inputLimits(int maxLineBytes, int maxEventBytes, int maxEventTypes) {
+    this.inputLimits = new BoundedAmiSocket.Limits(maxLineBytes, maxEventBytes, maxEventTypes);
+    return this;
+  }
+
   /** Without meters (a registry that records nothing). */
   public AmiClient(Vertx vertx, AmiSettings settings, Function<ManagerEvent, ? extends E> mapper, AmiListener<E> listener) {
     this(vertx, settings, mapper, listener, new CompositeMeterRegistry());
@@ -125,6 +133,7 @@ public final class AmiClient<E> {
       running = true;
       state = AmiState.CONNECTING;
       dropWatch = metrics.watchPumpDrops(this::eventsDropped);
+      AsteriskJavaLogLimit.install();
       log.info("AMI: connecting to {}:{} as '{}'", settings.host(), settings.port(), settings.user());
       attempt();
       started.complete();
@@ -546,11 +555,14 @@ public final class AmiClient<E> {
       this.channelsActionId = "dozvon-resync-" + id + "-channels";
       this.queuesActionId = "dozvon-resync-" + id + "-queues";
       this.handoff = new EventHandoff(context, items -> deliver(this, items, false), metrics::handedOff);
+      if (inputCounts == null) {
+        inputCounts = metrics.inputCounts();
+      }
       this.conn = new OwnedConnection(() -> {
         if (!retired) {
           handoff.add(new Lost("connection closed by the PBX, or nothing read for " + settings.socketReadTimeout().toMillis() + " ms"));
         }
-      }, ignored);
+      }, ignored, inputLimits, inputCounts);
       conn.setHostname(settings.host());
       conn.setPort(settings.port());
       conn.setUsername(settings.user());
@@ -563,6 +575,7 @@ public final class AmiClient<E> {
 
     void retire() {
       retired = true;
+      handoff.release();
     }
 
     /** On Asterisk-Java's event thread (ConnectEvent: on the login worker, and skipped). */
@@ -587,6 +600,10 @@ public final class AmiClient<E> {
         mapped = null;
       }
       if (mapped != null) {
+        long held = handoff.awaitRoom(); // backpressure: the reader waits here while the telephony loop is far behind
+        if (held > 0) {
+          metrics.heldBack(held);
+        }
         handoff.add(mapped);
       }
       if (event instanceof CoreShowChannelsCompleteEvent c && channelsActionId.equals(c.getActionId())

@@ -65,7 +65,17 @@ public final class AmiEventMapper {
     for (int i = 0; i < order.length; i++) {
       KINDS.put(order[i], i);
     }
+    java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of("coreshowchannelscomplete",
+        "queueparams", "queueentry", "queuestatuscomplete", "devicestatelistcomplete", "extensionstatelistcomplete",
+        "contactlistcomplete", "fullybooted"));
+    for (Class<?> c : order) {
+      names.add(c.getSimpleName().replaceFirst("Event$", "").toLowerCase(Locale.ROOT));
+    }
+    READ_EVENT_NAMES = java.util.Set.copyOf(names);
   }
+
+  /** AMI event names (lower case) this mapper reads, with the answers of the lists the client asks for. */
+  static final java.util.Set<String> READ_EVENT_NAMES;
 
   /** The channel variable the dialplan names a call's recording in (docs/TELEPHONY.md, "Recordings"). */
   public static final String RECORDING_VARIABLE = "DOZVON_RECORDING";

@@ -35,6 +35,7 @@ final class AmiMetrics {
   private final Timer dispatch;
   private final Timer handoff;
   private final Timer batch;
+  private final Timer heldBack;
 
   AmiMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +58,9 @@ final class AmiMetrics {
         "A Hangup event built by Asterisk-Java's reader to its dispatch reaching Dozvon (milliseconds resolution)");
     handoff = stage(registry, "dozvon_stage_handoff_seconds",
         "The oldest event of a batch queued by Asterisk-Java's thread to the batch delivered on the telephony loop");
+    heldBack = Timer.builder("dozvon.ami.backpressure").description("Times the AMI reader stopped reading the socket"
+        + " until the telephony loop had caught up (events queued past the high water mark), and for how long")
+        .register(registry);
     batch = stage(registry, "dozvon_stage_telephony_batch_seconds",
         "The telephony loop's time on one batch of events (tracker, phones, ended calls handed on)");
   }
@@ -91,6 +95,10 @@ final class AmiMetrics {
     handoff.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  void heldBack(long nanos) {
+    heldBack.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   void batch(long nanos) {
     batch.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -105,6 +113,33 @@ final class AmiMetrics {
 
   void dropped(long n) {
     dropped.increment(n);
+  }
+
+  /** What the bounded socket dropped: {@code dozvon_ami_input_dropped_total{what}}. */
+  BoundedAmiSocket.Counts inputCounts() {
+    Counter line = inputDropped("line_too_long", "AMI lines over telephony.max-line-bytes, dropped");
+    Counter cut = inputDropped("event_cut", "AMI events over telephony.max-event-bytes, cut");
+    Counter type = inputDropped("event_type_cap", "AMI events of a new name past telephony.max-event-types, dropped");
+    return new BoundedAmiSocket.Counts() {
+      @Override
+      public void lineTooLong() {
+        line.increment();
+      }
+
+      @Override
+      public void eventCut() {
+        cut.increment();
+      }
+
+      @Override
+      public void eventTypeDropped() {
+        type.increment();
+      }
+    };
+  }
+
+  private Counter inputDropped(String what, String description) {
+    return Counter.builder("dozvon.ami.input.dropped").tag("what", what).description(description).register(registry);
   }
 
   MeterRegistry registry() {

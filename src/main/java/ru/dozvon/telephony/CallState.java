@@ -78,6 +78,8 @@ final class CallState {
   /** {@code DOZVON_ATTEMPT} / {@code DOZVON_DEAL} as a channel of the call carried them (a call Dozvon placed). */
   String attemptTag;
   String dealTag;
+  /** The call reached {@link TrackerSettings#maxChannelsPerCall()} (logged once). */
+  boolean channelsCapped;
 
   CallState(String linkedid) {
     this.linkedid = linkedid;
@@ -123,9 +125,18 @@ final class CallState {
     }
   }
 
-  Leg leg(String destUniqueid, String destChannel) {
+  /** The leg to that destination; past {@code max} legs a new destination gets a leg that is not kept. */
+  Leg leg(String destUniqueid, String destChannel, int max) {
     String key = destUniqueid != null ? destUniqueid : destChannel;
-    return legs.computeIfAbsent(key == null ? "?" + legs.size() : key, k -> new Leg());
+    key = key == null ? "?" + legs.size() : key;
+    Leg leg = legs.get(key);
+    if (leg == null) {
+      leg = new Leg();
+      if (legs.size() < max) {
+        legs.put(key, leg);
+      }
+    }
+    return leg;
   }
 
   void timeOf(Instant at) {

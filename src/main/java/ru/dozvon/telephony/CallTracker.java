@@ -56,10 +56,17 @@ public final class CallTracker {
   private final Map<String, Instant> inQueue = new LinkedHashMap<>();
   private long epoch;
   private long ignoredEvents;
+  /** Calls closed before their end by {@link TrackerSettings#maxLiveCalls()}, waiting to be returned by accept. */
+  private final List<CallRecord> evicted = new ArrayList<>();
+  /** Read by meters from any thread. */
+  private final java.util.concurrent.atomic.AtomicLong channelsCapped = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong callsEvicted = new java.util.concurrent.atomic.AtomicLong();
+  private final LogLimit capLog;
 
   public CallTracker(TrackerSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.capLog = new LogLimit(clock, java.time.Duration.ofSeconds(10));
     int memory = settings.recentEndedMemory();
     this.recentlyEnded = new LinkedHashMap<>(Math.min(memory, 1024), 0.75f, false) {
       @Override
@@ -100,11 +107,20 @@ public final class CallTracker {
     s.lastActivity = now;
     s.timeOf(at);
     apply(s, e, at);
+    CallRecord done = null;
     if ((e instanceof Hangup || e instanceof ChannelSnapshot) && s.allHungUp()
         && (s.rootHungUp || !s.partial)) {
-      return List.of(finish(s, s.lastHangupAt != null ? s.lastHangupAt : at, false));
+      done = finish(s, s.lastHangupAt != null ? s.lastHangupAt : at, false);
     }
-    return List.of();
+    if (!evicted.isEmpty()) {
+      List<CallRecord> out = new ArrayList<>(evicted);
+      evicted.clear();
+      if (done != null) {
+        out.add(done);
+      }
+      return out;
+    }
+    return done == null ? List.of() : List.of(done);
   }
 
   private CallState callFor(TelephonyEvent e) {
@@ -118,12 +134,41 @@ public final class CallTracker {
       if (recentlyEnded.containsKey(linkedid)) {
         return null;
       }
+      if (live.size() >= settings.maxLiveCalls()) {
+        evictLeastActive();
+      }
       s = new CallState(linkedid);
       // A call first heard of by anything but its first channel's creation began unheard.
       s.partial = !(e instanceof NewChannel n && linkedid.equals(n.uniqueid()));
       live.put(linkedid, s);
     }
     return s;
+  }
+
+  /**
+   * At {@link TrackerSettings#maxLiveCalls()}: closes, as expired, a hundredth of the calls (at least one), partial
+   * calls first, least recently active first, as the idle time-out would have later; one scan serves that many new
+   * calls.
+   */
+  private void evictLeastActive() {
+    int n = Math.max(1, settings.maxLiveCalls() / 100);
+    List<CallState> all = new ArrayList<>(live.values());
+    // Partial calls first (first heard of by anything but their first channel's creation: what a forged or garbled
+    // stream makes), then the rest; least recently active first within each.
+    all.sort(java.util.Comparator.comparing((CallState c) -> !c.partial)
+        .thenComparing(c -> c.lastActivity, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+    List<CallState> oldest = all.subList(0, Math.min(n, all.size()));
+    for (CallState s : List.copyOf(oldest)) {
+      evicted.add(finish(s, s.lastEventAt != null ? s.lastEventAt : clock.instant(), true));
+    }
+    callsEvicted.addAndGet(oldest.size());
+    long suppressed = capLog.allow();
+    if (suppressed >= 0) {
+      LOG.warn("{} calls followed (telephony.max-live-calls): closed the {} least recently active as expired,"
+          + " e.g. call {}; {} calls closed so at this cap since the start ({} such lines suppressed)",
+          settings.maxLiveCalls(), oldest.size(), evicted.get(evicted.size() - 1).linkedid(), callsEvicted.get(),
+          suppressed);
+    }
   }
 
   private void apply(CallState s, TelephonyEvent e, Instant at) {
@@ -218,7 +263,7 @@ public final class CallTracker {
 
   private Leg leg(CallState s, Chan src, String destUniqueid, String destChannel, String destContext,
       String destExten) {
-    Leg leg = s.leg(blankToNull(destUniqueid), blankToNull(destChannel));
+    Leg leg = s.leg(blankToNull(destUniqueid), blankToNull(destChannel), settings.maxChannelsPerCall());
     if (src != null) {
       leg.sourceUniqueid = src.uniqueid;
     }
@@ -238,12 +283,30 @@ public final class CallTracker {
     }
     Chan c = s.channels.get(uniqueid);
     if (c == null) {
+      if (s.channels.size() >= settings.maxChannelsPerCall()) {
+        channelCapped(s, uniqueid);
+        return null;
+      }
       c = s.chan(uniqueid);
       byUniqueid.putIfAbsent(uniqueid, s);
     }
     c.seenEpoch = epoch;
     s.seen(c, name, context, exten, callerIdNum, settings, numbers);
     return c;
+  }
+
+  /** A channel past {@link TrackerSettings#maxChannelsPerCall()}: not followed; logged once per call (rate-limited). */
+  private void channelCapped(CallState s, String uniqueid) {
+    channelsCapped.incrementAndGet();
+    if (!s.channelsCapped) {
+      s.channelsCapped = true;
+      long suppressed = capLog.allow();
+      if (suppressed >= 0) {
+        LOG.warn("call {} has {} channels (telephony.max-channels-per-call): channel {} and any further ones are not"
+            + " followed; the call ends with the channels followed ({} such lines suppressed)", s.linkedid,
+            s.channels.size(), uniqueid, suppressed);
+      }
+    }
   }
 
   private void snapshot(CallState s, ChannelSnapshot snap, Instant at) {
@@ -339,6 +402,16 @@ public final class CallTracker {
   /** Calls being followed now. */
   public int liveCalls() {
     return live.size();
+  }
+
+  /** Channel events dropped because their call had {@link TrackerSettings#maxChannelsPerCall()} channels already. */
+  public long channelsCapped() {
+    return channelsCapped.get();
+  }
+
+  /** Calls closed as expired because {@link TrackerSettings#maxLiveCalls()} calls were followed. */
+  public long callsEvicted() {
+    return callsEvicted.get();
   }
 
   /** Events that belonged to no call (no linkedid, or a call already ended): dropped. */

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * database is away: the {@code telephony.journal} section of {@code config/application.yaml}.
  *
  * @param enabled {@code telephony.journal.enabled} ({@code DOZVON_JOURNAL}): every ended call is written to the
- *     journal before it goes to the database; false: only calls the database failed are kept on disk (the
+ *     journal as it goes to the database (side by side); false: only calls the database failed are kept on disk (the
  *     unrecorded-calls file), so a crash loses the calls whose write was in flight
  * @param fsyncEvery {@code telephony.journal.fsync} ({@code DOZVON_JOURNAL_FSYNC}): {@code batch} (zero here): a
- *     group of calls is fsynced before any of them goes to the database, so not even a power cut loses a call the
+ *     group of calls is fsynced together, side by side with their database write, so not even a power cut loses a call the
  *     PBX reported; a duration ({@code 1s}): calls go to the database once written to the OS (a process kill loses
  *     none), fsynced every that long (a power cut may lose that long of calls)
  * @param segmentBytes {@code telephony.journal.segment_size}: a segment file is closed and a new one started past

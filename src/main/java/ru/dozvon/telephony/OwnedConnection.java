@@ -26,7 +26,8 @@ import org.asteriskjava.manager.event.RtcpReceivedEvent;
 import org.asteriskjava.manager.event.RtcpSentEvent;
 import org.asteriskjava.manager.event.SoftHangupRequestEvent;
 import org.asteriskjava.manager.event.SuccessfulAuthEvent;
-import org.asteriskjava.manager.internal.ManagerConnectionImpl;
+import org.asteriskjava.manager.internal.DozvonReaderSeam;
+import org.asteriskjava.manager.internal.ManagerReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * Asterisk-Java's connection with its own reconnect switched off: on a DisconnectEvent it would
  * start a thread that reconnects at a fixed pace and fights ours. Marking the connection
  * DISCONNECTED first makes Asterisk-Java fail the pending action callbacks and skip that thread.
- * Created and owned only by {@link AmiClient}, one per connection attempt.
+ * Created and owned only by {@link AmiClient}, one per connection attempt. Its reader is {@link DirectReader}
+ * (the library's beans built without its per-header reflection, delivered on the reading thread with
+ * backpressure instead of a queue that drops events when full).
  */
-final class OwnedConnection extends ManagerConnectionImpl {
+final class OwnedConnection extends DozvonReaderSeam {
   private static final Logger log = LoggerFactory.getLogger(OwnedConnection.class);
 
   /**
@@ -55,6 +58,10 @@ final class OwnedConnection extends ManagerConnectionImpl {
       DtmfBeginEvent.class, DtmfEndEvent.class, CelEvent.class);
 
   private final Runnable onDisconnect;
+  private final BoundedAmiSocket.Limits limits;
+  private final BoundedAmiSocket.Counts counts;
+  private int connectTimeoutMs;
+  private int readTimeoutMs;
 
   OwnedConnection(Runnable onDisconnect) {
     this(onDisconnect, List.of());
@@ -62,10 +69,42 @@ final class OwnedConnection extends ManagerConnectionImpl {
 
   /** @param ignored event types Asterisk-Java is not to build nor dispatch on this connection (e.g. {@link #NEVER_READ}) */
   OwnedConnection(Runnable onDisconnect, java.util.Collection<Class<? extends ManagerEvent>> ignored) {
+    this(onDisconnect, ignored, BoundedAmiSocket.Limits.defaults(), BoundedAmiSocket.Counts.NONE);
+  }
+
+  /** @param limits bounds on what is read from the socket ({@link BoundedAmiSocket}), counted in {@code counts} */
+  OwnedConnection(Runnable onDisconnect, java.util.Collection<Class<? extends ManagerEvent>> ignored,
+                  BoundedAmiSocket.Limits limits, BoundedAmiSocket.Counts counts) {
     this.onDisconnect = onDisconnect;
+    this.limits = limits;
+    this.counts = counts;
     for (Class<? extends ManagerEvent> type : ignored) {
       deregisterEventClass(type);
     }
+  }
+
+  /** Our bounded socket instead of Asterisk-Java's unbounded line scanner (docs/AMI_LINK.md, "Bad input"). */
+  @Override
+  protected org.asteriskjava.util.SocketConnectionFacade createSocket() throws java.io.IOException {
+    return new BoundedAmiSocket(getHostname(), getPort(), isSsl(), connectTimeoutMs, readTimeoutMs, limits,
+        AmiEventMapper.READ_EVENT_NAMES, counts);
+  }
+
+  @Override
+  public void setSocketTimeout(int socketTimeout) {
+    super.setSocketTimeout(socketTimeout);
+    this.connectTimeoutMs = socketTimeout;
+  }
+
+  @Override
+  public void setSocketReadTimeout(int socketReadTimeout) {
+    super.setSocketReadTimeout(socketReadTimeout);
+    this.readTimeoutMs = socketReadTimeout;
+  }
+
+  @Override
+  protected ManagerReader createReader(Delivery to, Object source, LibraryBuilders library) {
+    return new DirectReader(to, source, library);
   }
 
   @Override

@@ -58,6 +58,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   private final Vertx vertx;
   private final AmiSettings ami;
   private final CallTracker tracker;
+  private final TrackerSettings trackerSettings;
   private final Clock clock;
   private final PbxPauses pauses;
   private final String mapperMarker;
@@ -131,6 +132,16 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
     this.vertx = vertx;
     this.ami = ami;
     this.tracker = new CallTracker(settings, clock);
+    this.trackerSettings = settings;
+    if (registry != null) { // what the tracker's caps did (docs/TELEPHONY.md, "Bad input")
+      io.micrometer.core.instrument.FunctionCounter.builder("dozvon.tracker.capped", tracker,
+              CallTracker::channelsCapped).tag("cap", "channels_per_call")
+          .description("Channel events dropped: their call had telephony.max-channels-per-call channels")
+          .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder("dozvon.tracker.capped", tracker,
+              CallTracker::callsEvicted).tag("cap", "live_calls")
+          .description("Calls closed as expired: telephony.max-live-calls calls were followed").register(registry);
+    }
     this.idleTimeout = settings.idleTimeout();
     this.clock = clock;
     this.registry = registry;
@@ -138,7 +149,7 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   }
 
   /**
-   * Writes every ended call ahead to the journal in {@code dir} before it goes to the database (docs/TELEPHONY.md,
+   * Writes every ended call ahead to the journal in {@code dir} as it goes to the database (docs/TELEPHONY.md,
    * "The write-ahead journal"); to be called before {@link #start()}. Without it only calls the database failed are
    * kept on disk.
    */
@@ -196,7 +207,8 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
       return Future.succeededFuture();
     }
     AmiEventMapper mapper = new AmiEventMapper(mapperMarker);
-    client = new AmiClient<>(vertx, ami, mapper::map, this, registry, OwnedConnection.NEVER_READ);
+    client = new AmiClient<>(vertx, ami, mapper::map, this, registry, OwnedConnection.NEVER_READ)
+        .inputLimits(trackerSettings.maxLineBytes(), trackerSettings.maxEventBytes(), trackerSettings.maxEventTypes());
     originates = new OriginateQueue(vertx, vertx.getOrCreateContext(), client::originate, placing.perSecond(),
         placing.maxInFlight(), registry);
     return client.start();
@@ -411,6 +423,16 @@ public final class TelephonyService implements AmiListener<TelephonyEvent> {
   public void onDisconnected(String reason) {
     LOG.warn("AMI connection lost ({}); {} calls in progress are kept and resynced on reconnect",
         reason, tracker.liveCalls());
+  }
+
+  /** Channel events the tracker dropped at {@code telephony.max-channels-per-call} (any thread). */
+  public long channelsCapped() {
+    return tracker.channelsCapped();
+  }
+
+  /** Calls the tracker closed as expired at {@code telephony.max-live-calls} (any thread). */
+  public long callsEvicted() {
+    return tracker.callsEvicted();
   }
 
   /** Calls the tracker closed since the start (written ahead and handed to the database), for drills and tests. */

@@ -25,10 +25,38 @@ import java.util.regex.Pattern;
  *     must exceed the longest conversation, since a bridged call sends no events
  * @param recentEndedMemory how many ended linkedids are remembered so that late events (Cdr,
  *     OriginateResponse, stray Hangup) neither reopen nor duplicate a call
+ * @param maxChannelsPerCall channels (and dial legs) followed per call (Linkedid); events of further channels of that
+ *     call are dropped, logged and counted (a bound on memory for a runaway or forged Linkedid)
+ * @param maxLiveCalls calls followed at once; past it the least recently active calls are closed as expired (and
+ *     recorded, as the idle time-out would), logged and counted
+ * @param maxLineBytes an AMI line (one header) longer than this is dropped whole as it is read (BoundedAmiSocket)
+ * @param maxEventBytes an AMI event (or response) longer than this is cut there: its later headers are dropped
+ * @param maxEventTypes different event names kept on one AMI connection; past it, events of a new name (none that
+ *     Dozvon reads) are dropped whole
  */
 public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorContexts,
     Set<String> outboundContexts, String markerVariable, Duration idleTimeout,
-    int recentEndedMemory) {
+    int recentEndedMemory, int maxChannelsPerCall, int maxLiveCalls, int maxLineBytes, int maxEventBytes,
+    int maxEventTypes) {
+
+  /** Default of {@link #maxChannelsPerCall()}: far above a ring-all queue of a hundred Local members. */
+  public static final int DEFAULT_MAX_CHANNELS_PER_CALL = 1_000;
+  /** Default of {@link #maxLiveCalls()}: far above the concurrent calls of one Asterisk. */
+  public static final int DEFAULT_MAX_LIVE_CALLS = 20_000;
+  /** Default of {@link #maxLineBytes()}: 64 KiB (Asterisk's longest headers are channel variables, a few KiB). */
+  public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+  /** Default of {@link #maxEventBytes()}: 256 KiB (an Asterisk 22 event is a few KiB). */
+  public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+  /** Default of {@link #maxEventTypes()}: Asterisk 22 has about 200 event types. */
+  public static final int DEFAULT_MAX_EVENT_TYPES = 1_000;
+
+  /** With the default caps. */
+  public TrackerSettings(Set<String> inboundContexts, Set<String> operatorContexts, Set<String> outboundContexts,
+      String markerVariable, Duration idleTimeout, int recentEndedMemory) {
+    this(inboundContexts, operatorContexts, outboundContexts, markerVariable, idleTimeout, recentEndedMemory,
+        DEFAULT_MAX_CHANNELS_PER_CALL, DEFAULT_MAX_LIVE_CALLS, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES,
+        DEFAULT_MAX_EVENT_TYPES);
+  }
 
   /** Keys of the same section read by {@link OriginateSettings}. */
   private static final Set<String> PLACING_KEYS = Set.of("operator_dial", "company_caller_id", "originate",
@@ -55,6 +83,38 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
       throw new IllegalArgumentException("telephony.recent-ended-memory: '" + recentEndedMemory
           + "' must be a positive whole number (expected e.g. 10000)");
     }
+    if (maxChannelsPerCall < 2) {
+      throw new IllegalArgumentException("telephony.max-channels-per-call: '" + maxChannelsPerCall
+          + "' must be a whole number of at least 2 (expected e.g. 1000)");
+    }
+    if (maxLiveCalls < 1) {
+      throw new IllegalArgumentException("telephony.max-live-calls: '" + maxLiveCalls
+          + "' must be a positive whole number (expected e.g. 20000)");
+    }
+    if (maxLineBytes < 1024) {
+      throw new IllegalArgumentException("telephony.max-line-bytes: '" + maxLineBytes
+          + "' must be a whole number of at least 1024 (expected e.g. 65536)");
+    }
+    if (maxEventBytes < maxLineBytes) {
+      throw new IllegalArgumentException("telephony.max-event-bytes: '" + maxEventBytes
+          + "' must be at least telephony.max-line-bytes (" + maxLineBytes + ") (expected e.g. 262144)");
+    }
+    if (maxEventTypes < 1) {
+      throw new IllegalArgumentException("telephony.max-event-types: '" + maxEventTypes
+          + "' must be a positive whole number (expected e.g. 1000)");
+    }
+  }
+
+  /** The same settings with other caps. */
+  public TrackerSettings withCaps(int maxChannelsPerCall, int maxLiveCalls) {
+    return new TrackerSettings(inboundContexts, operatorContexts, outboundContexts, markerVariable, idleTimeout,
+        recentEndedMemory, maxChannelsPerCall, maxLiveCalls, maxLineBytes, maxEventBytes, maxEventTypes);
+  }
+
+  /** The same settings with other bounds on the AMI input. */
+  public TrackerSettings withInputCaps(int maxLineBytes, int maxEventBytes, int maxEventTypes) {
+    return new TrackerSettings(inboundContexts, operatorContexts, outboundContexts, markerVariable, idleTimeout,
+        recentEndedMemory, maxChannelsPerCall, maxLiveCalls, maxLineBytes, maxEventBytes, maxEventTypes);
   }
 
   /** The defaults, matching {@code config/application.yaml}. */
@@ -81,10 +141,11 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
         continue; // how calls are placed: OriginateSettings; the journal: JournalSettings; cdr: CdrSettings
       }
       if (!List.of("inbound-contexts", "operator-contexts", "outbound-contexts", "marker-variable",
-          "idle-timeout", "recent-ended-memory").contains(key) && !PhoneSettings.KEYS.contains(key)) {
+          "idle-timeout", "recent-ended-memory", "max-channels-per-call", "max-live-calls", "max-line-bytes", "max-event-bytes",
+          "max-event-types").contains(key) && !PhoneSettings.KEYS.contains(key)) {
         throw new IllegalArgumentException("telephony." + key + ": unknown key (expected one of "
             + "inbound-contexts, operator-contexts, outbound-contexts, marker-variable, idle-timeout, "
-            + "recent-ended-memory, company_caller_id, originate, journal, cdr, "
+            + "recent-ended-memory, max-channels-per-call, max-live-calls, max-line-bytes, max-event-bytes, max-event-types, company_caller_id, originate, journal, cdr, "
             + String.join(", ", PhoneSettings.KEYS) + ")");
       }
     }
@@ -98,7 +159,18 @@ public record TrackerSettings(Set<String> inboundContexts, Set<String> operatorC
             ? duration(section.get("idle-timeout"), "telephony.idle-timeout") : d.idleTimeout(),
         section.containsKey("recent-ended-memory")
             ? positiveInt(section.get("recent-ended-memory"), "telephony.recent-ended-memory")
-            : d.recentEndedMemory());
+            : d.recentEndedMemory(),
+        section.containsKey("max-channels-per-call")
+            ? positiveInt(section.get("max-channels-per-call"), "telephony.max-channels-per-call")
+            : d.maxChannelsPerCall(),
+        section.containsKey("max-live-calls")
+            ? positiveInt(section.get("max-live-calls"), "telephony.max-live-calls") : d.maxLiveCalls(),
+        section.containsKey("max-line-bytes")
+            ? positiveInt(section.get("max-line-bytes"), "telephony.max-line-bytes") : d.maxLineBytes(),
+        section.containsKey("max-event-bytes")
+            ? positiveInt(section.get("max-event-bytes"), "telephony.max-event-bytes") : d.maxEventBytes(),
+        section.containsKey("max-event-types")
+            ? positiveInt(section.get("max-event-types"), "telephony.max-event-types") : d.maxEventTypes());
   }
 
   /** Parses {@code 90s}, {@code 30m}, {@code 4h}, {@code 1d}, {@code 500ms}, or a number of seconds. */

@@ -25,6 +25,11 @@ public final class SessionStore {
 
   public static final String COOKIE = "dozvon_session";
 
+  /** PostgreSQL channel notified (at commit) whenever sessions are ended: streams of ended sessions close. */
+  public static final String ENDED_CHANNEL = "dozvon_sessions_ended";
+
+  private static final String NOTIFY = "NOTIFY " + ENDED_CHANNEL;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final String FIND = """
@@ -38,6 +43,7 @@ public final class SessionStore {
   private final Clock clock;
   private final Duration idle;
   private final Duration maxAge;
+  private final java.util.List<Runnable> onEnded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SessionStore(Pool pool, Clock clock, Duration idle, Duration maxAge) {
     this.pool = pool;
@@ -78,15 +84,18 @@ public final class SessionStore {
     Instant now = clock.instant();
     return pool.preparedQuery(FIND)
         .execute(Tuple.of(Buffer.buffer(hash), utc(now), utc(now.minus(idle)), utc(now.minus(maxAge))))
-        .map(rows -> {
+        .compose(rows -> {
           if (rows.size() == 0) {
-            return Optional.empty();
+            // Expired (or ended): its row, if still there, goes now rather than at the next purge.
+            return pool.preparedQuery("DELETE FROM sessions WHERE id_hash = $1 AND (last_seen_at <= $2 OR created_at <= $3)")
+                .execute(Tuple.of(Buffer.buffer(hash), utc(now.minus(idle)), utc(now.minus(maxAge))))
+                .map(r -> Optional.<Session>empty());
           }
           Row r = rows.iterator().next();
           Long managerId = r.getLong("manager_id");
           Role role = managerId == null ? Role.ADMIN : Role.fromDb(r.getString("manager_role"));
-          return Optional.of(new Session(hash, new Principal(role, managerId), r.getString("csrf_token"),
-              r.getOffsetDateTime("created_at").toInstant()));
+          return Future.succeededFuture(Optional.of(new Session(hash, new Principal(role, managerId),
+              r.getString("csrf_token"), r.getOffsetDateTime("created_at").toInstant())));
         });
   }
 
@@ -101,13 +110,49 @@ public final class SessionStore {
       return Future.succeededFuture(false);
     }
     return pool.preparedQuery("DELETE FROM sessions WHERE id_hash = $1")
-        .execute(Tuple.of(Buffer.buffer(TokenStore.hash(cookieValue)))).map(r -> r.rowCount() > 0);
+        .execute(Tuple.of(Buffer.buffer(TokenStore.hash(cookieValue))))
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+            : notifyEnded(pool, 1).onSuccess(n -> onEnded.forEach(Runnable::run)).map(true));
+  }
+
+  /** Runs {@code hook} whenever this store ends a session (a logout here); other endings are heard by NOTIFY. */
+  public void onEnded(Runnable hook) {
+    onEnded.add(hook);
+  }
+
+  /** Tells every instance (LISTEN {@value #ENDED_CHANNEL}) that sessions ended, at the commit of the caller's work. */
+  private static Future<Integer> notifyEnded(SqlClient client, int ended) {
+    return ended == 0 ? Future.succeededFuture(0) : client.query(NOTIFY).execute().map(ended);
+  }
+
+  /**
+   * Which of these sessions are live now (hex of their hashes), without moving their last use: a stream held open is
+   * not a use.
+   */
+  public Future<java.util.Set<String>> live(java.util.List<byte[]> hashes) {
+    if (hashes.isEmpty()) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    String[] keys = hashes.stream().map(hex::formatHex).distinct().toArray(String[]::new);
+    Instant now = clock.instant();
+    return pool.preparedQuery("""
+            SELECT encode(s.id_hash, 'hex') FROM sessions s
+            WHERE s.id_hash IN (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)
+              AND s.last_seen_at > $2 AND s.created_at > $3
+              AND (s.manager_id IS NULL OR EXISTS (SELECT 1 FROM managers m WHERE m.id = s.manager_id AND m.active))""")
+        .execute(Tuple.of(keys, utc(now.minus(idle)), utc(now.minus(maxAge))))
+        .map(rows -> {
+          java.util.Set<String> out = new java.util.HashSet<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
   }
 
   /** Ends every session of a manager, in the caller's transaction (deactivation, a password reset by staff). */
   public static Future<Integer> endAll(SqlClient tx, long managerId) {
     return tx.preparedQuery("DELETE FROM sessions WHERE manager_id = $1").execute(Tuple.of(managerId))
-        .map(r -> r.rowCount());
+        .compose(r -> notifyEnded(tx, r.rowCount()));
   }
 
   /**
@@ -120,7 +165,7 @@ public final class SessionStore {
     Buffer k = Buffer.buffer(keep == null ? new byte[0] : keep);
     String who = managerId == null ? "manager_id IS NULL" : "manager_id = $2";
     return tx.preparedQuery("DELETE FROM sessions WHERE " + who + " AND id_hash <> $1")
-        .execute(managerId == null ? Tuple.of(k) : Tuple.of(k, managerId)).map(r -> r.rowCount());
+        .execute(managerId == null ? Tuple.of(k) : Tuple.of(k, managerId)).compose(r -> notifyEnded(tx, r.rowCount()));
   }
 
   /** Deletes sessions past their idle time or maximum age; how many. */

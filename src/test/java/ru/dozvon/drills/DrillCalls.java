@@ -17,7 +17,7 @@ final class DrillCalls {
 
   private static final Pattern LINKEDID = Pattern.compile("\r\nLinkedid: (\\d{6,})\\.\\d+\r\n");
   private static final Pattern CALLER = Pattern.compile("\r\nCallerIDNum: \\+(\\d{11})\r\n");
-  private static final Pattern CHANNEL = Pattern.compile("(PJSIP/[\\w-]+?)-0000000(\\d)");
+  private static final Pattern CHANNEL = Pattern.compile("(PJSIP/[\\w-]+?)-0000000([0-9a-f])");
 
   private final List<String> events = new ArrayList<>();
   private final String epoch;
@@ -54,7 +54,7 @@ final class DrillCalls {
     this.caller = c.group(1);
     this.firstHangup = hangup;
     this.series = series;
-    Matcher trunk = Pattern.compile("PJSIP/pstn-trunk-0000000(\\d)").matcher(all);
+    Matcher trunk = Pattern.compile("PJSIP/pstn-trunk-0000000([0-9a-f])").matcher(all);
     trunk.find();
     this.trunkLeg = trunk.group(1);
   }
@@ -92,6 +92,75 @@ final class DrillCalls {
   /** The events from its first Hangup on. */
   String fromEnd(int k) {
     return rewrite(k, String.join("", events.subList(firstHangup, events.size())));
+  }
+
+  /** The events before the first event of {@code type} (e.g. the call rings while its DialEnd is to come). */
+  String before(int k, String type) {
+    return rewrite(k, String.join("", events.subList(0, indexOf(type))));
+  }
+
+  /** The events from the first event of {@code type} on. */
+  String from(int k, String type) {
+    return rewrite(k, String.join("", events.subList(indexOf(type), events.size())));
+  }
+
+  /**
+   * The channels of call {@code k} alive just before the first event of {@code type}, as the PBX's CoreShowChannels
+   * lists them (fields of a CoreShowChannel event): created, not hung up; in the bridge they entered and did not leave.
+   */
+  List<java.util.Map<String, String>> liveBefore(int k, String type) {
+    java.util.Map<String, java.util.Map<String, String>> live = new java.util.LinkedHashMap<>();
+    for (String event : rewrite(k, String.join("", events.subList(0, indexOf(type)))).split("\r\n\r\n")) {
+      java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+      for (String line : event.split("\r\n")) {
+        int colon = line.indexOf(": ");
+        if (colon > 0) {
+          f.putIfAbsent(line.substring(0, colon), line.substring(colon + 2));
+        }
+      }
+      String uid = f.get("Uniqueid");
+      switch (f.getOrDefault("Event", "")) {
+        case "Newchannel" -> {
+          java.util.Map<String, String> ch = new java.util.LinkedHashMap<>();
+          for (String key : List.of("Channel", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName",
+              "Context", "Exten", "Priority", "Uniqueid", "Linkedid")) {
+            ch.put(key, f.getOrDefault(key, ""));
+          }
+          ch.put("Application", "Dial");
+          ch.put("Duration", "00:00:05");
+          ch.put("BridgeId", "");
+          live.put(uid, ch);
+        }
+        case "Newstate" -> {
+          if (live.containsKey(uid)) {
+            live.get(uid).put("ChannelState", f.getOrDefault("ChannelState", ""));
+            live.get(uid).put("ChannelStateDesc", f.getOrDefault("ChannelStateDesc", ""));
+          }
+        }
+        case "BridgeEnter" -> {
+          if (live.containsKey(uid)) {
+            live.get(uid).put("BridgeId", f.getOrDefault("BridgeUniqueid", ""));
+          }
+        }
+        case "BridgeLeave" -> {
+          if (live.containsKey(uid)) {
+            live.get(uid).put("BridgeId", "");
+          }
+        }
+        case "Hangup" -> live.remove(uid);
+        default -> { }
+      }
+    }
+    return List.copyOf(live.values());
+  }
+
+  private int indexOf(String type) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).startsWith("Event: " + type + "\r\n")) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no " + type + " event in the call");
   }
 
   int eventsPerCall() {

@@ -38,10 +38,16 @@ final class DrillSupport {
    * settings file making the AMI reconnect quick (a drill waits for outcomes, it should not wait for back-off).
    */
   static Map<String, String> env(int amiPort, Path dataDir, Map<String, String> more) throws IOException {
+    return env(amiPort, dataDir, more, "");
+  }
+
+  /** The same, with more YAML for the settings file (whole sections, e.g. {@code "telephony:\n  max-live-calls: 9\n"}). */
+  static Map<String, String> env(int amiPort, Path dataDir, Map<String, String> more, String yamlMore)
+      throws IOException {
     Files.createDirectories(dataDir);
     Path yaml = dataDir.resolveSibling(dataDir.getFileName() + "-drill.yaml");
     Files.writeString(yaml, "ami:\n  reconnectMin: 100ms\n  reconnectMax: 500ms\n  pingTimeout: 30s\n"
-        + "  socketReadTimeout: 120s\n");
+        + "  socketReadTimeout: 120s\n" + yamlMore);
     Map<String, String> env = new HashMap<>();
     env.put("DOZVON_HTTP_PORT", "0");
     env.put("DOZVON_ADMIN_TOKEN", TOKEN);

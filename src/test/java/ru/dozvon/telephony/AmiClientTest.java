@@ -455,33 +455,60 @@ class AmiClientTest {
   }
 
   @Test
-  void eventsAsteriskJavaDropsWhenItsQueueOverflowsAreCountedAndForceAResync(Vertx vertx, VertxTestContext tc) {
-    // a mapper that stalls Asterisk-Java's event thread until the pump has started dropping
-    AmiSettings slowPings = new AmiSettings("127.0.0.1", server.port(), USER, SECRET, Duration.ofSeconds(1),
-        Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(400));
+  void aStalledTelephonyLoopHoldsTheReaderBackAndNothingIsDropped(Vertx vertx, VertxTestContext tc) {
+    // the listener blocks its loop on the first batch after the blast until the reader is parked in awaitRoom:
+    // the handoff is past its high water mark, the socket is no longer read; nothing may be dropped or reconnected
+    int n = 3 * EventHandoff.HIGH_WATER;
+    long hangups = java.util.stream.LongStream.range(0, n).filter(i -> new String(MISSED.events()
+        .get((int) (i % MISSED.events().size())), java.nio.charset.StandardCharsets.US_ASCII)
+        .startsWith("Event: Hangup\r\n")).count();
     java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.function.Function<ManagerEvent, ManagerEvent> mapper = e -> {
-      if (stall.getAndSet(false)) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (dropped() == 0 && System.currentTimeMillis() < deadline) {
-          Thread.onSpinWait();
+    java.util.concurrent.atomic.AtomicBoolean readerWasHeld = new java.util.concurrent.atomic.AtomicBoolean();
+    AmiListener<ManagerEvent> stalling = new AmiListener<>() {
+      @Override
+      public void onEvents(List<ManagerEvent> batch) {
+        if (stall.getAndSet(false)) {
+          long deadline = System.currentTimeMillis() + 15_000;
+          while (!readerWasHeld.get() && System.currentTimeMillis() < deadline) {
+            readerWasHeld.set(Thread.getAllStackTraces().values().stream().anyMatch(st -> java.util.Arrays.stream(st)
+                .anyMatch(f -> f.getMethodName().equals("awaitRoom")) && java.util.Arrays.stream(st)
+                .anyMatch(f -> f.getMethodName().equals("parkNanos")))); // parked there, not passing through
+            Thread.onSpinWait();
+          }
         }
+        rec.onEvents(batch);
       }
-      return e;
+
+      @Override
+      public void onConnected() {
+        rec.onConnected();
+      }
+
+      @Override
+      public void onDisconnected(String reason) {
+        rec.onDisconnected(reason);
+      }
+
+      @Override
+      public void onResyncComplete() {
+        rec.onResyncComplete();
+      }
     };
-    client = new AmiClient<>(vertx, slowPings, mapper, rec, registry);
+    client = new AmiClient<>(vertx, settings(server), e -> e, stalling, registry);
     client.start()
         .compose(v -> connected(vertx, 1, 1))
         .compose(v -> {
           stall.set(true);
-          server.blast(MISSED, 25_000);
-          return until(vertx, "drops counted, then a new connection resynced", 20_000,
-              () -> dropped() > 0 && server.countActions("CoreShowChannels") >= 2
-                  && client.state() == AmiState.CONNECTED);
+          server.blast(MISSED, n);
+          return until(vertx, "every Hangup of the blast delivered", 60_000,
+              () -> rec.count(HangupEvent.class) >= hangups);
         })
         .onComplete(tc.succeeding(v -> tc.verify(() -> {
-          assertThat(dropped()).isGreaterThan(0);
-          assertThat(registry.scrape()).contains("dozvon_ami_reconnects_total 1.0");
+          assertThat(readerWasHeld).as("the reader waited in awaitRoom while the loop was stalled").isTrue();
+          assertThat(rec.count(HangupEvent.class)).isEqualTo(hangups);
+          assertThat(dropped()).isZero();
+          assertThat(rec.connects.get()).as("no reconnect").isEqualTo(1);
+          assertThat(registry.get("dozvon.ami.backpressure").timer().count()).isGreaterThan(0);
           tc.completeNow();
         })));
   }

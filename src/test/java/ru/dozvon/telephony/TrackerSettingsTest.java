@@ -33,18 +33,26 @@ class TrackerSettingsTest {
 
   @Test
   void readsEveryKey() {
-    Map<String, Object> section = Map.of(
-        "inbound-contexts", "from-trunk, from-sip-provider",
-        "operator-contexts", List.of("operators"),
-        "outbound-contexts", List.of("c2c"),
-        "marker-variable", "CRM_OUTCOME",
-        "idle-timeout", "90m",
-        "recent-ended-memory", 500);
+    Map<String, Object> section = Map.ofEntries(
+        Map.entry("inbound-contexts", "from-trunk, from-sip-provider"),
+        Map.entry("operator-contexts", List.of("operators")),
+        Map.entry("outbound-contexts", List.of("c2c")),
+        Map.entry("marker-variable", "CRM_OUTCOME"),
+        Map.entry("idle-timeout", "90m"),
+        Map.entry("recent-ended-memory", 500),
+        Map.entry("max-channels-per-call", 64),
+        Map.entry("max-live-calls", 3000),
+        Map.entry("max-line-bytes", 4096),
+        Map.entry("max-event-bytes", 8192),
+        Map.entry("max-event-types", 300));
 
     TrackerSettings s = TrackerSettings.fromMap(section);
 
     assertThat(s).isEqualTo(new TrackerSettings(Set.of("from-trunk", "from-sip-provider"),
-        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500));
+        Set.of("operators"), Set.of("c2c"), "CRM_OUTCOME", Duration.ofMinutes(90), 500, 64, 3000, 4096, 8192,
+        300));
+    assertThat(TrackerSettings.defaults().maxChannelsPerCall()).isEqualTo(1000);
+    assertThat(TrackerSettings.defaults().maxLiveCalls()).isEqualTo(20000);
   }
 
   @ParameterizedTest
@@ -68,6 +76,8 @@ class TrackerSettingsTest {
       marker-variable     | 'NOT VALID' | telephony.marker-variable: 'NOT VALID' is not a channel variable name
       inbound-contexts    | ''          | telephony.inbound-contexts: must name at least one context
       inbound-contexts    | 'a,b c'     | telephony.inbound-contexts[1]: 'b c' is not a dialplan context name
+      max-live-calls      | many        | telephony.max-live-calls: 'many' is not a positive whole number
+      max-channels-per-call | '-1'      | telephony.max-channels-per-call: '-1' is not a positive whole number
       timeout             | 4h          | telephony.timeout: unknown key
       """)
   void badValuesNameTheKeyTheValueAndTheForm(String key, String value, String message) {
@@ -85,6 +95,14 @@ class TrackerSettingsTest {
         .hasMessageStartingWith("telephony.operator-contexts[1]: '7' is not a dialplan context name");
     assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("recent-ended-memory", 0)))
         .hasMessageStartingWith("telephony.recent-ended-memory: '0' is not a positive whole number");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-channels-per-call", 1)))
+        .hasMessageStartingWith("telephony.max-channels-per-call: '1' must be a whole number of at least 2");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-line-bytes", 100)))
+        .hasMessageStartingWith("telephony.max-line-bytes: '100' must be a whole number of at least 1024");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-line-bytes", 65536, "max-event-bytes", 2000)))
+        .hasMessageStartingWith("telephony.max-event-bytes: '2000' must be at least telephony.max-line-bytes (65536)");
+    assertThatThrownBy(() -> TrackerSettings.fromMap(Map.of("max-live-calls", 0)))
+        .hasMessageStartingWith("telephony.max-live-calls: '0' is not a positive whole number");
     assertThat(TrackerSettings.fromMap(Map.of("idle-timeout", 60)).idleTimeout()).isEqualTo(Duration.ofMinutes(1));
   }
 }

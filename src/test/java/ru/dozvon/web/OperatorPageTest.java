@@ -23,6 +23,7 @@ import ru.dozvon.support.Browser;
 import ru.dozvon.support.MovableClock;
 import ru.dozvon.support.TestApp;
 import ru.dozvon.telephony.testami.AmiMessage;
+import ru.dozvon.telephony.testami.FreshCall;
 import ru.dozvon.telephony.testami.OriginatePlan;
 import ru.dozvon.telephony.testami.TestAmiServer;
 import ru.dozvon.telephony.testami.Transcript;
@@ -110,6 +111,34 @@ class OperatorPageTest {
     assertThat(b.visible(By.id("alert")).getText()).contains("+7 916 123-45-67");
     assertThat(b.script("return window.__noReload")).as("the page was not reloaded").isEqualTo(marker);
     shot("operator-queue");
+  }
+
+  @Test
+  void theDealCardTellsItsWhysInRussian() {
+    // A missed call the router gives to the only operator on shift: the card then holds the common why texts (the
+    // routing decision, the callback ladder's attempt, the history's details), which the API writes in English.
+    Operator dina = operator(nextExtension());
+    onShiftAlone(dina);
+    String phone = newPhone();
+    pbx.sendRaw(FreshCall.of("ami/pjsip/missed.ami", "+79161234567", phone, clock.instant()));
+    long dealId = eventually(() -> dealOf(phone));
+    eventually(() -> Long.valueOf(dina.id()).equals(TestApp.await(t.get("/api/deals/" + dealId, TestApp.ADMIN_TOKEN)
+        .send()).bodyAsJsonObject().getLong("managerId")) ? true : null);
+    JsonObject apiDeal = TestApp.await(t.get("/api/deals/" + dealId, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject();
+    assertThat(apiDeal.getJsonArray("attempts").getJsonObject(0).getString("why")).as("the API keeps its English")
+        .startsWith("attempt 1 of");
+    signIn(dina);
+    b.open("/operator#deal=" + dealId);
+    b.waitForText(By.id("card-title"), "Сделка №" + dealId);
+    String timeline = b.waitForText(By.id("timeline"), "попытка 1 из 4: сразу");
+    assertThat(timeline).contains("Решение маршрутизации").contains("стратегия: по конверсии")
+        .contains("источник: пропущенный звонок");
+    List<String> latin = new java.util.ArrayList<>();
+    for (WebElement detail : b.all(By.cssSelector("#timeline .detail, #queue .why"))) {
+      java.util.regex.Pattern.compile("\\b[A-Za-z]{3,}\\b").matcher(detail.getText()).results()
+          .forEach(m -> latin.add(m.group() + " in «" + detail.getText() + "»"));
+    }
+    assertThat(latin).as("Latin words in the card's why texts").isEmpty();
   }
 
   @Test

@@ -1,0 +1,163 @@
+package ru.dozvon.web;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends what lives as long as a browser session (the live stream) when that session ends. A watcher is told once, on
+ * its own context, when its session is no longer live. The sessions watched are checked against the database:
+ * at once when a session ends anywhere (PostgreSQL {@code NOTIFY} on {@value SessionStore#ENDED_CHANNEL}, sent in the
+ * transaction that deleted it, so every instance hears it at commit; and directly on a logout here), and every
+ * {@code every} in any case (expiry by time, and what a lost LISTEN connection missed). The check only reads: a stream
+ * held open does not keep its session from going idle.
+ */
+public final class SessionWatch extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionWatch.class);
+
+  private record Watcher(long id, String key, byte[] hash, Context context, Runnable onEnd) {
+  }
+
+  private final SessionStore sessions;
+  private final PgConnectOptions listen;
+  private final Duration every;
+  private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private volatile PgSubscriber subscriber;
+  private long timer = -1;
+  private volatile boolean stopping;
+
+  /**
+   * @param listen where to LISTEN for ended sessions; null: by the periodic check (and local logouts) only
+   */
+  public SessionWatch(SessionStore sessions, PgConnectOptions listen, Duration every) {
+    this.sessions = sessions;
+    this.listen = listen;
+    this.every = every;
+    sessions.onEnded(this::checkSoon);
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(every.toMillis(), id -> {
+      if (listen != null && subscriber == null && !stopping) {
+        connect(); // the first connection failed: try again
+      }
+      checkSoon();
+    });
+    if (listen != null) {
+      // Starting does not wait for the database: the periodic check covers until LISTEN works.
+      connect();
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * LISTENs on a connection of its own. Once connected, a lost connection is reconnected by the subscriber (never
+   * giving up, every {@code every}); a first connection that fails is tried again at the next periodic check.
+   */
+  private void connect() {
+    PgSubscriber s = PgSubscriber.subscriber(vertx, listen).reconnectPolicy(retries -> every.toMillis());
+    s.channel(SessionStore.ENDED_CHANNEL)
+        .subscribeHandler(v -> checkSoon()) // also after a reconnect: what was missed meanwhile
+        .handler(payload -> checkSoon());
+    subscriber = s;
+    s.connect().onFailure(e -> {
+      if (subscriber == s) {
+        subscriber = null;
+      }
+      s.close();
+      if (!stopping) {
+        LOG.warn("Listening for ended sessions failed ({}); trying again in {} s", e.getMessage(), every.toSeconds());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timer);
+    PgSubscriber s = subscriber;
+    return s == null ? Future.succeededFuture() : s.close();
+  }
+
+  /**
+   * Calls {@code onEnd} once, on the caller's context, when this session ends; the returned handle stops watching
+   * (call it when the stream closes by itself).
+   */
+  public Runnable watch(Session session, Runnable onEnd) {
+    long id = ids.incrementAndGet();
+    Context context = Vertx.currentContext();
+    watchers.put(id, new Watcher(id, HexFormat.of().formatHex(session.idHash()), session.idHash(), context, onEnd));
+    return () -> watchers.remove(id);
+  }
+
+  /** How many are watched now. */
+  public int watching() {
+    return watchers.size();
+  }
+
+  /** How many watch this session (by the SHA-256 of its cookie). */
+  public int watching(byte[] idHash) {
+    String key = HexFormat.of().formatHex(idHash);
+    return (int) watchers.values().stream().filter(w -> w.key().equals(key)).count();
+  }
+
+  /** Checks the watched sessions now (or right after the check running now) and ends the watchers of ended ones. */
+  public void checkSoon() {
+    if (watchers.isEmpty()) {
+      return;
+    }
+    if (!checking.compareAndSet(false, true)) {
+      again.set(true);
+      return;
+    }
+    again.set(false);
+    check().onComplete(ar -> {
+      if (ar.failed() && !stopping) {
+        LOG.warn("Checking the sessions of open streams failed: {}", ar.cause().getMessage());
+      }
+      checking.set(false);
+      if (again.get()) {
+        checkSoon();
+      }
+    });
+  }
+
+  /** One check of the sessions watched now: how many watchers were told their session ended. */
+  public Future<Integer> check() {
+    List<Watcher> now = List.copyOf(watchers.values());
+    if (now.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return sessions.live(now.stream().map(Watcher::hash).toList()).map(live -> {
+      int ended = 0;
+      for (Watcher w : now) {
+        if (!live.contains(w.key()) && watchers.remove(w.id(), w)) {
+          ended++;
+          if (w.context() == null) {
+            w.onEnd().run();
+          } else {
+            w.context().runOnContext(v -> w.onEnd().run());
+          }
+        }
+      }
+      return ended;
+    });
+  }
+}

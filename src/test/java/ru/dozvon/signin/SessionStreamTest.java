@@ -1,0 +1,282 @@
+package ru.dozvon.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import ru.dozvon.live.FeedEvent;
+import ru.dozvon.support.MovableClock;
+import ru.dozvon.support.People;
+import ru.dozvon.support.TestApp;
+
+/**
+ * The live stream lasts no longer than the session that opened it: read by a real HTTP client, it is ended by the
+ * server when the session ends by logout, password change, reset or deactivation (at once: this app checks streams'
+ * sessions by the clock only every hour, so nothing but the ending itself can close them), and on expiry at the next
+ * check; streams of sessions still live stay open.
+ */
+class SessionStreamTest {
+
+  static final MovableClock clock = new MovableClock(Instant.parse("2026-08-03T08:00:00Z"));
+  static TestApp t;
+
+  @BeforeAll
+  static void start() {
+    t = TestApp.start(Map.of("DOZVON_SESSION_CHECK", "1h"), clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  /** One live stream read as a browser would, with the cookie of a session. */
+  static final class Stream implements AutoCloseable {
+    final HttpClient client;
+    final StringBuffer text = new StringBuffer();
+    final CompletableFuture<Integer> status = new CompletableFuture<>();
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Texts awaited, each completed when it has arrived. */
+    final Map<String, CompletableFuture<Void>> awaited = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Stream(TestApp app, People.Session s) {
+      client = app.app.vertx().createHttpClient();
+      client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(app.app.httpPort())
+              .setURI("/api/live/stream").putHeader("Cookie", s.cookieHeader()))
+          .compose(req -> req.send())
+          .onSuccess(this::read)
+          .onFailure(e -> {
+            status.completeExceptionally(e);
+            ended.completeExceptionally(e);
+          });
+    }
+
+    private void read(HttpClientResponse res) {
+      status.complete(res.statusCode());
+      res.handler(buf -> {
+        text.append(buf.toString());
+        if (text.indexOf("event: ready") >= 0) {
+          ready.complete(null);
+        }
+        awaited.forEach((wanted, f) -> {
+          if (text.indexOf(wanted) >= 0) {
+            f.complete(null);
+          }
+        });
+      });
+      res.endHandler(v -> ended.complete(text.toString()));
+      res.exceptionHandler(e -> ended.complete(text + "\n[connection: " + e + "]"));
+    }
+
+    /** Waits until the stream is set up (its ready event read). */
+    Stream open() throws Exception {
+      assertThat(status.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+      ready.get(20, TimeUnit.SECONDS);
+      return this;
+    }
+
+    /** Waits for the server to end the stream; what it had sent. */
+    String awaitEnd() throws Exception {
+      return ended.get(20, TimeUnit.SECONDS);
+    }
+
+    /** Waits until this text has arrived (the stream still open). */
+    void awaitText(String s, Runnable cause) throws Exception {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      awaited.put(s, f);
+      cause.run();
+      f.get(20, TimeUnit.SECONDS);
+      assertThat(ended).isNotDone();
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  static int reconnect(TestApp app, People.Session s) throws Exception {
+    try (Stream again = new Stream(app, s)) {
+      return again.status.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Publishes a floor event every staff stream sees, to show a stream still carries events. */
+  static void stillCarriesEvents(TestApp app, Stream st) throws Exception {
+    String marker = "ping-" + System.nanoTime();
+    st.awaitText(marker, () -> app.app.feed().publish(new FeedEvent("test.ping", null, null, clock.instant(),
+        new JsonObject().put("m", marker))));
+  }
+
+  @Test
+  void logoutEndsTheStreamAtOnceAndOnlyThatSessionsStream() throws Exception {
+    People.create(t, "Поток", "601", "supervisor", "stream.logout", "password-601");
+    var here = People.signIn(t, "stream.logout", "password-601");
+    var there = People.signIn(t, "stream.logout", "password-601");
+    try (Stream a = new Stream(t, here).open(); Stream b = new Stream(t, there).open()) {
+      var out = TestApp.await(t.http.post("/logout").putHeader("Cookie", here.cookieHeader()).send());
+      assertThat(out.statusCode()).isEqualTo(204);
+      String sent = a.awaitEnd();
+      assertThat(sent).contains("event: session.ended").contains("\"reason\":\"session_ended\"");
+      assertThat(reconnect(t, here)).as("reconnecting after logout").isEqualTo(401);
+      // The other session's stream is still open and still carries events.
+      stillCarriesEvents(t, b);
+    }
+  }
+
+  @Test
+  void aPasswordChangeEndsTheOtherSessionsStreamsAndKeepsItsOwn() throws Exception {
+    People.create(t, "Пароль", "602", "supervisor", "stream.change", "password-602");
+    var here = People.signIn(t, "stream.change", "password-602");
+    var there = People.signIn(t, "stream.change", "password-602");
+    try (Stream own = new Stream(t, here).open(); Stream other = new Stream(t, there).open()) {
+      var r = TestApp.await(People.post(t, "/api/me/password", here)
+          .sendJsonObject(new JsonObject().put("current", "password-602").put("new", "password-603")));
+      assertThat(r.statusCode()).isEqualTo(204);
+      assertThat(other.awaitEnd()).contains("event: session.ended");
+      stillCarriesEvents(t, own);
+    }
+  }
+
+  @Test
+  void aPasswordResetByStaffEndsTheStream() throws Exception {
+    var m = People.create(t, "Сброс", "603", "operator", "stream.reset", "password-604");
+    var s = People.signIn(t, "stream.reset", "password-604");
+    try (Stream st = new Stream(t, s).open()) {
+      var r = TestApp.await(t.patch("/api/managers/" + m.getLong("id"), TestApp.ADMIN_TOKEN)
+          .sendJsonObject(new JsonObject().put("password", "password-605")));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(st.awaitEnd()).contains("event: session.ended");
+    }
+  }
+
+  @Test
+  void deactivationEndsTheStream() throws Exception {
+    var m = People.create(t, "Увольнение", "604", "operator", "stream.gone", "password-606");
+    var s = People.signIn(t, "stream.gone", "password-606");
+    try (Stream st = new Stream(t, s).open()) {
+      var r = TestApp.await(t.http.delete("/api/managers/" + m.getLong("id"))
+          .bearerTokenAuthentication(TestApp.ADMIN_TOKEN).send());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(st.awaitEnd()).contains("event: session.ended");
+      assertThat(reconnect(t, s)).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void anExpiredSessionsStreamEndsAtTheNextCheckAndALiveOnesDoesNot() throws Exception {
+    People.create(t, "Срок", "605", "supervisor", "stream.expiry", "password-607");
+    var idle = People.signIn(t, "stream.expiry", "password-607");
+    try (Stream st = new Stream(t, idle).open()) {
+      clock.advance(Duration.ofHours(11));
+      var busy = People.signIn(t, "stream.expiry", "password-607");
+      try (Stream other = new Stream(t, busy).open()) {
+        // Nothing has ended yet: a check closes nothing.
+        assertThat(await(t.app.sessionWatch().check())).isZero();
+        // The open stream is not a use: an hour later the first session is twelve hours idle.
+        clock.advance(Duration.ofHours(1));
+        assertThat(await(t.app.sessionWatch().check())).isEqualTo(1);
+        assertThat(st.awaitEnd()).contains("event: session.ended");
+        stillCarriesEvents(t, other);
+        assertThat(reconnect(t, idle)).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void aStreamClosedByItsClientIsNoLongerWatched() throws Exception {
+    People.create(t, "Закрыл", "606", "operator", "stream.closed", "password-608");
+    var s = People.signIn(t, "stream.closed", "password-608");
+    byte[] hash = SessionLifetimeTest.sha256(s.cookie());
+    Stream st = new Stream(t, s).open();
+    Stream second = new Stream(t, s).open();
+    assertThat(t.app.sessionWatch().watching(hash)).isEqualTo(2);
+    st.close();
+    for (int i = 0; i < 2000 && t.app.sessionWatch().watching(hash) > 1; i++) {
+      TimeUnit.MILLISECONDS.sleep(10); // until the server has seen the connection close
+    }
+    assertThat(t.app.sessionWatch().watching(hash)).isEqualTo(1);
+    // Ending the session ends the one left, and then none is watched.
+    TestApp.await(t.http.post("/logout").putHeader("Cookie", s.cookieHeader()).send());
+    assertThat(second.awaitEnd()).contains("event: session.ended");
+    assertThat(t.app.sessionWatch().watching(hash)).isZero();
+    second.close();
+  }
+
+  @Test
+  void aBearerStreamIsNotTiedToAnySession() throws Exception {
+    int before = t.app.sessionWatch().watching();
+    // (no other stream opens meanwhile: the tests of this class run one at a time)
+    HttpClient client = t.app.vertx().createHttpClient();
+    try {
+      CompletableFuture<Integer> status = new CompletableFuture<>();
+      client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(t.app.httpPort())
+              .setURI("/api/live/stream").putHeader("Authorization", "Bearer " + TestApp.ADMIN_TOKEN))
+          .compose(req -> req.send()).onSuccess(res -> status.complete(res.statusCode()))
+          .onFailure(status::completeExceptionally);
+      assertThat(status.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+      assertThat(t.app.sessionWatch().watching()).isLessThanOrEqualTo(before);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aLogoutOnOneInstanceEndsTheStreamOnAnother() throws Exception {
+    TestApp second = TestApp.startOn(t.db, Map.of("DOZVON_SESSION_CHECK", "1h"), clock);
+    try {
+      People.create(t, "Два", "607", "supervisor", "stream.two", "password-609");
+      var s = People.signIn(t, "stream.two", "password-609");
+      try (Stream onSecond = new Stream(second, s).open()) {
+        var out = TestApp.await(t.http.post("/logout").putHeader("Cookie", s.cookieHeader()).send());
+        assertThat(out.statusCode()).isEqualTo(204);
+        assertThat(onSecond.awaitEnd()).as("heard through LISTEN/NOTIFY").contains("event: session.ended");
+      }
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void withAShortCheckAnExpiredStreamEndsByItself() throws Exception {
+    MovableClock own = new MovableClock(Instant.parse("2026-09-01T08:00:00Z"));
+    TestApp quick = TestApp.start(Map.of("DOZVON_SESSION_CHECK", "1s"), own);
+    try {
+      People.create(quick, "Сам", "608", "operator", "stream.self", "password-610");
+      var s = People.signIn(quick, "stream.self", "password-610");
+      try (Stream st = new Stream(quick, s).open()) {
+        own.advance(Duration.ofHours(12));
+        assertThat(st.awaitEnd()).contains("event: session.ended");
+      }
+    } finally {
+      quick.close();
+    }
+  }
+
+  @Test
+  void aBadCheckSettingIsRefusedNamingIt() {
+    var e = org.assertj.core.api.Assertions.catchThrowable(() -> ru.dozvon.config.ConfigLoader.load(
+        Map.of("DOZVON_SESSION_CHECK", "0s"), java.nio.file.Path.of("")));
+    assertThat(e).hasMessageContaining("DOZVON_SESSION_CHECK").hasMessageContaining("1s");
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
