@@ -64,6 +64,30 @@ public final class Failures {
     }
   }
 
+  /**
+   * On {@code /api}, before the body handler: the API reads JSON only, so a form body (url-encoded or multipart,
+   * which the body handler would otherwise decode, and fail on) is a 415 naming the Content-Type.
+   */
+  public static void refuseForms(RoutingContext ctx) {
+    String type = formType(ctx.request());
+    if (type != null) {
+      send(ctx, 415, error("unsupported_media_type", "Content-Type '" + type
+          + "' is not accepted here: send the body as application/json").put("field", "Content-Type"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** The media type of a form body (the ones Vert.x's body handler decodes), or null. */
+  static String formType(HttpServerRequest req) {
+    String raw = req.getHeader("Content-Type");
+    if (raw == null) {
+      return null;
+    }
+    String type = raw.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/x-www-form-urlencoded") || type.startsWith("multipart/") ? type : null;
+  }
+
   /** Answers a request outside the router in the usual shape, and closes the connection (its state is unknown). */
   static void refuse(HttpServerRequest req, int status, String error, String field, String detail) {
     try {
@@ -102,7 +126,7 @@ public final class Failures {
     Throwable t = ctx.failure();
     if (t == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      send(ctx, status, errorName(status), detail(ctx, status));
+      sendStatus(ctx, status);
       return;
     }
     if (t instanceof DomainException d) {
@@ -120,7 +144,9 @@ public final class Failures {
       return;
     }
     if (t instanceof IllegalArgumentException iae && ctx.statusCode() == 400) {
-      send(ctx, 400, "invalid_input", iae.getMessage());
+      // Vert.x's own decoders (a form body, the query string) refusing what they read
+      send(ctx, 400, error("invalid_input", iae.getMessage())
+          .put("field", formType(ctx.request()) != null ? "body" : "request"));
       return;
     }
     if (isDatabaseDown(t)) {
@@ -141,11 +167,22 @@ public final class Failures {
       return;
     }
     if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      send(ctx, ctx.statusCode(), errorName(ctx.statusCode()), detail(ctx, ctx.statusCode()));
+      sendStatus(ctx, ctx.statusCode());
       return;
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
     send(ctx, 500, "internal_error", "an unexpected error; it has been logged");
+  }
+
+  /** A status Vert.x set (no failure of ours): its usual answer, but a form the body handler could not read named. */
+  private static void sendStatus(RoutingContext ctx, int status) {
+    if (status == 400 && formType(ctx.request()) != null) {
+      // the body handler's form decoder gave up on the body (it says no more)
+      send(ctx, 400, error("invalid_input", "the body is not a valid " + formType(ctx.request())
+          + " form (or over its limits)").put("field", "body"));
+      return;
+    }
+    send(ctx, status, errorName(status), detail(ctx, status));
   }
 
   static int statusOf(DomainException d) {

@@ -80,6 +80,8 @@ public final class HttpVerticle extends VerticleBase {
     // Only methods that carry a body: on a GET with a form Content-Type the body handler throws (a 500), and no
     // GET route reads a body.
     api.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+        .handler(Failures::refuseForms);
+    api.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     api.route().handler(new AuthHandler(new TokenStore(pool), sessions));
     api.route().handler(HttpVerticle::refuseUnstorableQuery);

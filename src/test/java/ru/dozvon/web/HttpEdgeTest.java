@@ -61,6 +61,33 @@ class HttpEdgeTest {
   }
 
   @Test
+  void aFormBodyOnTheApiIs415NamingTheContentType() {
+    var r = TestApp.await(t.post("/api/leads", ADMIN_TOKEN)
+        .putHeader("Content-Type", "multipart/form-data; boundary=xyz").sendBuffer(Buffer.buffer("{\"a\":" + "[".repeat(3000))));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(415);
+    assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("error", "unsupported_media_type")
+        .put("detail", "Content-Type 'multipart/form-data' is not accepted here: send the body as application/json")
+        .put("field", "Content-Type"));
+    var form = TestApp.await(t.patch("/api/managers/1", ADMIN_TOKEN)
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("a=%zz")));
+    assertThat(form.statusCode()).as(form.bodyAsString()).isEqualTo(415);
+  }
+
+  /** /login takes the sign-in page's form too: a form its decoder cannot read is a 400 naming the body. */
+  @Test
+  void anUnreadableFormAtLoginIs400NamingTheBody() {
+    var r = TestApp.await(t.http.post("/login").putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("login=%zz&password=x")));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getString("field")).as(r.bodyAsString()).isEqualTo("body");
+    var multipart = TestApp.await(t.http.post("/login").putHeader("Content-Type", "multipart/form-data; boundary=xyz")
+        .sendBuffer(Buffer.buffer("{\"a\":" + "{\"a\":".repeat(600))));
+    assertThat(multipart.statusCode()).as(multipart.bodyAsString()).isEqualTo(400);
+    assertThat(multipart.bodyAsJsonObject().getString("field")).isEqualTo("body");
+    assertThat(multipart.bodyAsJsonObject().getString("detail")).doesNotContain("request failed with status");
+  }
+
+  @Test
   void aRequestLineOverTheLimitIs414NamingTheLimit() throws Exception {
     JsonObject a = raw("GET /api/deals?phone=" + "9".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(a.getInteger("status")).isEqualTo(414);

@@ -732,6 +732,12 @@ class HttpFuzzTest {
     if (!(o.getValue("detail") instanceof String detail) || detail.isBlank()) {
       return "no detail";
     }
+    if (detail.matches("request failed with status \\d+")) {
+      return "a detail that names nothing";
+    }
+    if ("invalid_input".equals(err) && !(o.getValue("field") instanceof String)) {
+      return "invalid_input without the field";
+    }
     return null;
   }
 
