@@ -155,6 +155,10 @@ class HttpFuzzTest {
       }
     }
     LOG.info("HTTP fuzz answers (route status: count): {}", statuses);
+    Map<String, Integer> byStatus = new TreeMap<>();
+    statuses.forEach((k, n) -> byStatus.merge(k.substring(k.lastIndexOf(' ') + 1), n, Integer::sum));
+    LOG.info("HTTP fuzz: {} requests over {} routes, by status {}; {} failures", tries, endpoints.size(), byStatus,
+        failures.size());
     var health = TestApp.await(t.http.get("/health").send());
     assertThat(health.statusCode()).as(health.bodyAsString()).isEqualTo(200);
     assertThat(failures).as("seed " + seed + " (replay with -Dfuzz.seed=" + seed + " -Dfuzz.tries=" + tries + ")")
