@@ -196,6 +196,30 @@ class SessionLifetimeTest {
   }
 
   @Test
+  void aSessionWorksOnEveryInstanceWithOneIdleWindowAndEndsOnAll() {
+    TestApp second = TestApp.startOn(t.db, Map.of(), clock);
+    try {
+      People.create(t, "Два узла", "410", "operator", "two.nodes", "password-410");
+      var s = People.signIn(t, "two.nodes", "password-410");
+      assertThat(status(second, s)).isEqualTo(200);
+      // Used on the second instance only: that keeps it alive on the first as well.
+      for (int i = 0; i < 3; i++) {
+        clock.advance(Duration.ofHours(11));
+        assertThat(status(second, s)).isEqualTo(200);
+      }
+      clock.advance(Duration.ofHours(11));
+      assertThat(status(t, s)).as("33 h after sign-in, 11 h after its last use elsewhere").isEqualTo(200);
+      // A logout on the second ends it on the first.
+      var out = TestApp.await(second.http.post("/logout").putHeader("Cookie", s.cookieHeader()).send());
+      assertThat(out.statusCode()).isEqualTo(204);
+      assertThat(status(t, s)).isEqualTo(401);
+      assertThat(status(second, s)).isEqualTo(401);
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
   void logoutBehindHttpsClearsASecureCookieAndTheRow() {
     People.create(t, "Выход", "408", "operator", "logout.https", "password-408");
     var s = People.signIn(t, "logout.https", "password-408");
