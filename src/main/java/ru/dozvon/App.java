@@ -375,6 +375,11 @@ public final class App {
     return sessions;
   }
 
+  /** The HTTP router with every route mounted (tests walk it: HttpFuzzTest). */
+  public io.vertx.ext.web.Router httpRouter() {
+    return http.router();
+  }
+
   /** What closes the live streams of ended sessions. */
   public SessionWatch sessionWatch() {
     return sessionWatch;

@@ -1,6 +1,9 @@
 package ru.dozvon.web;
 
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -41,6 +44,55 @@ public final class Failures {
       ctx.put(BODY_LIMIT, bytes);
       ctx.next();
     };
+  }
+
+  /**
+   * Requests the HTTP decoder could not read (Vert.x answers them itself, with no body): the same error shape,
+   * naming what is wrong. A request line or headers over the server's limits, else a request that is not HTTP.
+   */
+  public static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof TooLongFrameException && message.startsWith("An HTTP line is larger than")) {
+      refuse(req, 414, "uri_too_long", "uri", "the request line (method, path and query) is longer than "
+          + new HttpServerOptions().getMaxInitialLineLength() + " bytes");
+    } else if (cause instanceof TooLongFrameException && message.startsWith("HTTP header is larger than")) {
+      refuse(req, 431, "headers_too_large", "headers", "the request headers are larger than "
+          + new HttpServerOptions().getMaxHeaderSize() + " bytes");
+    } else {
+      refuse(req, 400, "bad_request", "request", "not a valid HTTP/1.1 request (request line or headers malformed)");
+    }
+  }
+
+  /** Answers a request outside the router in the usual shape, and closes the connection (its state is unknown). */
+  static void refuse(HttpServerRequest req, int status, String error, String field, String detail) {
+    try {
+      req.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+          .putHeader("Connection", "close")
+          .end(error(error, detail).put("field", field).encode())
+          .onComplete(x -> req.connection().close());
+    } catch (RuntimeException e) {
+      req.connection().close(); // the answer could not even start (the request was unreadable): nothing else to do
+    }
+  }
+
+  /** "path" or "query" when that part of the URI has a {@code %} not followed by two hex digits, else null. */
+  static String badPercentEncoding(HttpServerRequest req) {
+    String uri = req.uri() == null ? "" : req.uri();
+    int q = uri.indexOf('?');
+    if (!percentEncoded(q < 0 ? uri : uri.substring(0, q))) {
+      return "path";
+    }
+    return q >= 0 && !percentEncoded(uri.substring(q + 1)) ? "query" : null;
+  }
+
+  private static boolean percentEncoded(String s) {
+    for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+      if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static void handle(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package ru.dozvon.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -33,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final List<RouteGroup> rootGroups;
   private SessionStore sessions;
   private HttpServer server;
+  private Router router;
   private Supplier<String> journalState = () -> null;
 
   /**
@@ -69,13 +71,16 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     new OpsRoutes(pool, meters, amiState, unrecordableCalls).journal(journalState).mount(router);
     rootGroups.forEach(g -> g.mount(router));
 
     Router api = Router.router(vertx);
     api.route().handler(Failures.bodyLimit(maxBodyBytes));
-    api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    // Only methods that carry a body: on a GET with a form Content-Type the body handler throws (a 500), and no
+    // GET route reads a body.
+    api.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     api.route().handler(new AuthHandler(new TokenStore(pool), sessions));
     api.route().handler(HttpVerticle::refuseUnstorableQuery);
     groups.forEach(g -> g.mount(api));
@@ -89,7 +94,17 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
-        .requestHandler(router)
+        .invalidRequestHandler(Failures::invalidRequest)
+        .requestHandler(req -> {
+          // the router fails on a broken %-escape in the path before any handler of ours (a text/plain 400)
+          String field = Failures.badPercentEncoding(req);
+          if (field != null) {
+            Failures.refuse(req, 400, "invalid_input", field, "the " + field
+                + " holds a '%' not followed by two hex digits (percent-encoding, RFC 3986)");
+          } else {
+            router.handle(req);
+          }
+        })
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -104,6 +119,11 @@ public final class HttpVerticle extends VerticleBase {
       StorableText.check(e.getValue(), StorableText.visible(e.getKey()));
     });
     ctx.next();
+  }
+
+  /** The root router once started: its routes (and the {@code /api} sub-router's) are what the fuzz drill calls. */
+  public Router router() {
+    return router;
   }
 
   /** The port actually bound (useful when 0 was asked for). */
