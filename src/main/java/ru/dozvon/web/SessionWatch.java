@@ -28,6 +28,9 @@ public final class SessionWatch extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionWatch.class);
 
+  /** The longest wait before the LISTEN connection is tried again. */
+  public static final Duration RECONNECT = Duration.ofSeconds(2);
+
   private record Watcher(long id, String key, byte[] hash, Context context, Runnable onEnd) {
   }
 
@@ -54,12 +57,7 @@ public final class SessionWatch extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    timer = vertx.setPeriodic(every.toMillis(), id -> {
-      if (listen != null && subscriber == null && !stopping) {
-        connect(); // the first connection failed: try again
-      }
-      checkSoon();
-    });
+    timer = vertx.setPeriodic(every.toMillis(), id -> checkSoon());
     if (listen != null) {
       // Starting does not wait for the database: the periodic check covers until LISTEN works.
       connect();
@@ -69,10 +67,10 @@ public final class SessionWatch extends VerticleBase {
 
   /**
    * LISTENs on a connection of its own. Once connected, a lost connection is reconnected by the subscriber (never
-   * giving up, every {@code every}); a first connection that fails is tried again at the next periodic check.
+   * giving up, every {@link #RECONNECT} at most); a first connection that fails is tried again as often.
    */
   private void connect() {
-    PgSubscriber s = PgSubscriber.subscriber(vertx, listen).reconnectPolicy(retries -> every.toMillis());
+    PgSubscriber s = PgSubscriber.subscriber(vertx, listen).reconnectPolicy(retries -> reconnectMs());
     s.channel(SessionStore.ENDED_CHANNEL)
         .subscribeHandler(v -> checkSoon()) // also after a reconnect: what was missed meanwhile
         .handler(payload -> checkSoon());
@@ -83,9 +81,24 @@ public final class SessionWatch extends VerticleBase {
       }
       s.close();
       if (!stopping) {
-        LOG.warn("Listening for ended sessions failed ({}); trying again in {} s", e.getMessage(), every.toSeconds());
+        LOG.warn("Listening for ended sessions failed ({}); trying again in {} ms", e.getMessage(), reconnectMs());
+        vertx.setTimer(reconnectMs(), id -> {
+          if (!stopping && subscriber == null) {
+            connect();
+          }
+        });
       }
     });
+  }
+
+  private long reconnectMs() {
+    return Math.min(every.toMillis(), RECONNECT.toMillis());
+  }
+
+  /** Whether the LISTEN connection is up now (else ended sessions are found by the periodic check only). */
+  public boolean listening() {
+    PgSubscriber s = subscriber;
+    return s != null && s.actualConnection() != null;
   }
 
   @Override

@@ -250,6 +250,56 @@ class SessionStreamTest {
   }
 
   @Test
+  void afterADatabaseRestartEndingsAreHeardAtOnceAgain() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("dozvon-listen-restart");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    var db = ru.dozvon.store.Database.embedded(dir.resolve("pg"), port);
+    db.migrate();
+    TestApp a = TestApp.startOn(db.url(), Map.of("DOZVON_SESSION_CHECK", "1h"), clock);
+    TestApp b = TestApp.startOn(db.url(), Map.of("DOZVON_SESSION_CHECK", "1h"), clock);
+    try {
+      waitUntil("b listening", () -> b.app.sessionWatch().listening());
+      People.create(a, "Рестарт БД", "609", "supervisor", "stream.dbrestart", "password-611");
+      var s = People.signIn(a, "stream.dbrestart", "password-611");
+      try (Stream onB = new Stream(b, s).open()) {
+        db.close(); // fast shutdown: every connection breaks, the stream (no database) stays
+        waitUntil("b's LISTEN connection lost", () -> !b.app.sessionWatch().listening());
+        db = ru.dozvon.store.Database.embedded(dir.resolve("pg"), port);
+        waitUntil("b listening again", () -> b.app.sessionWatch().listening());
+        assertThat(onB.ended).as("a reconnect's own check finds the session live").isNotDone();
+        // a's pool reconnects by itself; its logout is heard on b through the new LISTEN connection.
+        int status = 0;
+        for (int i = 0; i < 100 && status != 204; i++) {
+          try {
+            status = TestApp.await(a.http.post("/logout").putHeader("Cookie", s.cookieHeader()).send()).statusCode();
+          } catch (IllegalStateException e) {
+            status = -1;
+          }
+          if (status != 204) {
+            TimeUnit.MILLISECONDS.sleep(100); // a's pool is still finding the database again
+          }
+        }
+        assertThat(status).isEqualTo(204);
+        assertThat(onB.awaitEnd()).contains("event: session.ended");
+      }
+    } finally {
+      a.close();
+      b.close();
+      db.close();
+    }
+  }
+
+  static void waitUntil(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+    for (int i = 0; i < 600 && !done.getAsBoolean(); i++) {
+      TimeUnit.MILLISECONDS.sleep(50); // waiting for a connection, not for a time rule
+    }
+    assertThat(done.getAsBoolean()).as(what).isTrue();
+  }
+
+  @Test
   void withAShortCheckAnExpiredStreamEndsByItself() throws Exception {
     MovableClock own = new MovableClock(Instant.parse("2026-09-01T08:00:00Z"));
     TestApp quick = TestApp.start(Map.of("DOZVON_SESSION_CHECK", "1s"), own);

@@ -79,6 +79,27 @@ public final class Browser implements AutoCloseable {
     return base;
   }
 
+  /** Keeps the live stream's {@code event: snapshot} from the page's handlers (counted in window.__heldSnapshots). */
+  static final String HOLD_SNAPSHOTS = """
+      (() => {
+        const add = EventTarget.prototype.addEventListener;
+        window.__heldSnapshots = 0;
+        EventSource.prototype.addEventListener = function (type, fn, opts) {
+          if (type !== 'snapshot') return add.call(this, type, fn, opts);
+          return add.call(this, type, () => { window.__heldSnapshots++; }, opts);
+        };
+      })();""";
+
+  /**
+   * From now on, in every page this browser opens, the stream's periodic snapshots (every 5 s) never reach the
+   * page's own handlers (a script the DevTools protocol runs before the page's): a figure can then only move because
+   * the page fetched {@code /api/live} after an event.
+   */
+  public Browser holdStreamSnapshots() {
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_SNAPSHOTS));
+    return this;
+  }
+
   /** Opens a path of the service ({@code /login}) and waits for the document to be loaded. */
   public Browser open(String path) {
     driver.get(base + path);

@@ -131,4 +131,57 @@ class StaffScriptsTest {
     assertThat(r.get("levels")).isEqualTo(List.of(0L, 1L, 3L, 5L, 5L));
     assertThat(r.get("wait")).isEqualTo(List.of("45 с", "1 ч 02 мин", "1 ч 30 мин"));
   }
+
+  /**
+   * The why texts as the service writes them (RetryPolicy, NumberLimits, RetryStep, WhenFormat in dialing; Router,
+   * LeastLoaded, ConversionWeighted, RoundRobin, MinConversion, BestToBest, PgHandAssigner in routing) read in
+   * Russian through app.js labels.why, with no English word left; Russian text and unknown phrases pass unchanged.
+   */
+  @Test
+  void theWhyTextsOfTheApiReadInRussian() {
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("attempt 1 of 4: right away", "попытка 1 из 4: сразу");
+    cases.put("attempt 2 of 4: 1 hour after attempt 1, overdue since Tue 12:00, moved to Wed 10:00 by calling hours"
+        + " and the mobile limit (at most 3 calls a day)", "попытка 2 из 4: через 1 час после попытки 1, просрочено с"
+        + " вт 12:00, перенесено на ср 10:00: часы обзвона и ограничение для мобильного (не больше 3 звонков в день)");
+    cases.put("attempt 3 of 4: 1 day after attempt 2; 12:00 по времени клиента, Europe/Kaliningrad",
+        "попытка 3 из 4: через 1 день после попытки 2; 12:00 по времени клиента (Калининград)");
+    cases.put("attempt 2 of 3: next calling day after attempt 1, 2 hours 30 minutes after opening",
+        "попытка 2 из 3: в следующий день обзвона после попытки 1, через 2 часа 30 мин после открытия");
+    cases.put("attempt 2 of 4: the lead called again at Mon 12 Jan 10:00 after the chain had stopped",
+        "попытка 2 из 4: клиент позвонил снова в пн 12 янв 10:00 после остановки цепочки");
+    cases.put("attempt 1 of 4: the lead wrote at Tue 11:20 and was missed",
+        "попытка 1 из 4: клиент написал в вт 11:20 и не получил ответа");
+    cases.put("attempt 1 of 4: the lead asked to be called back at Tue 18:30",
+        "попытка 1 из 4: клиент попросил перезвонить в вт 18:30");
+    cases.put("attempt 1 of 4: 3 hours after the lead asked to be called later, moved to Thu 10:00 by the landline"
+        + " limit (at least 30 minutes between calls)", "попытка 1 из 4: через 3 часа после просьбы перезвонить позже,"
+        + " перенесено на чт 10:00: ограничение для городского (не меньше 30 мин между звонками)");
+    cases.put("every step was tried; the ladder ended at Wed 13:00", "все шаги пройдены, график перезвона закончен в ср 13:00");
+    cases.put("the lead made contact (replied in chat) at Tue 11:10", "клиент вышел на связь (ответил в чате) в вт 11:10");
+    cases.put("nobody eligible among 4 managers: 2 off shift, 1 paused, 0 paused on PBX, 1 at load cap",
+        "никто не может взять заявку: из 4 менеджеров 2 не на смене, 1 на паузе, 0 на паузе на АТС, 1 с полной нагрузкой");
+    cases.put("conversion: no eligible manager has a closed deal in the rating window (every rating is only the prior),"
+        + " so by load instead: chose Анна with the fewest deals in work among 1 eligible", "по конверсии: ни у кого из"
+        + " доступных нет закрытых сделок за период рейтинга, поэтому по нагрузке: выбран менеджер Анна: меньше всех"
+        + " сделок в работе среди 1 доступных");
+    cases.put("conversion: chose Анна with weight 0.31 (share 40%) among 3 eligible; returning customer, but previous"
+        + " manager Иван is off shift", "по конверсии: выбран менеджер Анна с весом 0.31 (доля 40 %) среди 3 доступных;"
+        + " повторный клиент, но прежний менеджер Иван не на смене");
+    cases.put("returning customer: back to previous manager Иван (rating 0.31, 4/10 deals)",
+        "повторный клиент: к прежнему менеджеру Иван (рейтинг 0.31, сделок 4/10)");
+    cases.put("round_robin: chose Иван, next in turn by id among 3 eligible",
+        "по очереди: выбран менеджер Иван, следующий по очереди среди 3 доступных");
+    cases.put("best_to_best: lead score 80 is at percentile 70-80 of the last 50 leads; chose Анна, rated 1 of 3 eligible",
+        "лучшим — лучших: оценка заявки 80 — перцентиль 70–80 среди последних 50 заявок; выбран менеджер Анна, место 1"
+        + " из 3 доступных по рейтингу");
+    cases.put("назначено руководителем с панели (forced above the load cap: 10/10 deals before this one)",
+        "назначено руководителем с панели (сверх лимита нагрузки: до этого 10/10 сделок)");
+    cases.put("перезвонить после обеда", "перезвонить после обеда");
+    cases.put("something new", "something new");
+    Object out = b.asyncScript("const done = arguments[arguments.length - 1]; const texts = arguments[0];"
+        + "import('/static/app.js').then((m) => done(texts.map((x) => m.labels.why(x))), (e) => done('ERR ' + e));",
+        List.copyOf(cases.keySet()));
+    assertThat(out).isEqualTo(List.copyOf(cases.values()));
+  }
 }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import ru.dozvon.support.Browser;
 import ru.dozvon.support.MovableClock;
@@ -37,8 +36,8 @@ import ru.dozvon.telephony.testami.TestAmiServer;
  * call each time, ending at the test clock's now: {@link FreshCall}), and a real headless Chromium signing in
  * through the login page. One service and one browser for the class.
  *
- * <p>The stream's periodic {@code event: snapshot} (every 5 s) is held back in the browser (a script the DevTools
- * protocol adds to every page before the page's own), so a figure can only move because the page fetched
+ * <p>The stream's periodic {@code event: snapshot} (every 5 s) is held back in the browser
+ * ({@link Browser#holdStreamSnapshots}), so a figure can only move because the page fetched
  * {@code /api/live} after the event itself: a page listening for the wrong event types fails here.
  *
  * <p>The clock starts at Tuesday 1 Dec 2026 11:00 Moscow and only moves forward (the page keeps the newest
@@ -51,17 +50,6 @@ class SupervisorPageTest {
   static final String PASSWORD = "пароль-руководителя-1";
   static final String CAPTURED_CALLER = "+79161234567";
   private static final AtomicInteger SEQ = new AtomicInteger(800);
-
-  /** Keeps the stream's periodic snapshots from the page's handlers (counted in window.__heldSnapshots). */
-  static final String HOLD_SNAPSHOTS = """
-      (() => {
-        const add = EventTarget.prototype.addEventListener;
-        window.__heldSnapshots = 0;
-        EventSource.prototype.addEventListener = function (type, fn, opts) {
-          if (type !== 'snapshot') return add.call(this, type, fn, opts);
-          return add.call(this, type, () => { window.__heldSnapshots++; }, opts);
-        };
-      })();""";
 
   static TestAmiServer pbx;
   static TestApp t;
@@ -80,8 +68,7 @@ class SupervisorPageTest {
     t = TestApp.start(env, clock);
     eventually(() -> "CONNECTED".equals(t.app.telephony().state()));
     b = Browser.start(t.app.httpPort());
-    ((ChromeDriver) b.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-        Map.of("source", HOLD_SNAPSHOTS));
+    b.holdStreamSnapshots();
     supervisor = person("supervisor", "Руководитель Смены", nextExtension());
   }
 
