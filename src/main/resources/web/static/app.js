@@ -5,9 +5,10 @@
 //                           resolves to the parsed JSON (null for 204); rejects with ApiError {status, error, detail,
 //                           rule, field, body}; a 401 sends the browser to /login (unless {noRedirect: true}).
 // me()                      the signed-in person {id, name, role, login, extension, csrfToken} (cached).
-// stream(handlers)          EventSource on /api/live/stream; handlers: {'deal.created': (event) => ..., onOpen, onError};
-//                           each event handler gets the parsed JSON and the MessageEvent. The browser reconnects by
-//                           itself and sends Last-Event-ID, so the server replays what was missed.
+// stream(handlers)          EventSource on /api/live/stream; handlers: {'deal.created': (event) => ..., onOpen, onError,
+//                           onReset}; each event handler gets the parsed JSON and the MessageEvent. The browser
+//                           reconnects by itself and sends Last-Event-ID, so the server replays what was missed; an
+//                           ended session (event: session.ended, or a 401 on reconnecting) goes to /login?next=.
 // fmt.*                     Russian formatting: dateTime, time, date, relative, duration, phone, plural.
 // el(tag, attrs, ...kids)   builds DOM without innerHTML (text is always text).
 
@@ -87,21 +88,89 @@ export async function logout() {
   location.assign('/login');
 }
 
+/**
+ * The live feed: an EventSource on /api/live/stream with `handlers` ({'deal.created': fn(event, msg), onOpen, onError,
+ * onReset}). The browser reconnects by itself and sends Last-Event-ID. When it gives up (the server answered an
+ * error, e.g. during a restart), the stream checks the session: signed out, the browser goes to /login; signed in,
+ * a new EventSource is opened after a back-off, from the last event id seen (`?lastEventId=`), so nothing is lost.
+ * `event: session.ended` (a logout elsewhere, a password change, a deactivation, expiry) closes the stream and sends
+ * the browser to /login?next=<this page>. `event: reset` (the server no longer knows the events missed) calls
+ * handlers.onReset: the page reloads its data. Returns {close()}.
+ */
 export function stream(handlers) {
-  const source = new EventSource('/api/live/stream');
-  for (const [type, fn] of Object.entries(handlers)) {
-    if (type === 'onOpen' || type === 'onError') {
-      continue;
+  const CONTROL = new Set(['onOpen', 'onError', 'onReset']);
+  let source = null;
+  let closed = false;
+  let lastEventId = null;
+  let retryMs = 1000;
+  const seen = (msg) => { if (msg && msg.lastEventId) { lastEventId = msg.lastEventId; } };
+  const handle = {
+    close() { closed = true; if (source) { source.close(); } },
+    get source() { return source; },
+  };
+
+  function open() {
+    if (closed) {
+      return;
     }
-    source.addEventListener(type, (msg) => {
-      let data = null;
-      try { data = JSON.parse(msg.data); } catch (e) { return; }
-      try { fn(data, msg); } catch (e) { console.error('handler of ' + type + ' failed', e); }
+    const url = '/api/live/stream' + (lastEventId ? '?lastEventId=' + encodeURIComponent(lastEventId) : '');
+    const es = new EventSource(url);
+    source = es;
+    for (const [type, fn] of Object.entries(handlers)) {
+      if (CONTROL.has(type)) {
+        continue;
+      }
+      es.addEventListener(type, (msg) => {
+        seen(msg);
+        let data = null;
+        try { data = JSON.parse(msg.data); } catch (e) { return; }
+        try { fn(data, msg); } catch (e) { console.error('handler of ' + type + ' failed', e); }
+      });
+    }
+    es.addEventListener('ready', seen);
+    es.addEventListener('reset', (msg) => {
+      seen(msg);
+      if (handlers.onReset) { handlers.onReset(msg); }
+    });
+    es.addEventListener('session.ended', () => {
+      handle.close();
+      goToLogin();
+    });
+    es.addEventListener('open', (e) => {
+      retryMs = 1000;
+      if (handlers.onOpen) { handlers.onOpen(e); }
+    });
+    es.addEventListener('error', (e) => {
+      if (closed) {
+        return;
+      }
+      if (handlers.onError) { handlers.onError(e); }
+      if (es.readyState === EventSource.CLOSED && source === es) {
+        source = null;
+        gaveUp();
+      }
     });
   }
-  if (handlers.onOpen) { source.addEventListener('open', handlers.onOpen); }
-  if (handlers.onError) { source.addEventListener('error', handlers.onError); }
-  return source;
+
+  // The browser does not reconnect after an error answer (a 401 of an ended session, a 503 during a restart).
+  function gaveUp() {
+    api('GET', '/api/me', null, { noRedirect: true }).then(() => later(), (e) => {
+      if (e.status === 401) {
+        handle.close();
+        goToLogin();
+      } else {
+        later();
+      }
+    });
+  }
+
+  function later() {
+    setTimeout(open, retryMs);
+    retryMs = Math.min(retryMs * 2, 15000);
+  }
+
+  open();
+  return handle;
 }
 
 // ---- DOM ----

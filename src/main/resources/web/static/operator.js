@@ -150,6 +150,8 @@ function connectLive() {
   stream({
     onOpen: () => { live.textContent = 'онлайн'; live.className = 'badge ok'; },
     onError: () => { live.textContent = 'переподключение…'; live.className = 'badge warn'; },
+    // the server no longer knows what was missed (a restart): the queue and the card are read again
+    onReset: () => { loadQueue(); if (state.deal) { reloadDeal(); } },
     'deal.created': (ev) => {
       state.freshDeals.add(ev.dealId);
       alertNew('Новая заявка: ' + fmt.phone(ev.data && ev.data.phone) + ' (' + (SOURCES[ev.data && ev.data.source] || 'новая') + ')');

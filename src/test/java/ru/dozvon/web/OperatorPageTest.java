@@ -297,6 +297,37 @@ class OperatorPageTest {
     shot("login-locked");
   }
 
+  @Test
+  void aSessionEndedElsewhereSendsTheOpenPageToSignInWithinSeconds() {
+    Operator lena = operator(nextExtension());
+    signIn(lena);
+    b.open("/operator");
+    awaitReady();
+    b.waitForText(By.id("live-state"), "онлайн");
+    String cookie = b.driver().manage().getCookieNamed("dozvon_session").getValue();
+
+    // Another client (a second tab's logout, say) ends the session with the same cookie; the page does nothing.
+    var out = TestApp.await(t.http.post("/logout").putHeader("Cookie", "dozvon_session=" + cookie).send());
+    assertThat(out.statusCode()).isEqualTo(204);
+    long ended = System.nanoTime();
+
+    // The stream says session.ended: the page goes to sign-in, back to where it was afterwards.
+    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), java.time.Duration.ofSeconds(5))
+        .withMessage(() -> "the page should go to /login; it is on " + b.path())
+        .until(d -> b.path().startsWith("/login"));
+    long ms = (System.nanoTime() - ended) / 1_000_000;
+    assertThat(b.path()).isEqualTo("/login?next=%2Foperator");
+    assertThat(ms).as("ms from logout to the login page").isLessThan(5000);
+    org.slf4j.LoggerFactory.getLogger(OperatorPageTest.class).info("session ended elsewhere: the page was on /login {} ms later", ms);
+
+    // Signing in again returns to the operator's page.
+    b.type(By.id("login"), lena.login());
+    b.type(By.id("password"), PASSWORD);
+    b.click(By.id("login-submit"));
+    b.waitForPath("/operator");
+    awaitReady();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static final Map<String, Operator> BY_EXTENSION = new java.util.concurrent.ConcurrentHashMap<>();
