@@ -357,7 +357,11 @@ class AmiClientTest {
         })
         .compose(v -> until(vertx, "transcript on the new connection", 20_000, () -> rec.count(HangupEvent.class) == 4))
         .onComplete(tc.succeeding(v -> tc.verify(() -> {
-          assertThat(rec.disconnectReasons).singleElement().asString().startsWith("connection closed by the PBX");
+          // The loss is seen once: by the reader at end of stream, or by the resync action written into the cut
+          // socket first (Broken pipe, reset); which one wins is a race of the two threads, both name the cut.
+          assertThat(rec.disconnectReasons).singleElement().asString()
+              .satisfiesAnyOf(r -> assertThat(r).startsWith("connection closed by the PBX"),
+                  r -> assertThat(r).startsWith("cannot send "));
           tc.completeNow();
         })));
   }
