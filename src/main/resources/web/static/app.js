@@ -295,6 +295,15 @@ export const fmt = {
   percent(x) { return x === null || x === undefined ? '—' : new Intl.NumberFormat('ru-RU', { style: 'percent', maximumFractionDigits: 1 }).format(x); },
 };
 
+/** What a locked sign-in (429 account_locked, retryAfterSeconds) says: «… Попробуйте снова через 2 минуты.» */
+export function lockedText(seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 0));
+  const wait = s >= 60
+    ? Math.ceil(s / 60) + ' ' + plural(Math.ceil(s / 60), 'минуту', 'минуты', 'минут')
+    : s + ' ' + plural(s, 'секунду', 'секунды', 'секунд');
+  return 'Слишком много неудачных попыток: вход заблокирован. Попробуйте снова через ' + wait + '.';
+}
+
 /** Russian names of the API's codes shared by pages. */
 export const labels = {
   managerState: { ON_SHIFT: 'на линии', PAUSED: 'пауза', OFF: 'не на смене' },
@@ -307,8 +316,41 @@ export const labels = {
     REACHED: 'дозвонились', REACHED_CALL_LATER: 'перезвонить позже', NO_ANSWER: 'не ответил',
     BUSY: 'занято', UNAVAILABLE: 'недоступен', FAILED: 'ошибка связи',
   },
+  /** How a call ended, as the PBX told it (telephony's CallOutcome; the attempt outcomes are `outcome`). */
+  callOutcome: {
+    ANSWERED: 'состоялся', NO_ANSWER: 'без ответа', BUSY: 'занято', UNAVAILABLE: 'недоступен',
+    CALLER_ABANDONED: 'клиент положил трубку', QUEUE_ABANDONED: 'клиент не дождался в очереди',
+    AFTER_HOURS: 'в нерабочее время', VOICEMAIL: 'голосовая почта', NOT_CONNECTED: 'оператор не взял трубку',
+  },
   role: { admin: 'администратор', supervisor: 'руководитель', operator: 'оператор' },
+  /** Russian names of the deal fields: the funnel's (its required fields) and the ones the PBX's first call sets. */
+  field: {
+    platform: 'Платформа', niche: 'Ниша', source: 'Источник клиента', budget: 'Бюджет', contract: 'Договор',
+    presentation_date: 'Дата презентации', client_deadline: 'Срок клиента',
+    companyNumber: 'Номер компании', queue: 'Очередь', outcome: 'Первый звонок',
+  },
+  /** Kinds of history rows (the deal's card on the operator's page, the deal dialog on the supervisor's). */
+  history: {
+    created: 'Сделка создана', stage: 'Смена этапа', note: 'Заметка', closed: 'Сделка закрыта',
+    reopened: 'Возвращена в работу', owner: 'Смена ответственного', score: 'Оценка', task: 'Задача',
+    task_done: 'Задача выполнена', contact_status: 'Статус общения', call_placed: 'Звонок начат',
+    call_failed: 'Звонок не состоялся', attempt_outcome: 'Итог попытки', attempt_scheduled: 'Запланирован перезвон',
+    attempt_rescheduled: 'Перезвон перенесён', ladder_ended: 'График перезвона пройден',
+    chain_stopped: 'График перезвона остановлен', email_requests_stopped: 'Письма остановлены', lead: 'Заявка',
+    message: 'Сообщение клиента', call: 'Звонок', missed_call: 'Пропущенный звонок', assigned: 'Назначена',
+    routed: 'Назначена',
+  },
 };
+
+/** A deal field's value for people: call outcomes and numbers named, the rest as text. */
+labels.fieldValue = (k, v) => {
+  if (k === 'outcome') return labels.callOutcome[v] || String(v);
+  if (k === 'companyNumber') return fmt.phone(/^\d{11}$/.test(String(v)) ? '+' + v : String(v));
+  return String(v);
+};
+
+/** Fields only machines read (the PBX's call id): never on a page. */
+labels.hiddenFields = new Set(['pbxCallId']);
 
 // ---- the "why" texts the service writes in English (the callback ladder's, routing's): Russian on the page ----
 // The API keeps them as written (logs, other clients); the pages read them through labels.why(text). A text that is
@@ -368,7 +410,7 @@ const WHY_RULES = [
   [/\bthe lead asked to be called back at /g, 'клиент попросил перезвонить в '],
   [/\bthe lead called again at /g, 'клиент позвонил снова в '],
   [/\bthe lead wrote at /g, 'клиент написал в '],
-  [/ after the chain had stopped\b/g, ' после остановки цепочки'],
+  [/ after the chain had stopped\b/g, ' после остановки графика перезвона'],
   [/ and was missed\b/g, ' и не получил ответа'],
   [/, overdue since /g, ', просрочено с '],
   [/, moved to /g, ', перенесено на '],
@@ -430,12 +472,14 @@ function why(text) {
 
 labels.why = why;
 labels.strategy = STRATEGIES;
+/** A time zone's Russian name («Москва» for Europe/Moscow); an unknown one as it is. */
+labels.zone = (z) => ZONES[z] || z;
 
 // ---- history details: «ключ: значение» in Russian, the codes named, the why texts translated ----
 
 /** Russian names of the keys of history rows' details worth showing; the other keys are left out. */
 export const DETAIL_KEYS = {
-  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
+  no: 'попытка', step: 'шаг', of: 'из', ladder: 'график', dueAt: 'срок', why: 'почему', outcome: 'итог',
   result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
   status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
   phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',

@@ -1,16 +1,13 @@
 // The operator's workplace: my state and my phone's, my task queue (live), the screen pop, the deal card with its
 // whole timeline, and the actions on it. Plain ES module; talks only to /api (see README's endpoint table).
 import { api, ApiError, me, stream, el, clear, toast, beep, fmt, labels, logout, detailText, actorText } from '/static/app.js';
+import { openPasswordDialog } from '/static/account.js';
 
 const $ = (id) => document.getElementById(id);
 
 const OUTCOMES = ['REACHED', 'REACHED_CALL_LATER', 'NO_ANSWER', 'BUSY', 'UNAVAILABLE', 'FAILED'];
 
-/** Russian names of deal fields the funnel asks for (the API names them by code). */
-const FIELD_NAMES = {
-  platform: 'Платформа', niche: 'Ниша', source: 'Источник клиента', budget: 'Бюджет', contract: 'Договор',
-  presentation_date: 'Дата презентации', client_deadline: 'Срок клиента',
-};
+const FIELD_NAMES = labels.field;
 
 const SOURCES = {
   missed_call: 'пропущенный звонок', web_form: 'форма на сайте', chat: 'чат', email: 'почта', messenger: 'мессенджер',
@@ -52,6 +49,7 @@ async function start() {
     return; // api() sent the browser to /login on 401
   }
   $('me-name').textContent = state.me.name + (state.me.extension ? ' · доб. ' + state.me.extension : '');
+  $('me-name').title = $('me-name').textContent;
   wireTopbar();
   wireCard();
   wireKeys();
@@ -113,6 +111,7 @@ function wireTopbar() {
     }
   });
   $('logout').addEventListener('click', () => logout());
+  $('change-password').addEventListener('click', () => openPasswordDialog());
   $('shortcuts-button').addEventListener('click', () => $('dlg-keys').showModal());
 }
 
@@ -293,7 +292,7 @@ function hidePop() {
 
 function callWord(c) {
   const dir = c.direction === 'OUTBOUND' ? 'исходящий' : 'входящий';
-  const what = c.missed ? 'пропущен' : (c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : (c.outcome || '').toLowerCase());
+  const what = c.missed ? 'пропущен' : (c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : labels.callOutcome[c.outcome] || 'без итога');
   return dir + ', ' + what;
 }
 
@@ -378,7 +377,7 @@ function renderDeal() {
   if (d.contact && d.contact.email) fact('Почта', d.contact.email);
   if (d.lossReason || d.closeReason) fact('Причина закрытия', (d.closeReason || d.lossReason) + (d.closeComment ? ': ' + d.closeComment : ''));
   for (const [k, v] of Object.entries(d.fields || {})) {
-    if (v !== null && v !== '') fact(FIELD_NAMES[k] || k, String(v));
+    if (v !== null && v !== '' && !labels.hiddenFields.has(k)) fact(FIELD_NAMES[k] || k, labels.fieldValue(k, v));
   }
   const open = d.status === 'OPEN';
   for (const id of ['act-call', 'act-next', 'act-stage', 'act-close', 'act-score']) {
@@ -411,14 +410,7 @@ const ATTEMPT_STATES = {
 };
 
 
-const HISTORY = {
-  created: 'Сделка создана', stage: 'Смена этапа', note: 'Заметка', closed: 'Сделка закрыта', reopened: 'Возвращена в работу',
-  owner: 'Смена ответственного', score: 'Оценка', task: 'Задача', task_done: 'Задача выполнена', contact_status: 'Статус общения',
-  call_placed: 'Звонок начат', call_failed: 'Звонок не состоялся', attempt_outcome: 'Итог попытки',
-  attempt_scheduled: 'Запланирован перезвон', attempt_rescheduled: 'Перезвон перенесён', ladder_ended: 'Попытки закончились',
-  chain_stopped: 'Цепочка остановлена', email_requests_stopped: 'Письма остановлены', lead: 'Заявка', message: 'Сообщение',
-  call: 'Звонок', assigned: 'Назначена', routed: 'Назначена',
-};
+const HISTORY = labels.history;
 
 /** One readable line of a history row's details (the interesting keys first; the rest as «ключ: значение»). */
 function historyDetail(h) {
@@ -437,7 +429,8 @@ function renderTimeline(d) {
   const items = [];
   for (const c of d.calls || []) {
     const dir = c.direction === 'OUTBOUND' ? 'Исходящий звонок' : 'Входящий звонок';
-    const result = c.missed ? 'пропущен' : labels.outcome[c.outcome] || (c.outcome || '').toLowerCase();
+    const result = c.missed ? 'пропущен' + (labels.callOutcome[c.outcome] ? ' (' + labels.callOutcome[c.outcome] + ')' : '')
+      : labels.callOutcome[c.outcome] || labels.outcome[c.outcome] || 'без итога';
     const len = c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : c.ringSeconds ? 'гудки ' + fmt.duration(c.ringSeconds) : '';
     items.push({
       at: c.endedAt || c.startedAt, cls: 'call', what: dir,

@@ -1,6 +1,7 @@
 // Shared code of the staff pages (supervisor, wallboard, reports, admin). Plain ES module, no build step.
 //   import { staffBar, liveFigures, tile, thresholds, svg } from '/static/staff.js';
 import { api, me, el, clear, fmt, logout, labels, stream } from '/static/app.js';
+import { passwordButton } from '/static/account.js';
 
 /** Defaults used while /api/live carries no `thresholds` (the server's `live:` settings win when present). */
 export const DEFAULT_THRESHOLDS = {
@@ -26,7 +27,7 @@ export async function staffBar(current) {
     PAGES.map(([href, text]) => el('a', { href, 'aria-current': href === current ? 'page' : null }, text)));
   const who = el('span', { id: 'whoami', class: 'whoami' });
   const out = el('button', { type: 'button', class: 'link', id: 'logout', onclick: () => logout() }, 'Выйти');
-  clear(bar).append(el('span', { class: 'brand' }, 'Дозвон'), nav, who, out);
+  clear(bar).append(el('span', { class: 'brand' }, 'Дозвон'), nav, who, passwordButton(), out);
   try {
     const m = await me();
     who.textContent = m.name + ' · ' + (labels.role[m.role] || m.role);

@@ -185,6 +185,7 @@ class StaffPagesTest {
     signIn(sup);
     b.waitForPath("/supervisor");
     b.waitForText(By.id("feed-state"), "в реальном времени");
+    assertThat(b.visible(By.id("change-password")).getText()).isEqualTo("Сменить пароль"); // one's own, on every page
 
     // The admin resets the password (elsewhere, through the API): every session of that person ends.
     var reset = TestApp.await(t.patch("/api/managers/" + sup.id(), TestApp.ADMIN_TOKEN)
