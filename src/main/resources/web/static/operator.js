@@ -37,6 +37,7 @@ const state = {
   deal: null,
   pop: null,
   freshDeals: new Set(),
+  phoneOfDeal: new Map(), // from deal.created: an assignment that follows names the caller too
   contacts: new Map(), // dealId -> {phone, name}, for the queue's lines
 };
 
@@ -153,12 +154,15 @@ function connectLive() {
     onReset: () => { loadQueue(); if (state.deal) { reloadDeal(); } },
     'deal.created': (ev) => {
       state.freshDeals.add(ev.dealId);
+      if (state.phoneOfDeal.size > 500) { state.phoneOfDeal.clear(); }
+      if (ev.data && ev.data.phone) { state.phoneOfDeal.set(ev.dealId, ev.data.phone); }
       alertNew('Новая заявка: ' + fmt.phone(ev.data && ev.data.phone) + ' (' + (SOURCES[ev.data && ev.data.source] || 'новая') + ')');
       onDeal(ev);
     },
     'deal.assigned': (ev) => {
       state.freshDeals.add(ev.dealId);
-      alertNew('Вам передана сделка №' + ev.dealId);
+      const phone = state.phoneOfDeal.get(ev.dealId);
+      alertNew('Вам передана сделка №' + ev.dealId + (phone ? ': ' + fmt.phone(phone) : ''));
       onDeal(ev);
     },
     'deal.missed_again': (ev) => { alertNew('Клиент снова не дозвонился: ' + fmt.phone(ev.data && ev.data.phone)); onDeal(ev); },
