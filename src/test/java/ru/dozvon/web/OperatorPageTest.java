@@ -341,8 +341,9 @@ class OperatorPageTest {
     b.waitForText(By.id("card-title"), "Сделка №" + toCall);
     int before = originates.size();
 
-    b.visible(By.id("card")).click();
+    focusCard(); // not a click: the card's middle may be its comment field, where keys are typing
     new Actions(b.driver()).sendKeys("c").perform();
+    b.waitForText(By.id("card-message"), "Звоним");
     eventually(() -> originates.size() > before ? true : null);
     assertThat(originates.get(originates.size() - 1).get("Channel")).isEqualTo("PJSIP/" + kira.extension());
 
@@ -351,7 +352,7 @@ class OperatorPageTest {
     b.waitForText(By.id("card-title"), "Сделка №" + toMark);
     assertThat(b.visible(By.cssSelector("#outcome-buttons button[data-outcome='NO_ANSWER']")).getText())
         .contains("не ответил").contains("3");
-    b.visible(By.id("card")).click();
+    focusCard();
     new Actions(b.driver()).sendKeys("3").perform();
     b.waitForText(By.id("toasts"), "Итог записан: не ответил");
     JsonObject deal = TestApp.await(t.get("/api/deals/" + toMark, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject();
@@ -474,6 +475,13 @@ class OperatorPageTest {
     b.type(By.id("password"), PASSWORD);
     b.click(By.id("login-submit"));
     b.waitForPath("/operator");
+  }
+
+  /** Puts the keyboard's focus on the deal card itself (tabindex -1), where the page's keys act. */
+  static void focusCard() {
+    b.visible(By.id("card-title"));
+    b.script("document.getElementById('card').focus()");
+    b.waitUntil(d -> "card".equals(b.script("return document.activeElement && document.activeElement.id")));
   }
 
   static void awaitReady() {
