@@ -23,7 +23,9 @@ import ru.dozvon.web.RouteGroup;
  * {@code /api/managers}: staff create, change and deactivate managers; an operator sees only themselves and
  * may only change their own state (go on shift, pause, go off). Managers are never deleted: {@code DELETE}
  * deactivates, as {@code PATCH {"active": false}} does. Staff set a manager's {@code login} and {@code password}
- * (create or PATCH; a supervisor's by the admin only); a new password ends the manager's sessions.
+ * (create or PATCH; a supervisor's by the admin only); a new password ends the manager's sessions. Only the admin
+ * changes a {@code role} ({@link RoleChange}: sessions end, an operator's deals go back to routing; the answer's
+ * {@code roleChange} says what it did).
  */
 public final class ManagerRoutes implements RouteGroup {
 
@@ -31,7 +33,7 @@ public final class ManagerRoutes implements RouteGroup {
       "login", "password");
   private static final Set<String> PATCH_FIELDS =
       Set.of("name", "extension", "maxActiveDeals", "timezone", "state", "webhookUrl", "active", "autoDial",
-          "login", "password");
+          "login", "password", "role");
 
   /**
    * What routing adds to managers, passed in so that this package does not depend on routing: the smoothed
@@ -154,7 +156,8 @@ public final class ManagerRoutes implements RouteGroup {
     }
     var change = new PgManagerRepository.Change(ManagerInput.extension(b),
         Api.optionalInt(b, "maxActiveDeals", 0, 10000), state, Api.optionalString(b, "name", 200),
-        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active), Optional.ofNullable((Boolean) autoDial));
+        ManagerInput.timezone(b), Optional.ofNullable((Boolean) active), Optional.ofNullable((Boolean) autoDial),
+        b.containsKey("role") ? Optional.of(RoleChange.parse(b.getValue("role"))) : Optional.empty());
     Optional<String> login = b.containsKey("login") ? Optional.of(PasswordRules.login("login", b.getValue("login")))
         : Optional.empty();
     Optional<String> password = b.containsKey("password")
@@ -190,23 +193,27 @@ public final class ManagerRoutes implements RouteGroup {
                                     Principal p) {
     return accounts.update(id, change, creds, p).recover(ManagerInput::duplicateExtension)
         .map(u -> u.orElseThrow(() -> new NotFound("manager " + id)))
-        .compose(u -> {
-          Manager m = u.manager();
-          if (u.deactivatedNow() && u.releasedDeals() > 0) {
-            // Reply once their deals went to whoever can take them (or wait in the queue); should routing fail
-            // now, the deals keep their mark and its poll routes them within a second.
-            return routing.ownersReleased().transform(x -> withRating(m));
-          }
-          // the dialer is woken by the same hook: on shift again, or switched on, it may ring them now
-          boolean mayTakeMore = m.state() == ManagerState.ON_SHIFT
-              && (change.state().isPresent() || change.maxActiveDeals().isPresent() || change.autoDial().isPresent());
-          if (!mayTakeMore) {
-            return withRating(m);
-          }
-          // Reply once waiting deals went to whoever can take them now, with the load that results.
-          return routing.capacityMayHaveGrown().transform(x -> managers.find(id))
-              .compose(again -> withRating(again.orElse(m)));
-        });
+        .compose(u -> changed(id, change, u)
+            .map(json -> u.roleChange().map(rc -> json.put("roleChange", rc)).orElse(json)));
+  }
+
+  private Future<JsonObject> changed(long id, PgManagerRepository.Change change, PgAccounts.Updated u) {
+    Manager m = u.manager();
+    if (u.releasedDeals() > 0) {
+      // Deactivated, or no longer an operator: reply once their deals went to whoever can take them (or wait in
+      // the queue); should routing fail now, the deals keep their mark and its poll routes them within a second.
+      return routing.ownersReleased().transform(x -> withRating(m));
+    }
+    // the dialer is woken by the same hook: on shift again, or switched on, it may ring them now
+    boolean mayTakeMore = m.state() == ManagerState.ON_SHIFT && (change.state().isPresent()
+        || change.maxActiveDeals().isPresent() || change.autoDial().isPresent()
+        || u.roleChange().isPresent() && "operator".equals(m.role()));
+    if (!mayTakeMore) {
+      return withRating(m);
+    }
+    // Reply once waiting deals went to whoever can take them now, with the load that results.
+    return routing.capacityMayHaveGrown().transform(x -> managers.find(id))
+        .compose(again -> withRating(again.orElse(m)));
   }
 
   /** The manager's JSON with their figures (speed-to-lead, webhook) merged in. */

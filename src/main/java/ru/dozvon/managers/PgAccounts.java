@@ -23,8 +23,8 @@ import ru.dozvon.web.SessionStore;
 import ru.dozvon.web.TokenStore;
 
 /**
- * Changes to a manager's account, each in one transaction with its consequences: a change of fields, a
- * deactivation (state OFF, tokens revoked, sessions ended, open deals and tasks back to routing), a reactivation (no token:
+ * Changes to a manager's account, each in one transaction with its consequences: a change of fields, a new role
+ * ({@link RoleChange}), a deactivation (state OFF, tokens revoked, sessions ended, open deals and tasks back to routing), a reactivation (no token:
  * one is re-issued apart), a token re-issued or revoked.
  *
  * <p>A deactivation locks the manager's open deals before the manager's row, the order of every path
@@ -39,6 +39,9 @@ public final class PgAccounts {
   /** The reason in the history of each deal taken from a deactivated manager. */
   public static final String DEACTIVATED = "manager deactivated";
 
+  /** The reason in the history of each deal taken from an operator who became a supervisor. */
+  public static final String BECAME_SUPERVISOR = "manager became supervisor";
+
   private static final String DEADLOCK = "40P01";
 
   private static final String UPDATE = """
@@ -51,6 +54,7 @@ public final class PgAccounts {
         active = COALESCE($7, active),
         deactivated_at = CASE WHEN COALESCE($7, active) THEN NULL WHEN active THEN $8 ELSE deactivated_at END,
         auto_dial = COALESCE($9, auto_dial),
+        role = COALESCE($10, role),
         updated_at = now()
       WHERE id = $1""";
 
@@ -67,9 +71,12 @@ public final class PgAccounts {
   /**
    * A manager as changed.
    *
-   * @param releasedDeals deals taken from them by a deactivation now (routing must be woken), else 0
+   * @param releasedDeals deals taken from them by a deactivation or a role change now (routing must be woken),
+   *     else 0
+   * @param roleChange what a new role did (JSON: from, to, releasedDeals, sessionsEnded); empty when the role stayed
    */
-  public record Updated(Manager manager, boolean deactivatedNow, int releasedDeals) {
+  public record Updated(Manager manager, boolean deactivatedNow, int releasedDeals,
+                        Optional<io.vertx.core.json.JsonObject> roleChange) {
   }
 
   /**
@@ -93,18 +100,19 @@ public final class PgAccounts {
   public Future<Optional<Updated>> update(long id, PgManagerRepository.Change c, Credentials creds, Principal who) {
     return apply(id, c, creds, who, 1).compose(done -> done.isEmpty() ? Future.succeededFuture(Optional.<Updated>empty())
         : managers.find(id).map(m -> m.map(found -> new Updated(found, done.get().deactivatedNow(),
-            done.get().releasedDeals()))));
+            done.get().releasedDeals(), done.get().role().map(RoleChange.Done::toJson)))));
   }
 
   /** What one change did. */
-  private record Done(boolean deactivatedNow, int releasedDeals) {
+  private record Done(boolean deactivatedNow, int releasedDeals, Optional<RoleChange.Done> role) {
   }
 
   private Future<Optional<Done>> apply(long id, PgManagerRepository.Change c, Credentials creds, Principal who,
                                        int retries) {
     Instant now = clock.instant();
     boolean deactivating = c.active().equals(Optional.of(false));
-    return pool.withTransaction(tx -> (deactivating ? PgOwnerRelease.lockOpenDeals(tx, id)
+    // a new role may release their deals: locked before the manager's row, as for a deactivation
+    return pool.withTransaction(tx -> (deactivating || c.role().isPresent() ? PgOwnerRelease.lockOpenDeals(tx, id)
             : Future.<Void>succeededFuture())
         .compose(x -> lockManager(tx, id))
         .compose(row -> {
@@ -112,17 +120,25 @@ public final class PgAccounts {
             return Future.succeededFuture(Optional.<Done>empty());
           }
           boolean wasActive = row.get().getBoolean("active");
-          check(id, c, who, row.get().getString("role"), wasActive);
+          String oldRole = row.get().getString("role");
+          check(id, c, who, oldRole, wasActive);
+          Optional<String> newRole = c.role().filter(r -> !r.equals(oldRole));
           if (creds.any() && who.role() != Role.ADMIN && !"operator".equals(row.get().getString("role"))) {
             throw new Forbidden("only the admin may set a supervisor's login or password");
           }
           return tx.preparedQuery(UPDATE).execute(Tuple.wrap(java.util.Arrays.asList(id, c.extension().orElse(null),
                   c.maxActiveDeals().orElse(null), c.state().map(Enum::name).orElse(null), c.name().orElse(null),
-                  c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now), c.autoDial().orElse(null))))
+                  c.timezone().orElse(null), c.active().orElse(null), Sql.ts(now), c.autoDial().orElse(null),
+                  newRole.orElse(null))))
               .compose(x -> setCredentials(tx, id, creds))
-              .compose(x -> wasActive && deactivating
-                  ? deactivate(tx, id, who, now).map(n -> Optional.of(new Done(true, n)))
-                  : Future.succeededFuture(Optional.of(new Done(false, 0))));
+              .compose(x -> newRole.isEmpty() ? Future.succeededFuture(Optional.<RoleChange.Done>empty())
+                  : RoleChange.apply(tx, id, oldRole, newRole.get(), wasActive, who.actor(), now).map(Optional::of))
+              .compose(role -> {
+                int released = role.map(RoleChange.Done::releasedDeals).orElse(0);
+                return wasActive && deactivating
+                    ? deactivate(tx, id, who, now).map(n -> Optional.of(new Done(true, n + released, role)))
+                    : Future.succeededFuture(Optional.of(new Done(false, released, role)));
+              });
         }))
         .recover(e -> retries > 0 && e instanceof PgException pg && DEADLOCK.equals(pg.getSqlState())
             ? apply(id, c, creds, who, retries - 1) : Future.failedFuture(e));
@@ -142,6 +158,9 @@ public final class PgAccounts {
 
   /** Refuses what the caller may not do, and a deactivated manager going on shift. */
   private static void check(long id, PgManagerRepository.Change c, Principal who, String role, boolean active) {
+    if (c.role().isPresent() && who.role() != Role.ADMIN) {
+      throw new Forbidden("only the admin may change a manager's role");
+    }
     if (c.active().isPresent() && who.role() != Role.ADMIN && "supervisor".equals(role)) {
       throw new Forbidden("only the admin may deactivate or reactivate a supervisor");
     }

@@ -53,10 +53,18 @@ public final class PgManagerRepository {
    *
    * @param active false deactivates (state OFF, tokens revoked, deals back to routing), true reactivates
    * @param autoDial the progressive dialer on or off for them
+   * @param role {@code operator} or {@code supervisor} (the admin only): sessions end, an operator's deals go back
+   *     to routing
    */
   public record Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
                        Optional<String> name, Optional<String> timezone, Optional<Boolean> active,
-                       Optional<Boolean> autoDial) {
+                       Optional<Boolean> autoDial, Optional<String> role) {
+    public Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
+                  Optional<String> name, Optional<String> timezone, Optional<Boolean> active,
+                  Optional<Boolean> autoDial) {
+      this(extension, maxActiveDeals, state, name, timezone, active, autoDial, Optional.empty());
+    }
+
     public Change(Optional<String> extension, Optional<Integer> maxActiveDeals, Optional<ManagerState> state,
                   Optional<String> name, Optional<String> timezone, Optional<Boolean> active) {
       this(extension, maxActiveDeals, state, name, timezone, active, Optional.empty());

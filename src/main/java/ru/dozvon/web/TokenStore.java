@@ -76,6 +76,16 @@ public final class TokenStore {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Gives a manager's live tokens their new role (in the caller's transaction): a token keeps working, with the
+   * rights of the role the manager has now.
+   */
+  public static Future<Integer> setRole(SqlClient tx, long managerId, Role role) {
+    return tx.preparedQuery("UPDATE api_tokens SET role = $2 WHERE manager_id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(managerId, role.dbName()))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Revokes a manager's tokens and issues a new one, in the caller's transaction; returns the plain token. */
   public static Future<String> reissue(SqlClient tx, Role role, long managerId, String label) {
     return revokeAll(tx, managerId).compose(n -> issue(tx, role, managerId, label));
