@@ -89,10 +89,29 @@ function openEdit(m) {
   f.elements.maxActiveDeals.value = m.maxActiveDeals;
   f.elements.login.value = m.login || '';
   f.elements.login.disabled = !(editingMayLogin(m));
-  document.getElementById('e-role').textContent = labels.role[m.role] || m.role;
+  f.elements.role.value = m.role;
+  f.elements.role.disabled = whoRole !== 'admin';
+  roleNote();
   showError('edit-error', '');
   document.getElementById('edit-title').textContent = 'Изменить: ' + m.name;
   document.getElementById('edit-dialog').showModal();
+}
+
+/** What a new role does, as the API does it (PATCH role: sessions end; an operator's deals go back to routing). */
+function roleConsequences(m, to) {
+  const text = 'Все сессии сотрудника «' + m.name + '» завершатся: он войдёт заново уже как ' + labels.role[to] + '.';
+  return m.role === 'operator' && m.active
+    ? text + ' Его открытые сделки и задачи вернутся в распределение, новые заявки он получать не будет.' : text;
+}
+
+function roleNote() {
+  const f = document.getElementById('edit-form');
+  const note = document.getElementById('e-role-note');
+  const changed = editing && f.elements.role.value !== editing.role;
+  note.className = changed ? 'notice' : 'muted where';
+  note.textContent = whoRole !== 'admin' ? 'Роль меняет только администратор.'
+    : changed ? 'Смена роли: ' + roleConsequences(editing, f.elements.role.value)
+      : 'При смене роли сессии сотрудника завершатся, а сделки оператора вернутся в распределение.';
 }
 
 async function saveEdit(e) {
@@ -103,14 +122,21 @@ async function saveEdit(e) {
   if (f.elements.extension.value.trim() !== (editing.extension || '')) patch.extension = f.elements.extension.value.trim();
   if (Number(f.elements.maxActiveDeals.value) !== editing.maxActiveDeals) patch.maxActiveDeals = Number(f.elements.maxActiveDeals.value);
   if (f.elements.login.value.trim() && f.elements.login.value.trim() !== (editing.login || '')) patch.login = f.elements.login.value.trim();
+  if (!f.elements.role.disabled && f.elements.role.value !== editing.role) {
+    patch.role = f.elements.role.value;
+    if (!confirm('Сменить роль на «' + labels.role[patch.role] + '»? ' + roleConsequences(editing, patch.role))) return;
+  }
   if (Object.keys(patch).length) {
+    let saved;
     try {
-      await api('PATCH', '/api/managers/' + editing.id, patch);
+      saved = await api('PATCH', '/api/managers/' + editing.id, patch);
     } catch (err) {
       showError('edit-error', explain(err));
       return;
     }
-    toast('Сохранено', 'ok');
+    const rc = saved && saved.roleChange;
+    toast(rc ? 'Роль изменена: ' + labels.role[rc.to] + '. Завершено сессий: ' + rc.sessionsEnded
+      + (rc.releasedDeals ? ', сделок возвращено в распределение: ' + rc.releasedDeals : '') : 'Сохранено', 'ok');
   }
   document.getElementById('edit-dialog').close();
   load();
@@ -227,6 +253,7 @@ function limit(l) {
 staffBar('/admin');
 document.getElementById('create-form').addEventListener('submit', create);
 document.getElementById('edit-form').addEventListener('submit', saveEdit);
+document.getElementById('e-role').addEventListener('change', roleNote);
 document.getElementById('edit-cancel').addEventListener('click', () => document.getElementById('edit-dialog').close());
 document.getElementById('password-form').addEventListener('submit', savePassword);
 document.getElementById('password-cancel').addEventListener('click', () => document.getElementById('password-dialog').close());

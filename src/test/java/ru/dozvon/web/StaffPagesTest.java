@@ -166,6 +166,35 @@ class StaffPagesTest {
   }
 
   @Test
+  void theAdminMakesAnOperatorSupervisorInTheEditDialog() {
+    Person op = person("operator", nextExtension());
+    signInAsAdmin();
+    b.open("/admin");
+    b.waitUntil(d -> "true".equals(b.script("return document.body.dataset.loaded || ''")));
+    By row = By.cssSelector("tr[data-manager-id='" + op.id() + "']");
+    assertThat(b.visible(row).findElements(By.tagName("td")).get(1).getText()).isEqualTo("оператор");
+
+    b.click(By.cssSelector("tr[data-manager-id='" + op.id() + "'] button.edit"));
+    new org.openqa.selenium.support.ui.Select(b.visible(By.id("e-role"))).selectByVisibleText("руководитель");
+    assertThat(b.waitForText(By.id("e-role-note"), "сессии")).contains("вернутся в распределение");
+    b.click(By.id("edit-save"));
+    String asked = b.waitUntil(d -> {
+      try {
+        var alert = d.switchTo().alert();
+        String text = alert.getText();
+        alert.accept();
+        return text;
+      } catch (org.openqa.selenium.NoAlertPresentException e) {
+        return null;
+      }
+    });
+    assertThat(asked).contains("«руководитель»").contains("сессии").contains("вернутся в распределение");
+    b.waitUntil(d -> "руководитель".equals(b.visible(row).findElements(By.tagName("td")).get(1).getText()));
+    assertThat(manager(op.id()).getString("role")).isEqualTo("supervisor");
+    b.waitForText(By.id("toasts"), "Роль изменена");
+  }
+
+  @Test
   void anOperatorIsRefusedTheStaffPages() {
     Person op = person("operator", nextExtension());
     signIn(op);
