@@ -171,8 +171,10 @@ class StaffPagesTest {
     signInAsAdmin();
     b.open("/admin");
     b.waitUntil(d -> "true".equals(b.script("return document.body.dataset.loaded || ''")));
-    By row = By.cssSelector("tr[data-manager-id='" + op.id() + "']");
-    assertThat(b.visible(row).findElements(By.tagName("td")).get(1).getText()).isEqualTo("оператор");
+    // read in one script: the table is drawn anew after a save, so an element found before may be gone
+    Supplier<Object> roleShown = () -> b.script("const c = document.querySelector(\"tr[data-manager-id='\" + arguments[0]"
+        + " + \"'] td:nth-of-type(2)\"); return c ? c.textContent : null", op.id());
+    assertThat(roleShown.get()).isEqualTo("оператор");
 
     b.click(By.cssSelector("tr[data-manager-id='" + op.id() + "'] button.edit"));
     new org.openqa.selenium.support.ui.Select(b.visible(By.id("e-role"))).selectByVisibleText("руководитель");
@@ -189,7 +191,7 @@ class StaffPagesTest {
       }
     });
     assertThat(asked).contains("«руководитель»").contains("сессии").contains("вернутся в распределение");
-    b.waitUntil(d -> "руководитель".equals(b.visible(row).findElements(By.tagName("td")).get(1).getText()));
+    b.waitUntil(d -> "руководитель".equals(roleShown.get()));
     assertThat(manager(op.id()).getString("role")).isEqualTo("supervisor");
     b.waitForText(By.id("toasts"), "Роль изменена");
   }
