@@ -86,18 +86,170 @@ public final class PgCallRecorder {
   }
 
   /**
-   * Records missed calls from known numbers ({@link #hotPath}) in one transaction, the calls' statements
-   * pipelined on its connection, in the order given (two calls from one number: the first makes the deal, the
-   * second is attached to it). One failure rolls them all back: the caller then records each on its own.
+   * Records missed calls from known numbers ({@link #hotPath}) in one transaction, in the order given (two calls
+   * from one number: the first makes the deal, the second is attached to it). Set-based: the calls go in rounds of
+   * distinct numbers (the first call of each number, then the second of each, ...), and a round is the hot path's
+   * two statements for all its calls at once ({@link #missedCalls}), then its deals' events told together, so the
+   * callback chain writes every attempt 1 in one statement too. One failure rolls them all back: the caller then
+   * records each on its own.
    */
   Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
-    return timed(tx -> {
-      List<Future<Recorded>> each = new ArrayList<>(calls.size());
-      for (CallFacts c : calls) {
-        each.add(missedCall(tx, c, c.customer()));
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    List<List<Integer>> rounds = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      int round = seen.merge(calls.get(i).customer().e164(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
       }
-      return Future.join(each).map(x -> each.stream().map(Future::result).toList());
+      rounds.get(round).add(i);
+    }
+    return timed(tx -> {
+      Recorded[] out = new Recorded[calls.size()];
+      Future<Void> chain = Future.succeededFuture();
+      for (List<Integer> round : rounds) {
+        List<CallFacts> these = round.stream().map(calls::get).toList();
+        chain = chain.compose(x -> (these.size() == 1
+            ? missedCall(tx, these.get(0), these.get(0).customer()).map(List::of)
+            : missedCalls(tx, these))
+            .map(recorded -> {
+              for (int k = 0; k < round.size(); k++) {
+                out[round.get(k)] = recorded.get(k);
+              }
+              return null;
+            }));
+      }
+      return chain.map(x -> java.util.Arrays.asList(out));
     });
+  }
+
+  /**
+   * {@link #missedCall} for calls from distinct numbers, in two statements for all of them: (1) upsert and lock
+   * their contacts (in number order, as every group locks them), unless a call is stored already; (2) with the
+   * locks held, find or create each open deal, store each call on it and write the history. Then the deals'
+   * events are told together ({@link DealEventChain#publishTogether}).
+   */
+  private Future<List<Recorded>> missedCalls(SqlConnection tx, List<CallFacts> calls) {
+    String[] pbx = new String[calls.size()];
+    String[] phones = new String[calls.size()];
+    String[] kinds = new String[calls.size()];
+    for (int i = 0; i < calls.size(); i++) {
+      pbx[i] = calls.get(i).pbxCallId();
+      phones[i] = calls.get(i).customer().e164();
+      kinds[i] = calls.get(i).customer().kind().name();
+    }
+    return tx.preparedQuery("""
+            INSERT INTO contacts (phone, phone_kind)
+            SELECT t.phone, t.kind FROM unnest($1::text[], $2::text[], $3::text[]) AS t(pbx, phone, kind)
+            WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.pbx_call_id = t.pbx)
+            ORDER BY t.phone
+            ON CONFLICT (phone) DO UPDATE SET phone_kind = EXCLUDED.phone_kind
+            RETURNING id, phone""")
+        .execute(Tuple.of(pbx, phones, kinds))
+        .compose(rows -> {
+          java.util.Map<String, Long> contacts = new java.util.HashMap<>();
+          rows.forEach(r -> contacts.put(r.getString(1), r.getLong(0)));
+          return storeOnOpenDeals(tx, calls, contacts);
+        });
+  }
+
+  /** Statement (2) of {@link #missedCalls}; the contacts are locked (a call stored already has none). */
+  private Future<List<Recorded>> storeOnOpenDeals(SqlConnection tx, List<CallFacts> calls,
+                                                  java.util.Map<String, Long> contacts) {
+    io.vertx.core.json.JsonArray input = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < calls.size(); i++) {
+      CallFacts c = calls.get(i);
+      input.add(new JsonObject().put("ord", i).put("contact_id", contacts.get(c.customer().e164()))
+          .put("fields", new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
+              .put("queue", c.queue()).put("outcome", c.outcome().name()))
+          .put("details", callDetails(c).put("source", "missed_call"))
+          .put("pbx_call_id", c.pbxCallId()).put("direction", c.direction().name()).put("outcome", c.outcome().name())
+          .put("missed", c.missed()).put("customer_phone", c.customer().e164()).put("caller_raw", c.callerRaw())
+          .put("withheld", c.withheld()).put("company_number", c.companyNumber())
+          .put("operator_ext", c.operatorExtension()).put("queue", c.queue()).put("started_at", iso(c.startedAt()))
+          .put("answered_at", iso(c.answeredAt())).put("ended_at", iso(c.endedAt()))
+          .put("ring_seconds", c.ringSeconds()).put("talk_seconds", c.talkSeconds()).put("expired", c.expired())
+          .put("recording", c.recording()).put("attempt_id", c.attemptId()).put("hangup_cause", c.hangupCause())
+          .put("wait_seconds", c.waitSeconds()));
+    }
+    return tx.preparedQuery("""
+            WITH input AS (
+              SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+                ord int, contact_id bigint, fields jsonb, details jsonb, pbx_call_id text, direction text,
+                outcome text, missed boolean, customer_phone text, caller_raw text, withheld boolean,
+                company_number text, operator_ext text, queue text, started_at timestamptz, answered_at timestamptz,
+                ended_at timestamptz, ring_seconds int, talk_seconds int, expired boolean, recording text,
+                attempt_id bigint, hangup_cause int, wait_seconds int)),
+            todo AS (
+              SELECT * FROM input i
+              WHERE i.contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls WHERE pbx_call_id = i.pbx_call_id)),
+            ins AS (
+              INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
+              SELECT contact_id, 'missed_call', fields, ended_at, true FROM todo ORDER BY ord
+              ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
+              RETURNING id, contact_id),
+            d AS (
+              SELECT t.ord, COALESCE(ins.id, o.id) AS deal_id, ins.id IS NOT NULL AS created,
+                     CASE WHEN ins.id IS NULL THEN o.manager_id END AS manager_id
+              FROM todo t
+              LEFT JOIN ins ON ins.contact_id = t.contact_id
+              LEFT JOIN deals o ON ins.id IS NULL AND o.contact_id = t.contact_id AND o.status = 'OPEN'),
+            c AS (
+              INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
+                                 company_number, operator_ext, queue, started_at, answered_at, ended_at,
+                                 ring_seconds, talk_seconds, expired, recording, attempt_id, hangup_cause, wait_seconds,
+                                 deal_id)
+              SELECT t.pbx_call_id, t.direction, t.outcome, t.missed, t.customer_phone, t.caller_raw, t.withheld,
+                     t.company_number, t.operator_ext, t.queue, t.started_at, t.answered_at, t.ended_at,
+                     t.ring_seconds, t.talk_seconds, t.expired, t.recording,
+                     (SELECT a.id FROM attempts a WHERE a.id = t.attempt_id), t.hangup_cause, t.wait_seconds, d.deal_id
+              FROM todo t JOIN d ON d.ord = t.ord WHERE d.deal_id IS NOT NULL ORDER BY t.ord
+              ON CONFLICT (pbx_call_id) DO NOTHING
+              RETURNING id, pbx_call_id),
+            h AS (
+              INSERT INTO deal_history (deal_id, at, kind, actor, details)
+              SELECT d.deal_id, t.ended_at, CASE WHEN d.created THEN 'created' ELSE 'call' END, 'pbx', t.details
+              FROM todo t JOIN d ON d.ord = t.ord JOIN c ON c.pbx_call_id = t.pbx_call_id ORDER BY t.ord)
+            SELECT i.ord, c.id AS call_id, d.deal_id, d.created, d.manager_id, i.contact_id,
+                   s.id AS seen_id, s.deal_id AS seen_deal
+            FROM input i
+            LEFT JOIN d ON d.ord = i.ord
+            LEFT JOIN c ON c.pbx_call_id = i.pbx_call_id
+            LEFT JOIN calls s ON s.pbx_call_id = i.pbx_call_id
+            ORDER BY i.ord""")
+        .execute(Tuple.of(input))
+        .compose(rows -> {
+          Recorded[] out = new Recorded[calls.size()];
+          List<DealEvent> events = new ArrayList<>();
+          List<Future<Void>> late = new ArrayList<>();
+          for (Row r : rows) {
+            int i = r.getInteger("ord");
+            CallFacts c = calls.get(i);
+            Long callId = r.getLong("call_id");
+            if (callId == null) {
+              if (r.getLong("seen_id") != null) {
+                out[i] = new Recorded(r.getLong("seen_id"), r.getLong("seen_deal"), Effect.DUPLICATE);
+              } else if (Boolean.TRUE.equals(r.getBoolean("created"))) {
+                // as in storeOnOpenDeal: never commit a deal without its call
+                throw new IllegalStateException("call " + c.pbxCallId() + " was stored concurrently");
+              } else {
+                late.add(existing(tx, c.pbxCallId()).map(found -> {
+                  out[i] = found;
+                  return null;
+                }));
+              }
+              continue;
+            }
+            long dealId = r.getLong("deal_id");
+            boolean created = r.getBoolean("created");
+            out[i] = new Recorded(callId, dealId, r.getLong("manager_id"),
+                created ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED);
+            events.add(created
+                ? new DealEvent.Created(dealId, r.getLong("contact_id"), "missed_call", c.customer(), c.endedAt(), true)
+                : new DealEvent.MissedAgain(dealId, c.pbxCallId(), c.endedAt()));
+          }
+          return Future.all(late).compose(x -> listeners.publishTogether(tx, events))
+              .map(x -> java.util.Arrays.asList(out));
+        });
   }
 
   /**
@@ -245,6 +397,10 @@ public final class PgCallRecorder {
 
   private static Future<Void> attach(SqlConnection tx, long callId, long dealId) {
     return tx.preparedQuery("UPDATE calls SET deal_id = $2 WHERE id = $1").execute(Tuple.of(callId, dealId)).mapEmpty();
+  }
+
+  private static String iso(java.time.Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static JsonObject callDetails(CallFacts c) {
