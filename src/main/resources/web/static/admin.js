@@ -1,5 +1,5 @@
 // Admin page: people (create, edit, deactivate, reset password) and the funnel and dialing settings, read-only.
-import { api, el, clear, fmt, labels, toast } from '/static/app.js';
+import { api, me, el, clear, fmt, labels, toast } from '/static/app.js';
 import { staffBar } from '/static/staff.js';
 
 const ERRORS = {
@@ -26,8 +26,10 @@ let people = [];
 let editing = null;
 
 async function load() {
-  people = await api('GET', '/api/managers');
-  if (!Array.isArray(people)) people = people.managers || [];
+  const [who, list] = await Promise.all([me(), api('GET', '/api/managers')]);
+  people = Array.isArray(list) ? list : list.managers || [];
+  // A supervisor manages operators; a supervisor's password and activity are the admin's (the API says 403).
+  const mayManage = (m) => who.role === 'admin' || m.role === 'operator';
   const body = clear(document.querySelector('#people tbody'));
   for (const m of people) {
     body.append(el('tr', { class: m.active ? null : 'inactive', dataset: { managerId: m.id, login: m.login || '' } },
@@ -39,8 +41,9 @@ async function load() {
       el('td', {}, m.active ? el('span', { class: 'badge ok' }, 'активен') : el('span', { class: 'badge neutral' }, 'деактивирован')),
       el('td', { class: 'actions-cell' },
         el('button', { type: 'button', class: 'edit', onclick: () => openEdit(m), 'aria-label': 'Изменить: ' + m.name }, 'Изменить'),
-        el('button', { type: 'button', class: 'password', onclick: () => openPassword(m), 'aria-label': 'Сбросить пароль: ' + m.name }, 'Пароль'),
-        m.active
+        mayManage(m) ? el('button', { type: 'button', class: 'password', onclick: () => openPassword(m), 'aria-label': 'Сбросить пароль: ' + m.name }, 'Пароль') : null,
+        !mayManage(m) ? el('span', { class: 'muted where' }, 'пароль и доступ — у администратора')
+        : m.active
           ? el('button', { type: 'button', class: 'danger deactivate', onclick: () => deactivate(m), 'aria-label': 'Деактивировать: ' + m.name }, 'Деактивировать')
           : el('button', { type: 'button', class: 'reactivate', onclick: () => reactivate(m), 'aria-label': 'Вернуть: ' + m.name }, 'Вернуть'))));
   }
@@ -72,6 +75,12 @@ async function create(e) {
   load();
 }
 
+let whoRole = null;
+me().then((w) => { whoRole = w.role; }, () => {});
+function editingMayLogin(m) {
+  return whoRole === 'admin' || m.role === 'operator';
+}
+
 function openEdit(m) {
   editing = m;
   const f = document.getElementById('edit-form');
@@ -79,6 +88,8 @@ function openEdit(m) {
   f.elements.extension.value = m.extension || '';
   f.elements.maxActiveDeals.value = m.maxActiveDeals;
   f.elements.login.value = m.login || '';
+  f.elements.login.disabled = !(editingMayLogin(m));
+  document.getElementById('e-role').textContent = labels.role[m.role] || m.role;
   showError('edit-error', '');
   document.getElementById('edit-title').textContent = 'Изменить: ' + m.name;
   document.getElementById('edit-dialog').showModal();
@@ -177,7 +188,7 @@ async function settings() {
       el('table', { class: 'compact', id: 'stages' }, el('caption', { class: 'sr-only' }, 'Этапы воронки'),
         el('thead', {}, el('tr', {}, ['Этап', 'Обязательные поля', 'Задача при входе'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, f.stages.map((s) => el('tr', {}, el('th', { scope: 'row' }, s.name, s.won ? ' ✓' : ''),
-          el('td', {}, (s.requiredFields || []).join(', ') || '—'),
+          el('td', {}, (s.requiredFields || []).map((f) => labels.field[f] || f).join(', ') || '—'),
           el('td', {}, s.taskOnEntry ? s.taskOnEntry.title + ' (' + s.taskOnEntry.withinMinutes + ' мин)' : '—'))))),
       dl([['Причины проигрыша', f.lossReasons.map((r) => r.name).join(', ')],
         ['Причины выигрыша', f.winReasons.map((r) => r.name).join(', ')],
@@ -196,7 +207,7 @@ async function settings() {
           : 'следующий рабочий день, через ' + dur(s.offset) + ' после открытия'))),
       dl([['Если не дозвонились', 'сделка проиграна («' + d.ladder.exhausted.lossReason + '»), задача «' + d.ladder.exhausted.supervisorTask + '»'],
         ['«Перезвонить позже»', 'через ' + dur(d.ladder.callLaterAfter)],
-        ['Окно звонков', w.opens + '–' + w.closes + ', ' + w.days.map((x) => DAYS[x]).join(' ') + ' (' + w.timezone + ')'],
+        ['Окно звонков', w.opens + '–' + w.closes + ', ' + w.days.map((x) => DAYS[x]).join(' ') + ' (' + labels.zone(w.timezone) + ')'],
         ['Праздники', w.holidays.length ? w.holidays.length + ' дн., ближайший ' + (w.holidays.find((h) => h >= new Date().toISOString().slice(0, 10)) || '—') : 'нет'],
         ['Мобильный номер', limit(d.numberLimits.mobile)],
         ['Городской номер', limit(d.numberLimits.fixedLine)],

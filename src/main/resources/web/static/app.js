@@ -5,9 +5,10 @@
 //                           resolves to the parsed JSON (null for 204); rejects with ApiError {status, error, detail,
 //                           rule, field, body}; a 401 sends the browser to /login (unless {noRedirect: true}).
 // me()                      the signed-in person {id, name, role, login, extension, csrfToken} (cached).
-// stream(handlers)          EventSource on /api/live/stream; handlers: {'deal.created': (event) => ..., onOpen, onError};
-//                           each event handler gets the parsed JSON and the MessageEvent. The browser reconnects by
-//                           itself and sends Last-Event-ID, so the server replays what was missed.
+// stream(handlers)          EventSource on /api/live/stream; handlers: {'deal.created': (event) => ..., onOpen, onError,
+//                           onReset}; each event handler gets the parsed JSON and the MessageEvent. The browser
+//                           reconnects by itself and sends Last-Event-ID, so the server replays what was missed; an
+//                           ended session (event: session.ended, or a 401 on reconnecting) goes to /login?next=.
 // fmt.*                     Russian formatting: dateTime, time, date, relative, duration, phone, plural.
 // el(tag, attrs, ...kids)   builds DOM without innerHTML (text is always text).
 
@@ -87,21 +88,89 @@ export async function logout() {
   location.assign('/login');
 }
 
+/**
+ * The live feed: an EventSource on /api/live/stream with `handlers` ({'deal.created': fn(event, msg), onOpen, onError,
+ * onReset}). The browser reconnects by itself and sends Last-Event-ID. When it gives up (the server answered an
+ * error, e.g. during a restart), the stream checks the session: signed out, the browser goes to /login; signed in,
+ * a new EventSource is opened after a back-off, from the last event id seen (`?lastEventId=`), so nothing is lost.
+ * `event: session.ended` (a logout elsewhere, a password change, a deactivation, expiry) closes the stream and sends
+ * the browser to /login?next=<this page>. `event: reset` (the server no longer knows the events missed) calls
+ * handlers.onReset: the page reloads its data. Returns {close()}.
+ */
 export function stream(handlers) {
-  const source = new EventSource('/api/live/stream');
-  for (const [type, fn] of Object.entries(handlers)) {
-    if (type === 'onOpen' || type === 'onError') {
-      continue;
+  const CONTROL = new Set(['onOpen', 'onError', 'onReset']);
+  let source = null;
+  let closed = false;
+  let lastEventId = null;
+  let retryMs = 1000;
+  const seen = (msg) => { if (msg && msg.lastEventId) { lastEventId = msg.lastEventId; } };
+  const handle = {
+    close() { closed = true; if (source) { source.close(); } },
+    get source() { return source; },
+  };
+
+  function open() {
+    if (closed) {
+      return;
     }
-    source.addEventListener(type, (msg) => {
-      let data = null;
-      try { data = JSON.parse(msg.data); } catch (e) { return; }
-      try { fn(data, msg); } catch (e) { console.error('handler of ' + type + ' failed', e); }
+    const url = '/api/live/stream' + (lastEventId ? '?lastEventId=' + encodeURIComponent(lastEventId) : '');
+    const es = new EventSource(url);
+    source = es;
+    for (const [type, fn] of Object.entries(handlers)) {
+      if (CONTROL.has(type)) {
+        continue;
+      }
+      es.addEventListener(type, (msg) => {
+        seen(msg);
+        let data = null;
+        try { data = JSON.parse(msg.data); } catch (e) { return; }
+        try { fn(data, msg); } catch (e) { console.error('handler of ' + type + ' failed', e); }
+      });
+    }
+    es.addEventListener('ready', seen);
+    es.addEventListener('reset', (msg) => {
+      seen(msg);
+      if (handlers.onReset) { handlers.onReset(msg); }
+    });
+    es.addEventListener('session.ended', () => {
+      handle.close();
+      goToLogin();
+    });
+    es.addEventListener('open', (e) => {
+      retryMs = 1000;
+      if (handlers.onOpen) { handlers.onOpen(e); }
+    });
+    es.addEventListener('error', (e) => {
+      if (closed) {
+        return;
+      }
+      if (handlers.onError) { handlers.onError(e); }
+      if (es.readyState === EventSource.CLOSED && source === es) {
+        source = null;
+        gaveUp();
+      }
     });
   }
-  if (handlers.onOpen) { source.addEventListener('open', handlers.onOpen); }
-  if (handlers.onError) { source.addEventListener('error', handlers.onError); }
-  return source;
+
+  // The browser does not reconnect after an error answer (a 401 of an ended session, a 503 during a restart).
+  function gaveUp() {
+    api('GET', '/api/me', null, { noRedirect: true }).then(() => later(), (e) => {
+      if (e.status === 401) {
+        handle.close();
+        goToLogin();
+      } else {
+        later();
+      }
+    });
+  }
+
+  function later() {
+    setTimeout(open, retryMs);
+    retryMs = Math.min(retryMs * 2, 15000);
+  }
+
+  open();
+  return handle;
 }
 
 // ---- DOM ----
@@ -226,6 +295,15 @@ export const fmt = {
   percent(x) { return x === null || x === undefined ? '—' : new Intl.NumberFormat('ru-RU', { style: 'percent', maximumFractionDigits: 1 }).format(x); },
 };
 
+/** What a locked sign-in (429 account_locked, retryAfterSeconds) says: «… Попробуйте снова через 2 минуты.» */
+export function lockedText(seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 0));
+  const wait = s >= 60
+    ? Math.ceil(s / 60) + ' ' + plural(Math.ceil(s / 60), 'минуту', 'минуты', 'минут')
+    : s + ' ' + plural(s, 'секунду', 'секунды', 'секунд');
+  return 'Слишком много неудачных попыток: вход заблокирован. Попробуйте снова через ' + wait + '.';
+}
+
 /** Russian names of the API's codes shared by pages. */
 export const labels = {
   managerState: { ON_SHIFT: 'на линии', PAUSED: 'пауза', OFF: 'не на смене' },
@@ -238,8 +316,41 @@ export const labels = {
     REACHED: 'дозвонились', REACHED_CALL_LATER: 'перезвонить позже', NO_ANSWER: 'не ответил',
     BUSY: 'занято', UNAVAILABLE: 'недоступен', FAILED: 'ошибка связи',
   },
+  /** How a call ended, as the PBX told it (telephony's CallOutcome; the attempt outcomes are `outcome`). */
+  callOutcome: {
+    ANSWERED: 'состоялся', NO_ANSWER: 'без ответа', BUSY: 'занято', UNAVAILABLE: 'недоступен',
+    CALLER_ABANDONED: 'клиент положил трубку', QUEUE_ABANDONED: 'клиент не дождался в очереди',
+    AFTER_HOURS: 'в нерабочее время', VOICEMAIL: 'голосовая почта', NOT_CONNECTED: 'оператор не взял трубку',
+  },
   role: { admin: 'администратор', supervisor: 'руководитель', operator: 'оператор' },
+  /** Russian names of the deal fields: the funnel's (its required fields) and the ones the PBX's first call sets. */
+  field: {
+    platform: 'Платформа', niche: 'Ниша', source: 'Источник клиента', budget: 'Бюджет', contract: 'Договор',
+    presentation_date: 'Дата презентации', client_deadline: 'Срок клиента',
+    companyNumber: 'Номер компании', queue: 'Очередь', outcome: 'Первый звонок',
+  },
+  /** Kinds of history rows (the deal's card on the operator's page, the deal dialog on the supervisor's). */
+  history: {
+    created: 'Сделка создана', stage: 'Смена этапа', note: 'Заметка', closed: 'Сделка закрыта',
+    reopened: 'Возвращена в работу', owner: 'Смена ответственного', score: 'Оценка', task: 'Задача',
+    task_done: 'Задача выполнена', contact_status: 'Статус общения', call_placed: 'Звонок начат',
+    call_failed: 'Звонок не состоялся', attempt_outcome: 'Итог попытки', attempt_scheduled: 'Запланирован перезвон',
+    attempt_rescheduled: 'Перезвон перенесён', ladder_ended: 'График перезвона пройден',
+    chain_stopped: 'График перезвона остановлен', email_requests_stopped: 'Письма остановлены', lead: 'Заявка',
+    message: 'Сообщение клиента', call: 'Звонок', missed_call: 'Пропущенный звонок', assigned: 'Назначена',
+    routed: 'Назначена',
+  },
 };
+
+/** A deal field's value for people: call outcomes and numbers named, the rest as text. */
+labels.fieldValue = (k, v) => {
+  if (k === 'outcome') return labels.callOutcome[v] || String(v);
+  if (k === 'companyNumber') return fmt.phone(/^\d{11}$/.test(String(v)) ? '+' + v : String(v));
+  return String(v);
+};
+
+/** Fields only machines read (the PBX's call id): never on a page. */
+labels.hiddenFields = new Set(['pbxCallId']);
 
 // ---- the "why" texts the service writes in English (the callback ladder's, routing's): Russian on the page ----
 // The API keeps them as written (logs, other clients); the pages read them through labels.why(text). A text that is
@@ -299,7 +410,7 @@ const WHY_RULES = [
   [/\bthe lead asked to be called back at /g, 'клиент попросил перезвонить в '],
   [/\bthe lead called again at /g, 'клиент позвонил снова в '],
   [/\bthe lead wrote at /g, 'клиент написал в '],
-  [/ after the chain had stopped\b/g, ' после остановки цепочки'],
+  [/ after the chain had stopped\b/g, ' после остановки графика перезвона'],
   [/ and was missed\b/g, ' и не получил ответа'],
   [/, overdue since /g, ', просрочено с '],
   [/, moved to /g, ', перенесено на '],
@@ -361,12 +472,14 @@ function why(text) {
 
 labels.why = why;
 labels.strategy = STRATEGIES;
+/** A time zone's Russian name («Москва» for Europe/Moscow); an unknown one as it is. */
+labels.zone = (z) => ZONES[z] || z;
 
 // ---- history details: «ключ: значение» in Russian, the codes named, the why texts translated ----
 
 /** Russian names of the keys of history rows' details worth showing; the other keys are left out. */
 export const DETAIL_KEYS = {
-  no: 'попытка', step: 'шаг', of: 'из', ladder: 'цепочка', dueAt: 'срок', why: 'почему', outcome: 'итог',
+  no: 'попытка', step: 'шаг', of: 'из', ladder: 'график', dueAt: 'срок', why: 'почему', outcome: 'итог',
   result: 'итог', attempts: 'попыток', reachedBefore: 'был контакт', reason: 'причина', comment: 'комментарий',
   status: 'статус', stage: 'этап', from: 'с этапа', to: 'на этап', title: 'задача', text: 'текст', source: 'источник',
   phone: 'номер', managerId: 'менеджер', previousManagerId: 'прежний менеджер', byHand: 'вручную',

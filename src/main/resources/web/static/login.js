@@ -1,5 +1,5 @@
 // The sign-in page: POST /login (JSON), then the page the person came for, or theirs by role.
-import { api, ApiError, setCsrfToken, fmt } from '/static/app.js';
+import { api, ApiError, setCsrfToken, lockedText } from '/static/app.js';
 
 const form = document.getElementById('login-form');
 const errorBox = document.getElementById('login-error');
@@ -17,14 +17,6 @@ function target(role) {
     return next;
   }
   return role === 'operator' ? '/operator' : '/supervisor';
-}
-
-export function lockedText(seconds) {
-  const s = Math.max(1, Math.ceil(Number(seconds) || 0));
-  const wait = s >= 60
-    ? Math.ceil(s / 60) + ' ' + fmt.plural(Math.ceil(s / 60), 'минуту', 'минуты', 'минут')
-    : s + ' ' + fmt.plural(s, 'секунду', 'секунды', 'секунд');
-  return 'Слишком много неудачных попыток: вход заблокирован. Попробуйте снова через ' + wait + '.';
 }
 
 form.addEventListener('submit', async (e) => {

@@ -1,16 +1,13 @@
 // The operator's workplace: my state and my phone's, my task queue (live), the screen pop, the deal card with its
 // whole timeline, and the actions on it. Plain ES module; talks only to /api (see README's endpoint table).
 import { api, ApiError, me, stream, el, clear, toast, beep, fmt, labels, logout, detailText, actorText } from '/static/app.js';
+import { openPasswordDialog } from '/static/account.js';
 
 const $ = (id) => document.getElementById(id);
 
 const OUTCOMES = ['REACHED', 'REACHED_CALL_LATER', 'NO_ANSWER', 'BUSY', 'UNAVAILABLE', 'FAILED'];
 
-/** Russian names of deal fields the funnel asks for (the API names them by code). */
-const FIELD_NAMES = {
-  platform: 'Платформа', niche: 'Ниша', source: 'Источник клиента', budget: 'Бюджет', contract: 'Договор',
-  presentation_date: 'Дата презентации', client_deadline: 'Срок клиента',
-};
+const FIELD_NAMES = labels.field;
 
 const SOURCES = {
   missed_call: 'пропущенный звонок', web_form: 'форма на сайте', chat: 'чат', email: 'почта', messenger: 'мессенджер',
@@ -40,6 +37,7 @@ const state = {
   deal: null,
   pop: null,
   freshDeals: new Set(),
+  phoneOfDeal: new Map(), // from deal.created: an assignment that follows names the caller too
   contacts: new Map(), // dealId -> {phone, name}, for the queue's lines
 };
 
@@ -52,6 +50,7 @@ async function start() {
     return; // api() sent the browser to /login on 401
   }
   $('me-name').textContent = state.me.name + (state.me.extension ? ' · доб. ' + state.me.extension : '');
+  $('me-name').title = $('me-name').textContent;
   wireTopbar();
   wireCard();
   wireKeys();
@@ -113,6 +112,7 @@ function wireTopbar() {
     }
   });
   $('logout').addEventListener('click', () => logout());
+  $('change-password').addEventListener('click', () => openPasswordDialog());
   $('shortcuts-button').addEventListener('click', () => $('dlg-keys').showModal());
 }
 
@@ -150,14 +150,19 @@ function connectLive() {
   stream({
     onOpen: () => { live.textContent = 'онлайн'; live.className = 'badge ok'; },
     onError: () => { live.textContent = 'переподключение…'; live.className = 'badge warn'; },
+    // the server no longer knows what was missed (a restart): the queue and the card are read again
+    onReset: () => { loadQueue(); if (state.deal) { reloadDeal(); } },
     'deal.created': (ev) => {
       state.freshDeals.add(ev.dealId);
+      if (state.phoneOfDeal.size > 500) { state.phoneOfDeal.clear(); }
+      if (ev.data && ev.data.phone) { state.phoneOfDeal.set(ev.dealId, ev.data.phone); }
       alertNew('Новая заявка: ' + fmt.phone(ev.data && ev.data.phone) + ' (' + (SOURCES[ev.data && ev.data.source] || 'новая') + ')');
       onDeal(ev);
     },
     'deal.assigned': (ev) => {
       state.freshDeals.add(ev.dealId);
-      alertNew('Вам передана сделка №' + ev.dealId);
+      const phone = state.phoneOfDeal.get(ev.dealId);
+      alertNew('Вам передана сделка №' + ev.dealId + (phone ? ': ' + fmt.phone(phone) : ''));
       onDeal(ev);
     },
     'deal.missed_again': (ev) => { alertNew('Клиент снова не дозвонился: ' + fmt.phone(ev.data && ev.data.phone)); onDeal(ev); },
@@ -291,7 +296,7 @@ function hidePop() {
 
 function callWord(c) {
   const dir = c.direction === 'OUTBOUND' ? 'исходящий' : 'входящий';
-  const what = c.missed ? 'пропущен' : (c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : (c.outcome || '').toLowerCase());
+  const what = c.missed ? 'пропущен' : (c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : labels.callOutcome[c.outcome] || 'без итога');
   return dir + ', ' + what;
 }
 
@@ -376,7 +381,7 @@ function renderDeal() {
   if (d.contact && d.contact.email) fact('Почта', d.contact.email);
   if (d.lossReason || d.closeReason) fact('Причина закрытия', (d.closeReason || d.lossReason) + (d.closeComment ? ': ' + d.closeComment : ''));
   for (const [k, v] of Object.entries(d.fields || {})) {
-    if (v !== null && v !== '') fact(FIELD_NAMES[k] || k, String(v));
+    if (v !== null && v !== '' && !labels.hiddenFields.has(k)) fact(FIELD_NAMES[k] || k, labels.fieldValue(k, v));
   }
   const open = d.status === 'OPEN';
   for (const id of ['act-call', 'act-next', 'act-stage', 'act-close', 'act-score']) {
@@ -409,14 +414,7 @@ const ATTEMPT_STATES = {
 };
 
 
-const HISTORY = {
-  created: 'Сделка создана', stage: 'Смена этапа', note: 'Заметка', closed: 'Сделка закрыта', reopened: 'Возвращена в работу',
-  owner: 'Смена ответственного', score: 'Оценка', task: 'Задача', task_done: 'Задача выполнена', contact_status: 'Статус общения',
-  call_placed: 'Звонок начат', call_failed: 'Звонок не состоялся', attempt_outcome: 'Итог попытки',
-  attempt_scheduled: 'Запланирован перезвон', attempt_rescheduled: 'Перезвон перенесён', ladder_ended: 'Попытки закончились',
-  chain_stopped: 'Цепочка остановлена', email_requests_stopped: 'Письма остановлены', lead: 'Заявка', message: 'Сообщение',
-  call: 'Звонок', assigned: 'Назначена', routed: 'Назначена',
-};
+const HISTORY = labels.history;
 
 /** One readable line of a history row's details (the interesting keys first; the rest as «ключ: значение»). */
 function historyDetail(h) {
@@ -435,7 +433,8 @@ function renderTimeline(d) {
   const items = [];
   for (const c of d.calls || []) {
     const dir = c.direction === 'OUTBOUND' ? 'Исходящий звонок' : 'Входящий звонок';
-    const result = c.missed ? 'пропущен' : labels.outcome[c.outcome] || (c.outcome || '').toLowerCase();
+    const result = c.missed ? 'пропущен' + (labels.callOutcome[c.outcome] ? ' (' + labels.callOutcome[c.outcome] + ')' : '')
+      : labels.callOutcome[c.outcome] || labels.outcome[c.outcome] || 'без итога';
     const len = c.talkSeconds ? 'разговор ' + fmt.duration(c.talkSeconds) : c.ringSeconds ? 'гудки ' + fmt.duration(c.ringSeconds) : '';
     items.push({
       at: c.endedAt || c.startedAt, cls: 'call', what: dir,

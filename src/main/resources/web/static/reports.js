@@ -1,6 +1,6 @@
 // Reports for a period (docs/REPORTS.md): charts where a person would rather look than read, a table beside
 // each for the exact figures, and the CSV of each report.
-import { api, el, clear, fmt } from '/static/app.js';
+import { api, el, clear, fmt, labels } from '/static/app.js';
 import { staffBar, barChart, heatLevel, wait, talk } from '/static/staff.js';
 
 const WEEKDAYS = { MON: 'Пн', TUE: 'Вт', WED: 'Ср', THU: 'Чт', FRI: 'Пт', SAT: 'Сб', SUN: 'Вс' };
@@ -101,14 +101,14 @@ function renderHeatmap(r) {
 function renderLadder(r) {
   const b = body('ladder');
   const rows = r.steps.map((s) => ({ name: 'Шаг ' + s.step, s }));
-  if (r.outsideLadder && r.outsideLadder.attempts) rows.push({ name: 'Вне лестницы', s: r.outsideLadder });
+  if (r.outsideLadder && r.outsideLadder.attempts) rows.push({ name: 'Вне графика', s: r.outsideLadder });
   if (!rows.some((x) => x.s.attempts)) {
     b.append(el('p', { class: 'muted empty' }, 'За период перезвонов не было.'));
     return;
   }
   b.append(barChart(rows.map((x) => ({ label: x.name, value: x.s.reachedShare ?? 0,
     text: x.s.reachedShare === null || x.s.reachedShare === undefined ? 'нет итогов' : fmt.percent(x.s.reachedShare) + ' дозвона' })),
-  'Доля дозвона по шагам лестницы', { max: 1 }));
+  'Доля дозвона по шагам графика перезвона', { max: 1 }));
   b.append(table('Итоги попыток по шагам',
     ['Шаг', 'Попыток', 'Дозвон', 'Позже', 'Не отв.', 'Занято', 'Недоступ.', 'Ошибка', 'Отменены', 'Не решены'],
     rows.map((x) => [x.name, x.s.attempts, x.s.reached, x.s.reachedCallLater, x.s.noAnswer, x.s.busy,
@@ -151,7 +151,7 @@ async function show() {
   }
   const first = results.find((r) => r.status === 'fulfilled');
   document.getElementById('period-info').textContent = first
-    ? 'Период: ' + from.split('-').reverse().join('.') + ' — ' + to.split('-').reverse().join('.') + ' (' + first.value.timezone + ')'
+    ? 'Период: ' + from.split('-').reverse().join('.') + ' — ' + to.split('-').reverse().join('.') + ' (' + labels.zone(first.value.timezone) + ')'
     : '';
   document.body.dataset.loaded = 'true';
 }

@@ -1,6 +1,7 @@
 // Shared code of the staff pages (supervisor, wallboard, reports, admin). Plain ES module, no build step.
 //   import { staffBar, liveFigures, tile, thresholds, svg } from '/static/staff.js';
-import { api, me, el, clear, fmt, logout, labels } from '/static/app.js';
+import { api, me, el, clear, fmt, logout, labels, stream } from '/static/app.js';
+import { passwordButton } from '/static/account.js';
 
 /** Defaults used while /api/live carries no `thresholds` (the server's `live:` settings win when present). */
 export const DEFAULT_THRESHOLDS = {
@@ -26,7 +27,7 @@ export async function staffBar(current) {
     PAGES.map(([href, text]) => el('a', { href, 'aria-current': href === current ? 'page' : null }, text)));
   const who = el('span', { id: 'whoami', class: 'whoami' });
   const out = el('button', { type: 'button', class: 'link', id: 'logout', onclick: () => logout() }, 'Выйти');
-  clear(bar).append(el('span', { class: 'brand' }, 'Дозвон'), nav, who, out);
+  clear(bar).append(el('span', { class: 'brand' }, 'Дозвон'), nav, who, passwordButton(), out);
   try {
     const m = await me();
     who.textContent = m.name + ' · ' + (labels.role[m.role] || m.role);
@@ -40,7 +41,8 @@ export async function staffBar(current) {
 /**
  * The floor's figures, live: the `snapshot` events of /api/live/stream as they come, and a fetch of /api/live
  * after any other event (throttled: at most one request in flight and one every `minGapMs`), so a figure moves
- * within a second of the event. Reconnects by itself, also when the browser gave up on the stream.
+ * within a second of the event. Reconnects by itself, also when the browser gave up on the stream; an ended session
+ * goes to /login (app.js stream()).
  * onState(state) gets 'live' | 'reconnecting'.
  */
 export function liveFigures(onSnapshot, onState = () => {}, minGapMs = 250) {
@@ -48,8 +50,6 @@ export function liveFigures(onSnapshot, onState = () => {}, minGapMs = 250) {
   let again = false;
   let last = 0;
   let timer = null;
-  let source = null;
-  let retryMs = 1000;
   let lastAt = -Infinity;
 
   function deliver(s) {
@@ -94,32 +94,21 @@ export function liveFigures(onSnapshot, onState = () => {}, minGapMs = 250) {
     'call.failed', 'attempt.due', 'task.overdue', 'manager.phone', 'manager.state', 'deal.assigned', 'deal.closed',
     'deal.stage', 'queue.joined', 'queue.left', 'task.created', 'task.done'];
 
-  function open() {
-    source = new EventSource('/api/live/stream');
-    source.addEventListener('open', () => { retryMs = 1000; onState('live'); refetch(); });
-    source.addEventListener('snapshot', (msg) => {
-      try { deliver(JSON.parse(msg.data)); } catch (e) { /* a broken line: the next one comes */ }
-    });
-    for (const type of EVENTS) {
-      source.addEventListener(type, () => refetch());
-    }
-    // Any event type not listed still arrives as 'message' when unnamed; named ones we did not list are caught by
-    // the periodic snapshot.
-    source.addEventListener('message', () => refetch());
-    source.addEventListener('error', () => {
-      onState('reconnecting');
-      if (source.readyState === EventSource.CLOSED) {
-        // The browser gave up (the server answered an error, e.g. during a restart): try again ourselves.
-        source = null;
-        setTimeout(open, retryMs);
-        retryMs = Math.min(retryMs * 2, 15000);
-      }
-    });
+  const handlers = {
+    onOpen: () => { onState('live'); refetch(); },
+    onError: () => onState('reconnecting'),
+    onReset: () => refetch(),
+    snapshot: (s) => deliver(s),
+    // Unnamed events arrive as 'message'; named ones not listed are caught by the periodic snapshot.
+    message: () => refetch(),
+  };
+  for (const type of EVENTS) {
+    handlers[type] = () => refetch();
   }
-
-  open();
+  // app.js stream(): reconnects (also when the browser gave up) and sends an ended session to /login.
+  const source = stream(handlers);
   refetch();
-  return { refetch, close: () => source && source.close() };
+  return { refetch, close: () => source.close() };
 }
 
 /** A figure tile: <div class="tile" id="tile-KEY"><span class="label">..</span><span class="value">..</span>..</div> */

@@ -87,7 +87,7 @@ async function loadUnassigned(force = false) {
     const button = el('button', { type: 'button', class: 'primary', onclick: () => assign(d.dealId, select) }, 'Назначить');
     body.append(el('tr', { dataset: { dealId: d.dealId } },
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openDeal(d.dealId) }, '№' + d.dealId),
-        el('div', { class: 'muted' }, d.phone ? fmt.phone(d.phone) : (d.email || ''))),
+        el('div', { class: 'muted phone' }, d.phone ? fmt.phone(d.phone) : (d.email || ''))),
       el('td', {}, fmt.relative(d.waitingSince || d.arrivedAt)),
       el('td', { class: 'why' }, labels.why(d.reason) || '—'),
       el('td', {}, el('label', { for: selectId, class: 'sr-only' }, 'Менеджер для заявки №' + d.dealId), select, button)));
@@ -123,14 +123,7 @@ async function assign(dealId, select) {
   feed.refetch();
 }
 
-const HISTORY = {
-  created: 'заявка создана', stage: 'смена этапа', closed: 'сделка закрыта', reopened: 'сделка возобновлена',
-  owner: 'смена менеджера', note: 'заметка', call: 'звонок', call_placed: 'звонок набран', call_failed: 'звонок не состоялся',
-  attempt_scheduled: 'попытка запланирована', attempt_rescheduled: 'попытка перенесена', attempt_outcome: 'итог попытки',
-  ladder_ended: 'лестница дозвона исчерпана', task: 'задача', task_done: 'задача выполнена', score: 'квалификация',
-  contact_status: 'статус общения', message: 'сообщение клиента', lead: 'повторная заявка', chain_stopped: 'цепочка остановлена',
-  email_requests_stopped: 'запросы по почте остановлены', missed_call: 'пропущенный звонок',
-};
+const HISTORY = labels.history;
 
 let funnel = null;
 

@@ -116,7 +116,7 @@ final class ReportViews {
       steps.add(step(s).put("step", s.step()));
       rows.add(stepRow(s.step(), s));
     }
-    rows.add(stepRow("вне лестницы", l.outsideLadder()));
+    rows.add(stepRow("вне графика", l.outsideLadder()));
     JsonObject json = head("ladder", p).put("steps", steps).put("outsideLadder", step(l.outsideLadder()));
     return new Rendered(json, List.of("Шаг", "Попыток", "Дозвонились", "Перезвонить позже", "Не ответили", "Занято",
         "Недоступен", "Ошибка", "Отменены", "Не решены", "С итогом", "Доля дозвона"), rows);

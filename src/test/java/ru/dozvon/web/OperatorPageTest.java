@@ -134,7 +134,10 @@ class OperatorPageTest {
     assertThat(timeline).contains("Решение маршрутизации").contains("стратегия: по конверсии")
         .contains("источник: пропущенный звонок");
     List<String> latin = new java.util.ArrayList<>();
-    for (WebElement detail : b.all(By.cssSelector("#timeline .detail, #queue .why"))) {
+    // the facts too: the fields the PBX's call set (the number called, the first call's outcome) in Russian, the
+    // PBX's call id not at all
+    assertThat(b.visible(By.id("card-facts")).getText()).contains("Первый звонок").doesNotContain("pbxCallId");
+    for (WebElement detail : b.all(By.cssSelector("#timeline .detail, #timeline .what, #queue .why, #card-facts"))) {
       java.util.regex.Pattern.compile("\\b[A-Za-z]{3,}\\b").matcher(detail.getText()).results()
           .forEach(m -> latin.add(m.group() + " in «" + detail.getText() + "»"));
     }
@@ -297,6 +300,100 @@ class OperatorPageTest {
     shot("login-locked");
   }
 
+  @Test
+  void aSessionEndedElsewhereSendsTheOpenPageToSignInWithinSeconds() {
+    Operator lena = operator(nextExtension());
+    signIn(lena);
+    b.open("/operator");
+    awaitReady();
+    b.waitForText(By.id("live-state"), "онлайн");
+    String cookie = b.driver().manage().getCookieNamed("dozvon_session").getValue();
+
+    // Another client (a second tab's logout, say) ends the session with the same cookie; the page does nothing.
+    var out = TestApp.await(t.http.post("/logout").putHeader("Cookie", "dozvon_session=" + cookie).send());
+    assertThat(out.statusCode()).isEqualTo(204);
+    long ended = System.nanoTime();
+
+    // The stream says session.ended: the page goes to sign-in, back to where it was afterwards.
+    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), java.time.Duration.ofSeconds(5))
+        .withMessage(() -> "the page should go to /login; it is on " + b.path())
+        .until(d -> b.path().startsWith("/login"));
+    long ms = (System.nanoTime() - ended) / 1_000_000;
+    assertThat(b.path()).isEqualTo("/login?next=%2Foperator");
+    assertThat(ms).as("ms from logout to the login page").isLessThan(5000);
+    org.slf4j.LoggerFactory.getLogger(OperatorPageTest.class).info("session ended elsewhere: the page was on /login {} ms later", ms);
+
+    // Signing in again returns to the operator's page.
+    b.type(By.id("login"), lena.login());
+    b.type(By.id("password"), PASSWORD);
+    b.click(By.id("login-submit"));
+    b.waitForPath("/operator");
+    awaitReady();
+  }
+
+  @Test
+  void theKeysCallTheLeadAndRecordAnOutcome() {
+    Operator kira = operator(nextExtension());
+    long toCall = lead(kira, newPhone(), "Кира");
+    long toMark = lead(kira, newPhone(), "Марк");
+    signIn(kira);
+    b.open("/operator#deal=" + toCall);
+    b.waitForText(By.id("card-title"), "Сделка №" + toCall);
+    int before = originates.size();
+
+    focusCard(); // not a click: the card's middle may be its comment field, where keys are typing
+    new Actions(b.driver()).sendKeys("c").perform();
+    b.waitForText(By.id("card-message"), "Звоним");
+    eventually(() -> originates.size() > before ? true : null);
+    assertThat(originates.get(originates.size() - 1).get("Channel")).isEqualTo("PJSIP/" + kira.extension());
+
+    // «3» is «не ответил» (the buttons show their keys); on a Russian layout the letters work too, digits are digits.
+    b.open("/operator#deal=" + toMark);
+    b.waitForText(By.id("card-title"), "Сделка №" + toMark);
+    assertThat(b.visible(By.cssSelector("#outcome-buttons button[data-outcome='NO_ANSWER']")).getText())
+        .contains("не ответил").contains("3");
+    focusCard();
+    new Actions(b.driver()).sendKeys("3").perform();
+    b.waitForText(By.id("toasts"), "Итог записан: не ответил");
+    JsonObject deal = TestApp.await(t.get("/api/deals/" + toMark, TestApp.ADMIN_TOKEN).send()).bodyAsJsonObject();
+    assertThat(deal.getJsonArray("attempts").stream().map(JsonObject.class::cast)
+        .anyMatch(a -> "NO_ANSWER".equals(a.getString("outcome")))).as(deal.encodePrettily()).isTrue();
+    b.waitForText(By.id("timeline"), "итог: не ответил");
+  }
+
+  @Test
+  void anOperatorChangesTheirOwnPasswordFromThePage() {
+    Operator nina = operator(nextExtension());
+    var elsewhere = ru.dozvon.support.People.signIn(t, nina.login(), PASSWORD);
+    signIn(nina);
+    awaitReady();
+
+    b.click(By.id("change-password"));
+    b.type(By.id("pw-current"), "не-тот-пароль");
+    b.type(By.id("pw-new"), "новый-пароль-оператора");
+    b.type(By.id("pw-repeat"), "новый-пароль-оператора");
+    b.click(By.id("pw-save"));
+    b.waitForText(By.id("pw-error"), "Текущий пароль неверен");
+
+    b.type(By.id("pw-current"), PASSWORD);
+    b.type(By.id("pw-new"), "новый-пароль-оператора");
+    b.type(By.id("pw-repeat"), "другой-пароль");
+    b.click(By.id("pw-save"));
+    b.waitForText(By.id("pw-error"), "не совпадают");
+
+    b.type(By.id("pw-repeat"), "новый-пароль-оператора");
+    b.click(By.id("pw-save"));
+    b.waitForText(By.id("toasts"), "Пароль изменён");
+    // This browser stays signed in; the other session has ended; only the new password signs in.
+    assertThat(b.asyncScript("const done = arguments[arguments.length - 1];"
+        + "fetch('/api/me').then(r => done(r.status))")).isEqualTo(200L);
+    assertThat(TestApp.await(ru.dozvon.support.People.get(t, "/api/me", elsewhere).send()).statusCode())
+        .isEqualTo(401);
+    assertThat(ru.dozvon.support.People.login(t, nina.login(), PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(ru.dozvon.support.People.login(t, nina.login(), "новый-пароль-оператора").statusCode())
+        .isEqualTo(200);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static final Map<String, Operator> BY_EXTENSION = new java.util.concurrent.ConcurrentHashMap<>();
@@ -378,6 +475,13 @@ class OperatorPageTest {
     b.type(By.id("password"), PASSWORD);
     b.click(By.id("login-submit"));
     b.waitForPath("/operator");
+  }
+
+  /** Puts the keyboard's focus on the deal card itself (tabindex -1), where the page's keys act. */
+  static void focusCard() {
+    b.visible(By.id("card-title"));
+    b.script("document.getElementById('card').focus()");
+    b.waitUntil(d -> "card".equals(b.script("return document.activeElement && document.activeElement.id")));
   }
 
   static void awaitReady() {

@@ -179,6 +179,26 @@ class StaffPagesTest {
     assertThat(((Number) status).intValue()).isEqualTo(403);
   }
 
+  @Test
+  void aPasswordResetByTheAdminSendsTheSupervisorsOpenPageToSignIn() {
+    Person sup = person("supervisor", nextExtension());
+    signIn(sup);
+    b.waitForPath("/supervisor");
+    b.waitForText(By.id("feed-state"), "в реальном времени");
+    assertThat(b.visible(By.id("change-password")).getText()).isEqualTo("Сменить пароль"); // one's own, on every page
+
+    // The admin resets the password (elsewhere, through the API): every session of that person ends.
+    var reset = TestApp.await(t.patch("/api/managers/" + sup.id(), TestApp.ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("password", "новый-пароль-сотрудника")));
+    assertThat(reset.statusCode()).as(reset.bodyAsString()).isEqualTo(200);
+
+    // The page's stream is told (session.ended): the page goes to sign-in instead of reconnecting for ever.
+    new org.openqa.selenium.support.ui.WebDriverWait(b.driver(), java.time.Duration.ofSeconds(5))
+        .withMessage(() -> "the page should go to /login; it is on " + b.path())
+        .until(d -> b.path().startsWith("/login"));
+    assertThat(b.path()).isEqualTo("/login?next=%2Fsupervisor");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static String nextExtension() {

@@ -149,7 +149,7 @@ class StaffScriptsTest {
     cases.put("attempt 2 of 3: next calling day after attempt 1, 2 hours 30 minutes after opening",
         "попытка 2 из 3: в следующий день обзвона после попытки 1, через 2 часа 30 мин после открытия");
     cases.put("attempt 2 of 4: the lead called again at Mon 12 Jan 10:00 after the chain had stopped",
-        "попытка 2 из 4: клиент позвонил снова в пн 12 янв 10:00 после остановки цепочки");
+        "попытка 2 из 4: клиент позвонил снова в пн 12 янв 10:00 после остановки графика перезвона");
     cases.put("attempt 1 of 4: the lead wrote at Tue 11:20 and was missed",
         "попытка 1 из 4: клиент написал в вт 11:20 и не получил ответа");
     cases.put("attempt 1 of 4: the lead asked to be called back at Tue 18:30",

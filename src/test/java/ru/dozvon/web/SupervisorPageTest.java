@@ -178,11 +178,18 @@ class SupervisorPageTest {
     String facts = b.waitForText(By.id("deal-body"), "не дозвонился");
     assertThat(facts).contains("проиграна").contains("Ольга Лестница");
     String history = b.visible(By.id("deal-history")).getText();
-    assertThat(history).contains("сделка закрыта").contains("лестница дозвона исчерпана")
-        .contains("попытка запланирована").contains("пропущенный звонок");
+    assertThat(history).contains("Сделка закрыта").contains("График перезвона пройден")
+        .contains("Запланирован перезвон").containsIgnoringCase("пропущенный звонок");
     assertThat(latinWords(history)).as("the history reads in Russian").isEmpty();
     b.click(By.id("deal-close"));
     b.waitUntil(d -> !b.present(By.id("deal-dialog")).isDisplayed());
+    // 1366x768: the managers' table fits its panel (no scroll bar inside it) and the page does not scroll sideways
+    assertThat(b.script("const p = document.getElementById('managers').closest('.panel');"
+        + " return p.scrollWidth + ' <= ' + p.clientWidth")).asString()
+        .satisfies(w -> assertThat(Integer.parseInt(w.split(" <= ")[0])).as("managers panel " + w)
+            .isLessThanOrEqualTo(Integer.parseInt(w.split(" <= ")[1])));
+    assertThat(b.script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+        .as("no sideways scroll of the page").isEqualTo(true);
     shot("supervisor");
   }
 
