@@ -192,20 +192,20 @@ final class PgAttempts {
       return insertFirst(tx, f.dealId(), f.s(), now, f.details());
     }
     io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+    List<PgDealStore.HistoryRow> history = new ArrayList<>(first.size());
     for (First f : first) {
-      rows.add(new JsonObject().put("ord", rows.size()).put("deal_id", f.dealId()).put("step", f.s().number()).put("of_total", f.s().of())
-          .put("due_at", f.s().dueAt().toString()).put("why", f.s().why()).put("details", f.details()));
+      rows.add(new JsonObject().put("ord", rows.size()).put("deal_id", f.dealId()).put("step", f.s().number())
+          .put("of_total", f.s().of()).put("due_at", f.s().dueAt().toString()).put("why", f.s().why()));
+      history.add(new PgDealStore.HistoryRow(f.dealId(), now, "attempt_scheduled", "system", f.details()));
     }
-    return tx.preparedQuery("""
-            WITH input AS (
-              SELECT * FROM jsonb_to_recordset($1::jsonb)
-                AS t(ord int, deal_id bigint, step int, of_total int, due_at timestamptz, why text, details jsonb)),
-            a AS (INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
-                  SELECT deal_id, 1, 1, step, of_total, due_at, why FROM input ORDER BY ord)
-            INSERT INTO deal_history (deal_id, at, kind, actor, details)
-            SELECT deal_id, $2, 'attempt_scheduled', 'system', details FROM input ORDER BY ord""")
-        .execute(Tuple.of(rows, Sql.ts(now)))
-        .mapEmpty();
+    Future<?> attempts = tx.preparedQuery("""
+            INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
+            SELECT deal_id, 1, 1, step, of_total, due_at, why FROM jsonb_to_recordset($1::jsonb)
+              AS t(ord int, deal_id bigint, step int, of_total int, due_at timestamptz, why text)
+            ORDER BY ord""")
+        .execute(Tuple.of(rows));
+    // pipelined on the connection: one round trip for both, as insertFirst
+    return Future.all(attempts, PgDealStore.histories(tx, history)).mapEmpty();
   }
 
   /** Re-plans a pending attempt (it has not fired, so no task exists yet): its time, and which step it is. */
