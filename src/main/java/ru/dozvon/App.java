@@ -167,8 +167,8 @@ public final class App {
     // it returns, and the chain tells it to all of them next.
     dealListeners.register(List.of(routing.listener(), dialing.listener(), notifier, new SpeedToLeadMeter(meters)));
     callRecorder = new PgCallRecorder(pool, dealListeners, meters);
-    // Missed calls that arrive together share a transaction (group commit), up to 200 calls each, on the loop of
-    // their first caller (the telephony loop, which hands it every ended call: no hop either way).
+    // Missed calls that arrive together share a transaction (group commit), up to 200 calls each, on an event loop
+    // of their own beside their first caller's (the telephony loop's), so no step waits behind a batch of PBX events.
     var groups = new GroupCommit(vertx::getOrCreateContext, callRecorder, cfg.database().callTransactions(), 200, meters);
     callIntake = new CallIntake(groups, feed, meters, clock);
     var unrecordable = new PgUnrecordableCalls(pool, meters, clock);

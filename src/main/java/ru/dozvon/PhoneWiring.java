@@ -34,8 +34,14 @@ final class PhoneWiring {
   static PhoneWatch watch(OperatorDevices devices, PgManagerRepository managers, RoutingVerticle routing,
                           LiveFeed feed, PgScreenPop screenPop, Clock clock) {
     return new PhoneWatch(devices,
-        change -> managers.setPhoneState(change.extension(), change.state(), change.at())
-            .compose(found -> found.map(c -> told(c, change.at(), feed, routing)).orElse(Future.succeededFuture())),
+        batch -> managers.setPhoneStates(batch.stream().map(PhoneStates.Change::extension).toList(),
+                batch.stream().map(PhoneStates.Change::state).toList(),
+                batch.stream().map(PhoneStates.Change::at).toList())
+            .compose(changed -> {
+              java.util.Map<String, Instant> at = new java.util.HashMap<>();
+              batch.forEach(c -> at.put(c.extension(), c.at()));
+              return Future.all(changed.stream().map(c -> told(c, at.get(c.extension()), feed, routing)).toList());
+            }),
         known -> managers.syncPhoneStates(known.stream().map(PhoneStates.Change::extension).toList(),
                 known.stream().map(PhoneStates.Change::state).toList(),
                 known.stream().map(PhoneStates.Change::at).toList())
@@ -52,7 +58,9 @@ final class PhoneWiring {
     feed.publish(new FeedEvent(MANAGER_PHONE, null, c.managerId(), at, new JsonObject()
         .put("managerId", c.managerId()).put("name", c.name()).put("extension", c.extension())
         .put("phoneState", c.state().name()).put("previous", c.previous().name())));
-    return c.previous().blocksLeads() && !c.state().blocksLeads()
+    // a phone coming free wakes routing only for someone who could take a lead now (on shift, under the cap): an
+    // off-shift operator's phone hanging up, a call a second, must not sweep the waiting deals a call a second
+    return c.canTakeLeads() && c.previous().blocksLeads() && !c.state().blocksLeads()
         ? routing.assignWaiting().mapEmpty() : Future.succeededFuture();
   }
 }

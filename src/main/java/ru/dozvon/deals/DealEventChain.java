@@ -48,6 +48,34 @@ public final class DealEventChain {
   }
 
   /**
+   * Tells a batch of events of distinct deals (the deals one group of missed calls made or found): each
+   * listener, in order, takes the whole batch at once ({@link DealTxListener#onAll}), so one that writes a row
+   * an event writes them in one statement; then what followed is told as {@link #publish} tells it. For each
+   * deal the listeners still run in their registered order; events of different deals are independent.
+   */
+  public Future<Void> publishTogether(SqlConnection tx, List<? extends DealEvent> events) {
+    List<DealTxListener> all = Objects.requireNonNull(listeners, "deal listeners not registered yet");
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (events.size() == 1) {
+      return publish(tx, events);
+    }
+    if (events.stream().map(DealEvent::dealId).distinct().count() != events.size()) {
+      return Future.failedFuture(new IllegalArgumentException("a batch of deal events must name distinct deals"));
+    }
+    ArrayDeque<Told> queue = new ArrayDeque<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (DealTxListener l : all) {
+      chain = chain.compose(x -> l.onAll(tx, events)).map(follow -> {
+        follow.forEach(e -> queue.add(new Told(e, 1)));
+        return null;
+      });
+    }
+    return chain.compose(x -> drain(tx, all, queue));
+  }
+
+  /**
    * Tells the queued events one after the other. Events whose listeners answered at once are told in a loop, not
    * by recursion, so a batch of hundreds cannot run the stack out; an answer still to come resumes the loop.
    */

@@ -86,17 +86,195 @@ public final class PgCallRecorder {
   }
 
   /**
-   * Records missed calls from known numbers ({@link #hotPath}) in one transaction, the calls' statements
-   * pipelined on its connection, in the order given (two calls from one number: the first makes the deal, the
-   * second is attached to it). One failure rolls them all back: the caller then records each on its own.
+   * Records missed calls from known numbers ({@link #hotPath}) in one transaction, in the order given (two calls
+   * from one number: the first makes the deal, the second is attached to it). Set-based: the calls go in rounds of
+   * distinct numbers (the first call of each number, then the second of each, ...), and a round is the hot path's
+   * two statements for all its calls at once ({@link #missedCalls}), then its deals' events told together, so the
+   * callback chain writes every attempt 1 in one statement too. One failure rolls them all back: the caller then
+   * records each on its own.
    */
   Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
-    return timed(tx -> {
-      List<Future<Recorded>> each = new ArrayList<>(calls.size());
-      for (CallFacts c : calls) {
-        each.add(missedCall(tx, c, c.customer()));
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    List<List<Integer>> rounds = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      int round = seen.merge(calls.get(i).customer().e164(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
       }
-      return Future.join(each).map(x -> each.stream().map(Future::result).toList());
+      rounds.get(round).add(i);
+    }
+    return timed(tx -> {
+      Recorded[] out = new Recorded[calls.size()];
+      Future<Void> chain = Future.succeededFuture();
+      for (List<Integer> round : rounds) {
+        List<CallFacts> these = round.stream().map(calls::get).toList();
+        chain = chain.compose(x -> (these.size() == 1
+            ? missedCall(tx, these.get(0), these.get(0).customer()).map(List::of)
+            : missedCalls(tx, these))
+            .map(recorded -> {
+              for (int k = 0; k < round.size(); k++) {
+                out[round.get(k)] = recorded.get(k);
+              }
+              return null;
+            }));
+      }
+      return chain.map(x -> java.util.Arrays.asList(out));
+    });
+  }
+
+  /**
+   * {@link #missedCall} for calls from distinct numbers, in two statements for all of them: (1) upsert and lock
+   * their contacts (in number order, as every group locks them), unless a call is stored already; (2) with the
+   * locks held, find or create each open deal, store each call on it and write the history. Then the deals'
+   * events are told together ({@link DealEventChain#publishTogether}).
+   */
+  private Future<List<Recorded>> missedCalls(SqlConnection tx, List<CallFacts> calls) {
+    String[] pbx = new String[calls.size()];
+    String[] phones = new String[calls.size()];
+    String[] kinds = new String[calls.size()];
+    for (int i = 0; i < calls.size(); i++) {
+      pbx[i] = calls.get(i).pbxCallId();
+      phones[i] = calls.get(i).customer().e164();
+      kinds[i] = calls.get(i).customer().kind().name();
+    }
+    return tx.preparedQuery("""
+            INSERT INTO contacts (phone, phone_kind)
+            SELECT t.phone, t.kind FROM unnest($1::text[], $2::text[], $3::text[]) AS t(pbx, phone, kind)
+            LEFT JOIN LATERAL (SELECT 1 AS stored FROM calls c WHERE c.pbx_call_id = t.pbx LIMIT 1) s ON true
+            WHERE s.stored IS NULL
+            ORDER BY t.phone
+            ON CONFLICT (phone) DO UPDATE SET phone_kind = EXCLUDED.phone_kind
+            RETURNING id, phone""")
+        .execute(Tuple.of(pbx, phones, kinds))
+        .compose(rows -> {
+          java.util.Map<String, Long> contacts = new java.util.HashMap<>();
+          rows.forEach(r -> contacts.put(r.getString(1), r.getLong(0)));
+          return storeOnOpenDeals(tx, calls, contacts);
+        });
+  }
+
+  /**
+   * The rest of {@link #missedCalls}, the contacts locked (a call stored already has none): (2) each contact's open
+   * deal, made where there is none; (3) the calls stored on them and the history written. Every statement is one
+   * pass over its input (no join between the statement's own parts, whose sizes the planner cannot know).
+   */
+  private Future<List<Recorded>> storeOnOpenDeals(SqlConnection tx, List<CallFacts> calls,
+                                                  java.util.Map<String, Long> contacts) {
+    Recorded[] out = new Recorded[calls.size()];
+    List<Integer> todo = new ArrayList<>();
+    List<Future<Void>> seen = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      int k = i;
+      if (contacts.containsKey(calls.get(i).customer().e164())) {
+        todo.add(i);
+      } else {
+        seen.add(existing(tx, calls.get(i).pbxCallId()).map(r -> {
+          out[k] = r;
+          return null;
+        }));
+      }
+    }
+    if (todo.isEmpty()) {
+      return Future.all(seen).map(x -> java.util.Arrays.asList(out));
+    }
+    io.vertx.core.json.JsonArray newDeals = new io.vertx.core.json.JsonArray();
+    Long[] contactIds = new Long[todo.size()];
+    for (int j = 0; j < todo.size(); j++) {
+      CallFacts c = calls.get(todo.get(j));
+      contactIds[j] = contacts.get(c.customer().e164());
+      newDeals.add(new JsonObject().put("ord", j).put("contact_id", contactIds[j]).put("arrived_at", iso(c.endedAt()))
+          .put("fields", new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
+              .put("queue", c.queue()).put("outcome", c.outcome().name())));
+    }
+    // the second part's snapshot does not see the rows the first inserts: a contact's deal comes from one part only.
+    // Lookups are LATERAL with LIMIT: one index probe a row, whatever the planner thinks of a table growing fast.
+    Future<java.util.Map<Long, Row>> deals = tx.preparedQuery("""
+            WITH ins AS (
+              INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
+              SELECT t.contact_id, 'missed_call', t.fields, t.arrived_at, true
+              FROM jsonb_to_recordset($1::jsonb) AS t(ord int, contact_id bigint, fields jsonb, arrived_at timestamptz)
+              ORDER BY t.ord
+              ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
+              RETURNING id, contact_id)
+            SELECT id, contact_id, true AS created, NULL::bigint AS manager_id FROM ins
+            UNION ALL
+            SELECT d.id, d.contact_id, false, d.manager_id FROM unnest($2::bigint[]) AS k(id)
+            CROSS JOIN LATERAL (SELECT id, contact_id, manager_id FROM deals
+                                WHERE contact_id = k.id AND status = 'OPEN' LIMIT 1) d""")
+        .execute(Tuple.tuple().addValue(newDeals).addValue(contactIds))
+        .map(rows -> {
+          java.util.Map<Long, Row> byContact = new java.util.HashMap<>();
+          rows.forEach(r -> byContact.put(r.getLong("contact_id"), r));
+          return byContact;
+        });
+    return Future.all(seen).compose(x -> deals).compose(byContact -> {
+      io.vertx.core.json.JsonArray input = new io.vertx.core.json.JsonArray();
+      for (int j = 0; j < todo.size(); j++) {
+        CallFacts c = calls.get(todo.get(j));
+        Row d = byContact.get(contactIds[j]);
+        if (d == null) {
+          // as in storeOnOpenDeal: the contact is locked, so its open deal is there or was just made
+          throw new IllegalStateException("no open deal found or made for call " + c.pbxCallId());
+        }
+        input.add(new JsonObject().put("ord", j).put("deal_id", d.getLong("id"))
+            .put("kind", d.getBoolean("created") ? "created" : "call")
+            .put("details", callDetails(c).put("source", "missed_call"))
+            .put("pbx_call_id", c.pbxCallId()).put("direction", c.direction().name())
+            .put("outcome", c.outcome().name()).put("missed", c.missed()).put("customer_phone", c.customer().e164())
+            .put("caller_raw", c.callerRaw()).put("withheld", c.withheld()).put("company_number", c.companyNumber())
+            .put("operator_ext", c.operatorExtension()).put("queue", c.queue()).put("started_at", iso(c.startedAt()))
+            .put("answered_at", iso(c.answeredAt())).put("ended_at", iso(c.endedAt()))
+            .put("ring_seconds", c.ringSeconds()).put("talk_seconds", c.talkSeconds()).put("expired", c.expired())
+            .put("recording", c.recording()).put("attempt_id", c.attemptId()).put("hangup_cause", c.hangupCause())
+            .put("wait_seconds", c.waitSeconds()));
+      }
+      return tx.preparedQuery("""
+              WITH input AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+                  ord int, deal_id bigint, kind text, details jsonb, pbx_call_id text, direction text, outcome text,
+                  missed boolean, customer_phone text, caller_raw text, withheld boolean, company_number text,
+                  operator_ext text, queue text, started_at timestamptz, answered_at timestamptz,
+                  ended_at timestamptz, ring_seconds int, talk_seconds int, expired boolean, recording text,
+                  attempt_id bigint, hangup_cause int, wait_seconds int)),
+              h AS (
+                INSERT INTO deal_history (deal_id, at, kind, actor, details)
+                SELECT deal_id, ended_at, kind, 'pbx', details FROM input ORDER BY ord)
+              INSERT INTO calls (pbx_call_id, direction, outcome, missed, customer_phone, caller_raw, withheld,
+                                 company_number, operator_ext, queue, started_at, answered_at, ended_at,
+                                 ring_seconds, talk_seconds, expired, recording, attempt_id, hangup_cause, wait_seconds,
+                                 deal_id)
+              SELECT t.pbx_call_id, t.direction, t.outcome, t.missed, t.customer_phone, t.caller_raw, t.withheld,
+                     t.company_number, t.operator_ext, t.queue, t.started_at, t.answered_at, t.ended_at,
+                     t.ring_seconds, t.talk_seconds, t.expired, t.recording,
+                     (SELECT a.id FROM attempts a WHERE a.id = t.attempt_id), t.hangup_cause, t.wait_seconds, t.deal_id
+              FROM input t ORDER BY t.ord
+              ON CONFLICT (pbx_call_id) DO NOTHING
+              RETURNING id, pbx_call_id""")
+          .execute(Tuple.of(input))
+          .compose(rows -> {
+            java.util.Map<String, Long> callIds = new java.util.HashMap<>();
+            rows.forEach(r -> callIds.put(r.getString(1), r.getLong(0)));
+            List<DealEvent> events = new ArrayList<>(todo.size());
+            for (int j = 0; j < todo.size(); j++) {
+              int i = todo.get(j);
+              CallFacts c = calls.get(i);
+              Long callId = callIds.get(c.pbxCallId());
+              if (callId == null) {
+                // stored by another transaction after this one's check: never commit a deal or history without
+                // its call; the rollback and the caller's retry, call by call, find the duplicate
+                throw new IllegalStateException("call " + c.pbxCallId() + " was stored concurrently");
+              }
+              Row d = byContact.get(contactIds[j]);
+              long dealId = d.getLong("id");
+              boolean created = d.getBoolean("created");
+              out[i] = new Recorded(callId, dealId, d.getLong("manager_id"),
+                  created ? Effect.DEAL_CREATED : Effect.ATTACHED_MISSED);
+              events.add(created
+                  ? new DealEvent.Created(dealId, contactIds[j], "missed_call", c.customer(), c.endedAt(), true)
+                  : new DealEvent.MissedAgain(dealId, c.pbxCallId(), c.endedAt()));
+            }
+            return listeners.publishTogether(tx, events).map(x -> java.util.Arrays.asList(out));
+          });
     });
   }
 
@@ -245,6 +423,10 @@ public final class PgCallRecorder {
 
   private static Future<Void> attach(SqlConnection tx, long callId, long dealId) {
     return tx.preparedQuery("UPDATE calls SET deal_id = $2 WHERE id = $1").execute(Tuple.of(callId, dealId)).mapEmpty();
+  }
+
+  private static String iso(java.time.Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static JsonObject callDetails(CallFacts c) {

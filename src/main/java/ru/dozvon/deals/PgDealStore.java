@@ -74,6 +74,30 @@ public final class PgDealStore {
         .mapEmpty();
   }
 
+  /** One row of a deal's history, for {@link #histories}. */
+  public record HistoryRow(long dealId, Instant at, String kind, String actor, JsonObject details) {
+  }
+
+  /** History rows of many deals in one statement, written in the order given. */
+  public static Future<Void> histories(SqlConnection tx, List<HistoryRow> rows) {
+    if (rows.size() == 1) {
+      HistoryRow r = rows.get(0);
+      return history(tx, r.dealId(), r.at(), r.kind(), r.actor(), r.details());
+    }
+    io.vertx.core.json.JsonArray input = new io.vertx.core.json.JsonArray();
+    for (HistoryRow r : rows) {
+      input.add(new JsonObject().put("ord", input.size()).put("deal_id", r.dealId()).put("at", r.at().toString())
+          .put("kind", r.kind()).put("actor", r.actor()).put("details", r.details()));
+    }
+    return tx.preparedQuery("""
+            INSERT INTO deal_history (deal_id, at, kind, actor, details)
+            SELECT deal_id, at, kind, actor, details FROM jsonb_to_recordset($1::jsonb)
+              AS t(ord int, deal_id bigint, at timestamptz, kind text, actor text, details jsonb)
+            ORDER BY ord""")
+        .execute(Tuple.of(input))
+        .mapEmpty();
+  }
+
   /** Records that the lead was reached (first contact is kept; speed-to-lead ends there; no longer cold). */
   public static Future<Void> contactMade(SqlConnection tx, long dealId, Instant at) {
     return tx.preparedQuery("""

@@ -45,14 +45,23 @@ public final class Dialer implements DueAttemptHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
 
+  /**
+   * Each dialling operator's oldest fired attempt not yet placed, with how many wait. From the managers (a handful
+   * on shift) to their deals and attempts by index, one LATERAL probe each: a plan that stays small whatever the
+   * planner believes of the attempts table (as DISTINCT ON over every fired attempt it took a second a run on a
+   * floor of 30,000 fresh deals nobody was on shift for).
+   */
   static final String HELD = """
-      SELECT DISTINCT ON (d.manager_id) a.id, a.deal_id, a.fired_at, a.due_at, d.manager_id, m.extension,
-             count(*) OVER (PARTITION BY d.manager_id) AS waiting
-      FROM attempts a JOIN deals d ON d.id = a.deal_id JOIN managers m ON m.id = d.manager_id
-      WHERE a.state = 'FIRED' AND a.placed_at IS NULL AND d.status = 'OPEN'
-        AND m.active AND m.state = 'ON_SHIFT' AND NOT m.pbx_paused AND m.extension IS NOT NULL
+      SELECT x.id, x.deal_id, x.fired_at, x.due_at, m.id AS manager_id, m.extension, x.waiting
+      FROM managers m
+      CROSS JOIN LATERAL (
+        SELECT a.id, a.deal_id, a.fired_at, a.due_at, count(*) OVER () AS waiting
+        FROM deals d JOIN attempts a ON a.deal_id = d.id AND a.state = 'FIRED' AND a.placed_at IS NULL
+        WHERE d.manager_id = m.id AND d.status = 'OPEN'
+        ORDER BY a.due_at, a.id LIMIT 1) x
+      WHERE m.active AND m.state = 'ON_SHIFT' AND NOT m.pbx_paused AND m.extension IS NOT NULL
         AND (m.auto_dial OR $1)
-      ORDER BY d.manager_id, a.due_at, a.id""";
+      ORDER BY m.id""";
 
   private final Pool pool;
   private final Clock clock;

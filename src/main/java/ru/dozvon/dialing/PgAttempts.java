@@ -175,6 +175,39 @@ final class PgAttempts {
     return Future.all(attempt, history).mapEmpty();
   }
 
+  /** Attempt 1 of a new deal, as the policy scheduled it, with its history row's details. */
+  record First(long dealId, Decision.ScheduleAttempt s, JsonObject details) {
+  }
+
+  /**
+   * {@link #insertFirst} for many new deals in one statement: their attempts 1 and, in the same order, their
+   * {@code attempt_scheduled} history rows.
+   */
+  static Future<Void> insertFirstAll(SqlConnection tx, List<First> first, Instant now) {
+    if (first.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (first.size() == 1) {
+      First f = first.get(0);
+      return insertFirst(tx, f.dealId(), f.s(), now, f.details());
+    }
+    io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+    List<PgDealStore.HistoryRow> history = new ArrayList<>(first.size());
+    for (First f : first) {
+      rows.add(new JsonObject().put("ord", rows.size()).put("deal_id", f.dealId()).put("step", f.s().number())
+          .put("of_total", f.s().of()).put("due_at", f.s().dueAt().toString()).put("why", f.s().why()));
+      history.add(new PgDealStore.HistoryRow(f.dealId(), now, "attempt_scheduled", "system", f.details()));
+    }
+    Future<?> attempts = tx.preparedQuery("""
+            INSERT INTO attempts (deal_id, no, ladder, step, of_total, due_at, why)
+            SELECT deal_id, 1, 1, step, of_total, due_at, why FROM jsonb_to_recordset($1::jsonb)
+              AS t(ord int, deal_id bigint, step int, of_total int, due_at timestamptz, why text)
+            ORDER BY ord""")
+        .execute(Tuple.of(rows));
+    // pipelined on the connection: one round trip for both, as insertFirst
+    return Future.all(attempts, PgDealStore.histories(tx, history)).mapEmpty();
+  }
+
   /** Re-plans a pending attempt (it has not fired, so no task exists yet): its time, and which step it is. */
   static Future<Void> replan(SqlConnection tx, long attemptId, Decision.ScheduleAttempt s) {
     return tx.preparedQuery("""

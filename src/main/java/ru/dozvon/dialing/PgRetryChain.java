@@ -50,6 +50,28 @@ final class PgRetryChain {
     return PgAttempts.lockDeal(tx, dealId).compose(deal -> reconcile(tx, deal, now, "system", false)).mapEmpty();
   }
 
+  /**
+   * {@link #start} for new deals of one transaction at once: the attempts 1 the policy schedules, and their history
+   * rows, go in one statement for all; a deal whose first step is not a plain schedule takes {@link #start}.
+   */
+  Future<Void> startAll(SqlConnection tx, List<DealEvent.Created> created, Instant now) {
+    List<PgAttempts.First> first = new ArrayList<>(created.size());
+    List<DealEvent.Created> others = new ArrayList<>();
+    for (DealEvent.Created c : created) {
+      Decision d = policy.next(AttemptHistory.startedAt(c.at(), c.phone()), now);
+      if (d instanceof Decision.ScheduleAttempt s) {
+        first.add(new PgAttempts.First(c.dealId(), s, scheduled(s)));
+      } else {
+        others.add(c);
+      }
+    }
+    Future<Void> chain = PgAttempts.insertFirstAll(tx, first, now);
+    for (DealEvent.Created c : others) {
+      chain = chain.compose(x -> start(tx, c.dealId(), c.phone(), c.at(), now));
+    }
+    return chain;
+  }
+
   /** Something happened that the history now holds (a missed call, a message, contact): the chain follows it. */
   Future<List<DealEvent>> follow(SqlConnection tx, long dealId, Instant now) {
     return PgAttempts.lockDeal(tx, dealId).compose(deal -> follow(tx, deal, now));

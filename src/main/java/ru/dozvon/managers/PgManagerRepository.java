@@ -110,28 +110,41 @@ public final class PgManagerRepository {
         .map(r -> r.rowCount() > 0);
   }
 
-  /** The manager whose phone changed: from {@code previous} to {@code state}. */
-  public record PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state) {
+  /**
+   * The manager whose phone changed: from {@code previous} to {@code state}; {@code canTakeLeads}: an active operator
+   * on shift, not paused at the PBX, under their cap (so a phone coming free may let routing hand them a lead).
+   */
+  public record PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state,
+                            boolean canTakeLeads) {
+    public PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state) {
+      this(managerId, name, extension, previous, state, true);
+    }
   }
 
   /**
-   * Records the PBX's word on the phone of an extension ({@code managers.phone_state}, shared by every instance
-   * for routing). Empty when no manager has that extension or the state was already that.
+   * Records the PBX's word on the phones of these extensions ({@code managers.phone_state}, shared by every instance
+   * for routing), one state each, in one statement. The managers whose state changed (an extension nobody has, or
+   * a state that was already that, changes nothing).
    */
-  public Future<Optional<PhoneChange>> setPhoneState(String extension, PhoneState state, java.time.Instant at) {
+  public Future<List<PhoneChange>> setPhoneStates(List<String> extensions, List<PhoneState> states,
+                                                  List<java.time.Instant> ats) {
     return pool.preparedQuery("""
-            UPDATE managers m SET phone_state = $2, phone_state_at = $3
-            FROM (SELECT id, phone_state FROM managers WHERE extension = $1 FOR UPDATE) before
-            WHERE m.id = before.id AND before.phone_state <> $2
-            RETURNING m.id, m.name, before.phone_state AS previous""")
-        .execute(Tuple.of(extension, state.name(), at.atOffset(java.time.ZoneOffset.UTC)))
+            UPDATE managers m SET phone_state = s.state, phone_state_at = s.at
+            FROM (SELECT id, phone_state FROM managers WHERE extension = ANY($1) ORDER BY id FOR UPDATE) before,
+                 unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(ext, state, at)
+            WHERE m.id = before.id AND m.extension = s.ext AND before.phone_state <> s.state
+            RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state,
+                      m.role = 'operator' AND m.active AND m.state = 'ON_SHIFT' AND NOT m.pbx_paused
+                        AND m.open_deals < m.max_active_deals AS can_take""")
+        .execute(Tuple.of(extensions.toArray(String[]::new),
+            states.stream().map(Enum::name).toArray(String[]::new),
+            ats.stream().map(a -> a.atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
         .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.<PhoneChange>empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new PhoneChange(r.getLong("id"), r.getString("name"), extension,
-              PhoneState.valueOf(r.getString("previous")), state));
+          List<PhoneChange> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
+              PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")),
+              r.getBoolean("can_take"))));
+          return out;
         });
   }
 

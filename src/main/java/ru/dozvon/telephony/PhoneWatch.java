@@ -19,10 +19,10 @@ import ru.dozvon.phone.PhoneNumbers;
  */
 public final class PhoneWatch {
 
-  /** Where a phone's changed state goes; completes once stored. */
+  /** Where phones' changed states go, one change per extension at most; completes once stored. */
   @FunctionalInterface
   public interface PhoneChanges {
-    Future<?> changed(PhoneStates.Change change);
+    Future<?> changed(java.util.List<PhoneStates.Change> changes);
   }
 
   /**
@@ -58,9 +58,9 @@ public final class PhoneWatch {
   private final PhoneChanges changes;
   private final PhoneSync sync;
   private final Rings rings;
-  /** Extensions whose change is being stored, and the latest change of each waiting for that. */
-  private final Map<String, Boolean> writing = new HashMap<>();
-  private final Map<String, PhoneStates.Change> waiting = new HashMap<>();
+  /** Whether a write of changes is under way, and the latest change of each phone waiting for it to end. */
+  private boolean writing;
+  private final Map<String, PhoneStates.Change> waiting = new LinkedHashMap<>();
   /** Calls and phones already popped: a queue rings with AgentCalled and DialBegin both. */
   private final Map<String, Boolean> popped = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -102,37 +102,41 @@ public final class PhoneWatch {
   }
 
   /**
-   * A phone event: folded, and a change stored after the extension's previous one. While one is being stored, only
-   * the latest change of that phone waits (a busy PBX reports a phone several times a call; what routing needs is
-   * its state now): stored next, the ones it replaced never.
+   * A phone event: folded, and a change stored. One write at a time for all phones: changes that come while one is
+   * under way wait, only the latest of each phone (a busy PBX reports a phone several times a call; what routing
+   * needs is its state now), and are stored together, in one statement, when it ends. So a phone's changes are
+   * stored in the order they happened, and a floor of busy phones costs one commit a round trip, not one a change.
    */
   void phone(TelephonyEvent.PhoneEvent e, Instant now) {
     states.accept(e).ifPresent(c -> {
       PhoneStates.Change change = c.at() == null ? new PhoneStates.Change(c.extension(), c.state(), now) : c;
-      if (writing.containsKey(change.extension())) {
-        waiting.put(change.extension(), change);
-      } else {
-        store(change);
+      waiting.remove(change.extension()); // re-inserted last: the batch keeps the order the phones last changed in
+      waiting.put(change.extension(), change);
+      if (!writing) {
+        store();
       }
     });
   }
 
-  private void store(PhoneStates.Change change) {
-    writing.put(change.extension(), Boolean.TRUE);
+  private void store() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    java.util.List<PhoneStates.Change> batch = java.util.List.copyOf(waiting.values());
+    waiting.clear();
+    writing = true;
     Future<?> mine;
     try {
-      mine = changes.changed(change);
+      mine = changes.changed(batch);
     } catch (RuntimeException ex) {
       mine = Future.failedFuture(ex);
     }
-    mine.onFailure(err -> LOG.warn("Phone state {} of extension {} not stored: {}", change.state(), change.extension(),
-            err.getMessage()))
+    mine.onFailure(err -> LOG.warn("Phone states of {} extension(s) not stored ({}): {}", batch.size(),
+            batch.size() == 1 ? batch.get(0).extension() + " " + batch.get(0).state() : "e.g. "
+                + batch.get(0).extension() + " " + batch.get(0).state(), err.getMessage()))
         .onComplete(x -> {
-          writing.remove(change.extension());
-          PhoneStates.Change next = waiting.remove(change.extension());
-          if (next != null) {
-            store(next);
-          }
+          writing = false;
+          store();
         });
   }
 

@@ -168,7 +168,7 @@ public final class WholePathBenchmark {
         operators, Runtime.version(), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, AmiThroughputBenchmark.loadAverage(), Instant.now());
     try (TestAmiServer pbx = TestAmiServer.start("bench", "bench-secret");
-         Database db = Database.embedded(dir.resolve("pg"), 0)) {
+         Database db = Database.embedded(dir.resolve("pg"), 0, pgSettings())) {
       db.migrate();
       Map<String, String> env = new HashMap<>();
       env.put("DOZVON_HTTP_PORT", "0");
@@ -238,6 +238,7 @@ public final class WholePathBenchmark {
         Moments w = paced(app, pbx, calls, next, Math.min(500, rates[rates.length - 1]), warm, null);
         next += w.n;
         report("warm-up", w, app);
+        long sampler = sampleWaits(app);
         Memory mem = null;
         for (int i = 0; i < rates.length; i++) {
           boolean last = i == rates.length - 1;
@@ -257,6 +258,7 @@ public final class WholePathBenchmark {
           next += saturation;
         }
         stages(app);
+        topStatements(app, sampler);
       } finally {
         for (AutoCloseable s : streams) {
           s.close();
@@ -553,6 +555,59 @@ public final class WholePathBenchmark {
     double worst = took.stream().mapToDouble(Double::doubleValue).max().orElse(-1);
     System.out.printf(Locale.ROOT, "RESULT startup best_s=%.2f worst_s=%.2f n=%d%n", best, worst, took.size());
     ChildJvm.killAllServing(dataDir);
+  }
+
+  /**
+   * Server settings of the run's database: BENCH_PGSS=1 loads pg_stat_statements (the statements that took the
+   * database's time, and what active backends waited on, are printed at the end); BENCH_PG="name=value;..." sets
+   * others (an experiment, e.g. synchronous_commit=off, never a figure for the doc).
+   */
+  private static Map<String, String> pgSettings() {
+    Map<String, String> out = new HashMap<>();
+    if (System.getenv("BENCH_PGSS") != null) {
+      out.put("shared_preload_libraries", "pg_stat_statements");
+    }
+    String more = System.getenv("BENCH_PG");
+    if (more != null && !more.isBlank()) {
+      for (String kv : more.split(";")) {
+        String[] p = kv.split("=", 2);
+        out.put(p[0].trim(), p[1].trim());
+      }
+    }
+    return out;
+  }
+
+  private static final Map<String, Integer> WAITS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** With BENCH_PGSS: samples what the active backends wait on, every 20 ms, while the rates run. */
+  private static long sampleWaits(App app) {
+    if (System.getenv("BENCH_PGSS") == null) {
+      return -1;
+    }
+    app.pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await();
+    app.pool().query("SELECT pg_stat_statements_reset()").execute().await();
+    return app.vertx().setPeriodic(20, id -> app.pool().query("""
+            SELECT state || ' ' || coalesce(wait_event_type || '/' || wait_event, 'CPU') || '  '
+                   || left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
+            FROM pg_stat_activity WHERE state <> 'idle' AND pid <> pg_backend_pid() AND backend_type = 'client backend'""")
+        .execute().onSuccess(rows -> rows.forEach(r -> WAITS.merge(r.getString(0), 1, Integer::sum))));
+  }
+
+  private static void topStatements(App app, long sampler) {
+    if (sampler < 0) {
+      return;
+    }
+    app.vertx().cancelTimer(sampler);
+    var rows = app.pool().query("""
+            SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                   wal_records, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20""").execute().await();
+    System.out.println("pg_stat_statements (calls, total ms, mean ms, WAL records):");
+    rows.forEach(r -> System.out.printf(Locale.ROOT, "  %8d %8s %8s %8d  %s%n", r.getLong(0), r.getValue(1),
+        r.getValue(2), r.getLong(3), r.getString(4)));
+    System.out.println("backends not idle, sampled every 20 ms (state, wait, statement):");
+    WAITS.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(25)
+        .forEach(e -> System.out.printf(Locale.ROOT, "  %6d  %s%n", e.getValue(), e.getKey()));
   }
 
   private static void showSettings(App app) {
