@@ -3,6 +3,7 @@
 # folder of its own), points it at the load generator playing the PBX, and samples the service JVM's VmRSS (and the
 # embedded PostgreSQL's processes apart) every 0.5 s while the calls flow (docs/BENCHMARKS.md, "Memory").
 #   bench/service-rss.sh [rate=500] [seconds=60] [missed=1.0]
+# The load generator counts, through the API, the deals the service made for the missed calls (within 60 s after).
 # SERVICE_JAVA_OPTS: the service JVM's options (default none: the JVM's own defaults on this machine), e.g.
 #   SERVICE_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" bench/service-rss.sh 500 60
 set -euo pipefail
@@ -22,19 +23,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
+token=rss-bench-token-$RANDOM$RANDOM
 java -Xmx1g -cp "$jar" ru.dozvon.simpbx.LoadGenerator --port "$ami_port" --rate "$rate" --missed "$missed" \
-  --duration "$seconds" --wait-connect 120 --settle 20 > "$work/load.log" 2>&1 &
+  --duration "$seconds" --wait-connect 120 --settle 60 --api "http://127.0.0.1:$http_port" --token "$token" \
+  > "$work/load.log" 2>&1 &
 gen=$!
 # shellcheck disable=SC2086
-DOZVON_DATA_DIR="$work/data" DOZVON_HTTP_PORT=$http_port DOZVON_AMI_HOST=127.0.0.1 DOZVON_AMI_PORT=$ami_port \
+DOZVON_DATA_DIR="$work/data" DOZVON_HTTP_PORT=$http_port DOZVON_ADMIN_TOKEN=$token DOZVON_AMI_HOST=127.0.0.1 DOZVON_AMI_PORT=$ami_port \
   DOZVON_AMI_USER=dozvon DOZVON_AMI_SECRET=load-secret DOZVON_LOG_LEVEL=WARN \
   java ${SERVICE_JAVA_OPTS:-} -jar "$jar" > "$work/service.log" 2>&1 &
 svc=$!
 
 rss() { awk '/^VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
-pg_rss() { # the embedded PostgreSQL's processes: children of the service JVM named postgres
-  local total=0 p
-  for p in $(pgrep -f "postgres.*$work/data" 2>/dev/null || true); do total=$(( total + $(rss "$p") )); done
+pg_rss() { # the embedded PostgreSQL: its postmaster (started on the data folder) and the postmaster's children
+  local total=0 p pm
+  pm=$(pgrep -f "postgres -D $work/data" 2>/dev/null | head -1 || true)
+  [ -n "$pm" ] || { echo 0; return; }
+  for p in "$pm" $(pgrep -P "$pm" 2>/dev/null || true); do total=$(( total + $(rss "$p") )); done
   echo "$total"
 }
 
@@ -58,6 +63,8 @@ sorted=$(printf '%s\n' "${samples[@]}" | sort -n)
 n=$(printf '%s\n' "${samples[@]}" | wc -l)
 median=$(echo "$sorted" | sed -n "$(( (n + 1) / 2 ))p")
 max=$(echo "$sorted" | tail -1)
-grep "^load: sent " "$work/load.log" || tail -5 "$work/load.log"
+grep "^load: sent \|^load: deals" "$work/load.log" || tail -5 "$work/load.log"
+echo "OutOfMemoryError lines in the service log: $(grep -c OutOfMemoryError "$work/service.log" || true)"
+
 echo "RESULT service RSS while loaded: median ${median} MB, max ${max} MB over $n samples; embedded PostgreSQL" \
   "processes together max ${pg_max} MB (shared pages counted in each)"

@@ -235,7 +235,11 @@ public final class WholePathBenchmark {
         Thread.sleep(500); // the resync after login
         long next = 0;
         int warm = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "10"));
-        Moments w = paced(app, pbx, calls, next, Math.min(500, rates[rates.length - 1]), warm, null);
+        // BENCH_WARMUP_RATE: the warm-up's rate (default the last rate, at most 500/s); one the service sustains
+        // leaves no backlog for the measured rates, while the JIT compiles the path
+        int warmRate = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_RATE",
+            Integer.toString(Math.min(500, rates[rates.length - 1]))));
+        Moments w = paced(app, pbx, calls, next, warmRate, warm, null);
         next += w.n;
         report("warm-up", w, app);
         long sampler = sampleWaits(app);
