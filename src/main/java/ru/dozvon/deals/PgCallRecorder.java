@@ -99,9 +99,9 @@ public final class PgCallRecorder {
   /**
    * Records missed calls from known numbers ({@link #hotPath}) in one transaction, in the order given (two calls
    * from one number: the first makes the deal, the second is attached to it). Set-based: the calls go in rounds of
-   * distinct numbers (the first call of each number, then the second of each, ...), and a round is the hot path's
-   * two statements for all its calls at once ({@link #missedCalls}), then its deals' events told together, so the
-   * callback chain writes every attempt 1 in one statement too. One failure rolls them all back: the caller then
+   * distinct numbers (the first call of each number, then the second of each, ...), and a round is three statements
+   * for all its calls at once ({@link #missedCalls}), then its deals' events told together, so the callback chain
+   * writes every attempt 1 in one statement too. The first round's first statement travels with BEGIN. One failure rolls them all back: the caller then
    * records each on its own.
    */
   Future<List<Recorded>> recordTogether(List<CallFacts> calls) {
@@ -115,36 +115,42 @@ public final class PgCallRecorder {
       rounds.get(round).add(i);
     }
     List<CallFacts> round0 = rounds.get(0).stream().map(calls::get).toList();
-    return timed(tx -> round0.size() == 1 ? contact(tx, round0.get(0), round0.get(0).customer()) : contacts(tx, round0),
-        (tx, first) -> {
-          Recorded[] out = new Recorded[calls.size()];
-          Future<Void> chain = Future.succeededFuture();
-          for (int r = 0; r < rounds.size(); r++) {
-            List<Integer> round = rounds.get(r);
-            List<CallFacts> these = round.stream().map(calls::get).toList();
-            boolean firstRound = r == 0;
-            chain = chain.compose(x -> {
-              Future<io.vertx.sqlclient.RowSet<Row>> locked = firstRound ? Future.succeededFuture(first)
-                  : these.size() == 1 ? contact(tx, these.get(0), these.get(0).customer()) : contacts(tx, these);
-              return locked.compose(rows -> these.size() == 1
-                  ? missedCall(tx, these.get(0), these.get(0).customer(), rows).map(List::of)
-                  : missedCalls(tx, these, rows));
-            }).map(recorded -> {
+    return timed(tx -> lock(tx, round0), (tx, first) -> {
+      Recorded[] out = new Recorded[calls.size()];
+      Future<Void> chain = Future.succeededFuture();
+      for (int r = 0; r < rounds.size(); r++) {
+        List<Integer> round = rounds.get(r);
+        List<CallFacts> these = round.stream().map(calls::get).toList();
+        Future<io.vertx.sqlclient.RowSet<Row>> locked = r == 0 ? Future.succeededFuture(first) : null;
+        chain = chain.compose(x -> (locked != null ? locked : lock(tx, these)).compose(rows -> store(tx, these, rows)))
+            .map(recorded -> {
               for (int k = 0; k < round.size(); k++) {
                 out[round.get(k)] = recorded.get(k);
               }
               return null;
             });
-          }
-          return chain.map(x -> java.util.Arrays.asList(out));
-        });
+      }
+      return chain.map(x -> java.util.Arrays.asList(out));
+    });
+  }
+
+  /** Statement (1) of a round: the contacts of its calls (distinct numbers) upserted and locked. */
+  private static Future<io.vertx.sqlclient.RowSet<Row>> lock(SqlConnection tx, List<CallFacts> round) {
+    return round.size() == 1 ? contact(tx, round.get(0), round.get(0).customer()) : contacts(tx, round);
+  }
+
+  /** The rest of a round, its contacts locked by {@link #lock}. */
+  private Future<List<Recorded>> store(SqlConnection tx, List<CallFacts> round, io.vertx.sqlclient.RowSet<Row> locked) {
+    return round.size() == 1 ? missedCall(tx, round.get(0), round.get(0).customer(), locked).map(List::of)
+        : missedCalls(tx, round, locked);
   }
 
   /**
-   * {@link #missedCall} for calls from distinct numbers, in two statements for all of them: (1) upsert and lock
-   * their contacts (in number order, as every group locks them), unless a call is stored already; (2) with the
-   * locks held, find or create each open deal, store each call on it and write the history. Then the deals'
-   * events are told together ({@link DealEventChain#publishTogether}).
+   * {@link #missedCall} for calls from distinct numbers, in three statements for all of them: (1) upsert and lock
+   * their contacts (in number order, as every group locks them), unless a call is stored already ({@link #contacts},
+   * sent by the caller); with the locks held, (2) find or create each open deal, (3) store each call on it and write
+   * the history ({@link #storeOnOpenDeals}). Then the deals' events are told together
+   * ({@link DealEventChain#publishTogether}).
    */
   private Future<List<Recorded>> missedCalls(SqlConnection tx, List<CallFacts> calls,
                                              io.vertx.sqlclient.RowSet<Row> locked) {
@@ -204,8 +210,7 @@ public final class PgCallRecorder {
       CallFacts c = calls.get(todo.get(j));
       contactIds[j] = contacts.get(c.customer().e164());
       newDeals.add(new JsonObject().put("ord", j).put("contact_id", contactIds[j]).put("arrived_at", iso(c.endedAt()))
-          .put("fields", new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
-              .put("queue", c.queue()).put("outcome", c.outcome().name())));
+          .put("fields", dealFields(c)));
     }
     // the second part's snapshot does not see the rows the first inserts: a contact's deal comes from one part only.
     // Lookups are LATERAL with LIMIT: one index probe a row, whatever the planner thinks of a table growing fast.
@@ -329,8 +334,7 @@ public final class PgCallRecorder {
    * {@link DealEvent.Created#routingPending}), so this transaction locks no manager.
    */
   private Future<Recorded> storeOnOpenDeal(SqlConnection tx, long contactId, CallFacts c, PhoneNumber phone) {
-    JsonObject fields = new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
-        .put("queue", c.queue()).put("outcome", c.outcome().name());
+    JsonObject fields = dealFields(c);
     List<Object> args = new ArrayList<>(List.of(contactId, fields, Sql.ts(c.endedAt()),
         callDetails(c).put("source", "missed_call")));
     args.addAll(callColumns(c));
@@ -449,6 +453,12 @@ public final class PgCallRecorder {
 
   private static Future<Void> attach(SqlConnection tx, long callId, long dealId) {
     return tx.preparedQuery("UPDATE calls SET deal_id = $2 WHERE id = $1").execute(Tuple.of(callId, dealId)).mapEmpty();
+  }
+
+  /** A deal made by a missed call: its fields. */
+  private static JsonObject dealFields(CallFacts c) {
+    return new JsonObject().put("pbxCallId", c.pbxCallId()).put("companyNumber", c.companyNumber())
+        .put("queue", c.queue()).put("outcome", c.outcome().name());
   }
 
   private static String iso(java.time.Instant t) {

@@ -47,6 +47,11 @@ final class PgRetryChain {
       // in one statement.
       return PgAttempts.insertFirst(tx, dealId, s, now, scheduled(s));
     }
+    return reconcileNew(tx, dealId, now);
+  }
+
+  /** A new deal whose first step is not a plain schedule: the chain reconciled from its history. */
+  private Future<Void> reconcileNew(SqlConnection tx, long dealId, Instant now) {
     return PgAttempts.lockDeal(tx, dealId).compose(deal -> reconcile(tx, deal, now, "system", false)).mapEmpty();
   }
 
@@ -56,18 +61,18 @@ final class PgRetryChain {
    */
   Future<Void> startAll(SqlConnection tx, List<DealEvent.Created> created, Instant now) {
     List<PgAttempts.First> first = new ArrayList<>(created.size());
-    List<DealEvent.Created> others = new ArrayList<>();
+    List<Long> others = new ArrayList<>();
     for (DealEvent.Created c : created) {
       Decision d = policy.next(AttemptHistory.startedAt(c.at(), c.phone()), now);
       if (d instanceof Decision.ScheduleAttempt s) {
         first.add(new PgAttempts.First(c.dealId(), s, scheduled(s)));
       } else {
-        others.add(c);
+        others.add(c.dealId());
       }
     }
     Future<Void> chain = PgAttempts.insertFirstAll(tx, first, now);
-    for (DealEvent.Created c : others) {
-      chain = chain.compose(x -> start(tx, c.dealId(), c.phone(), c.at(), now));
+    for (long dealId : others) {
+      chain = chain.compose(x -> reconcileNew(tx, dealId, now));
     }
     return chain;
   }

@@ -194,7 +194,7 @@ public final class ManagerRoutes implements RouteGroup {
     return accounts.update(id, change, creds, p).recover(ManagerInput::duplicateExtension)
         .map(u -> u.orElseThrow(() -> new NotFound("manager " + id)))
         .compose(u -> changed(id, change, u)
-            .map(json -> u.roleChange().map(rc -> json.put("roleChange", rc)).orElse(json)));
+            .map(json -> u.roleChange().map(rc -> json.put("roleChange", rc.toJson())).orElse(json)));
   }
 
   private Future<JsonObject> changed(long id, PgManagerRepository.Change change, PgAccounts.Updated u) {

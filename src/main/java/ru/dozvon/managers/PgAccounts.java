@@ -73,10 +73,10 @@ public final class PgAccounts {
    *
    * @param releasedDeals deals taken from them by a deactivation or a role change now (routing must be woken),
    *     else 0
-   * @param roleChange what a new role did (JSON: from, to, releasedDeals, sessionsEnded); empty when the role stayed
+   * @param roleChange what a new role did; empty when the role stayed
    */
   public record Updated(Manager manager, boolean deactivatedNow, int releasedDeals,
-                        Optional<io.vertx.core.json.JsonObject> roleChange) {
+                        Optional<RoleChange.Done> roleChange) {
   }
 
   /**
@@ -100,7 +100,7 @@ public final class PgAccounts {
   public Future<Optional<Updated>> update(long id, PgManagerRepository.Change c, Credentials creds, Principal who) {
     return apply(id, c, creds, who, 1).compose(done -> done.isEmpty() ? Future.succeededFuture(Optional.<Updated>empty())
         : managers.find(id).map(m -> m.map(found -> new Updated(found, done.get().deactivatedNow(),
-            done.get().releasedDeals(), done.get().role().map(RoleChange.Done::toJson)))));
+            done.get().releasedDeals(), done.get().role()))));
   }
 
   /** What one change did. */

@@ -116,9 +116,19 @@ public final class PgManagerRepository {
    */
   public record PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state,
                             boolean canTakeLeads) {
-    public PhoneChange(long managerId, String name, String extension, PhoneState previous, PhoneState state) {
-      this(managerId, name, extension, previous, state, true);
-    }
+  }
+
+  /** RETURNING of the phone-state updates: whether the manager could take a lead now ({@link PhoneChange}). */
+  private static final String CAN_TAKE_LEADS = """
+      m.role = 'operator' AND m.active AND m.state = 'ON_SHIFT' AND NOT m.pbx_paused
+        AND m.open_deals < m.max_active_deals AS can_take""";
+
+  private static List<PhoneChange> phoneChanges(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<PhoneChange> out = new ArrayList<>();
+    rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
+        PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")),
+        r.getBoolean("can_take"))));
+    return out;
   }
 
   /**
@@ -134,18 +144,11 @@ public final class PgManagerRepository {
                  unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(ext, state, at)
             WHERE m.id = before.id AND m.extension = s.ext AND before.phone_state <> s.state
             RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state,
-                      m.role = 'operator' AND m.active AND m.state = 'ON_SHIFT' AND NOT m.pbx_paused
-                        AND m.open_deals < m.max_active_deals AS can_take""")
+            """ + CAN_TAKE_LEADS)
         .execute(Tuple.of(extensions.toArray(String[]::new),
             states.stream().map(Enum::name).toArray(String[]::new),
             ats.stream().map(a -> a.atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
-        .map(rows -> {
-          List<PhoneChange> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
-              PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")),
-              r.getBoolean("can_take"))));
-          return out;
-        });
+        .map(PgManagerRepository::phoneChanges);
   }
 
   /**
@@ -160,16 +163,12 @@ public final class PgManagerRepository {
                  unnest($1::text[], $2::text[], $3::timestamptz[]) AS s(ext, state, at)
             WHERE m.id = before.id AND m.extension = s.ext AND before.phone_state <> s.state
               AND (before.phone_state_at IS NULL OR before.phone_state_at <= s.at)
-            RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state""")
+            RETURNING m.id, m.name, m.extension, before.phone_state AS previous, s.state,
+            """ + CAN_TAKE_LEADS)
         .execute(Tuple.of(extensions.toArray(String[]::new),
             states.stream().map(Enum::name).toArray(String[]::new),
             ats.stream().map(a -> a.atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
-        .map(rows -> {
-          List<PhoneChange> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new PhoneChange(r.getLong("id"), r.getString("name"), r.getString("extension"),
-              PhoneState.valueOf(r.getString("previous")), PhoneState.valueOf(r.getString("state")))));
-          return out;
-        });
+        .map(PgManagerRepository::phoneChanges);
   }
 
   static Manager map(Row r) {

@@ -2,7 +2,6 @@ package ru.dozvon.telephony;
 
 import io.vertx.core.Future;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

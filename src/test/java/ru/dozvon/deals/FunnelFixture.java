@@ -50,6 +50,12 @@ public final class FunnelFixture implements AutoCloseable {
     return id;
   }
 
+  /** An empty floor: nobody on shift, no open deal (what an earlier test left is closed out of the queue). */
+  public void emptyFloor() {
+    sql("UPDATE managers SET state = 'OFF'");
+    sql("UPDATE deals SET status = 'INVALID', closed_at = now(), routing_pending = false WHERE status = 'OPEN'");
+  }
+
   public void sql(String sql, Object... args) {
     try {
       t.app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await(10, TimeUnit.SECONDS);

@@ -47,8 +47,7 @@ class DeactivationTest {
   /** Each test starts on an empty floor: nobody on shift, no open deal (the queue of an earlier test cleared). */
   @BeforeEach
   void emptyFloor() {
-    f.sql("UPDATE managers SET state = 'OFF'");
-    f.sql("UPDATE deals SET status = 'INVALID', closed_at = now(), routing_pending = false WHERE status = 'OPEN'");
+    f.emptyFloor();
   }
 
   static JsonObject create(String name, int cap, String role) {

@@ -44,8 +44,7 @@ class RoleChangeTest {
   /** Nobody on shift, no open deal left by an earlier test. */
   @BeforeEach
   void emptyFloor() {
-    f.sql("UPDATE managers SET state = 'OFF'");
-    f.sql("UPDATE deals SET status = 'INVALID', closed_at = now(), routing_pending = false WHERE status = 'OPEN'");
+    f.emptyFloor();
   }
 
   static JsonObject create(String name, String role) {
