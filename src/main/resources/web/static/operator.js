@@ -38,6 +38,9 @@ const state = {
   pop: null,
   freshDeals: new Set(),
   phoneOfDeal: new Map(), // from deal.created: an assignment that follows names the caller too
+  // an assignment announced before its caller's number was known (the feed does not order deal.created and
+  // deal.assigned, which come from two services): the alert is completed when the number arrives
+  assignedWithoutPhone: null,
   contacts: new Map(), // dealId -> {phone, name}, for the queue's lines
 };
 
@@ -135,6 +138,18 @@ function alertNew(text) {
   setTimeout(() => beep(1175, 160), 200);
 }
 
+function assignedText(dealId, phone) {
+  return 'Вам передана сделка №' + dealId + (phone ? ': ' + fmt.phone(phone) : '');
+}
+
+/** Names the caller in the assignment alert still showing, once the number is known; no new beep. */
+function completeAssignedAlert(dealId, phone) {
+  if (!phone || state.assignedWithoutPhone !== dealId) { return; }
+  state.assignedWithoutPhone = null;
+  const a = $('alert');
+  if (a.textContent === assignedText(dealId, null)) { a.textContent = assignedText(dealId, phone); }
+}
+
 function concernsOpenDeal(ev) {
   return state.deal && ev.dealId === state.deal.id;
 }
@@ -156,13 +171,19 @@ function connectLive() {
       state.freshDeals.add(ev.dealId);
       if (state.phoneOfDeal.size > 500) { state.phoneOfDeal.clear(); }
       if (ev.data && ev.data.phone) { state.phoneOfDeal.set(ev.dealId, ev.data.phone); }
-      alertNew('Новая заявка: ' + fmt.phone(ev.data && ev.data.phone) + ' (' + (SOURCES[ev.data && ev.data.source] || 'новая') + ')');
+      if (state.assignedWithoutPhone === ev.dealId) {
+        completeAssignedAlert(ev.dealId, ev.data && ev.data.phone);
+      } else {
+        alertNew('Новая заявка: ' + fmt.phone(ev.data && ev.data.phone) + ' (' + (SOURCES[ev.data && ev.data.source] || 'новая') + ')');
+      }
       onDeal(ev);
     },
     'deal.assigned': (ev) => {
       state.freshDeals.add(ev.dealId);
       const phone = state.phoneOfDeal.get(ev.dealId);
-      alertNew('Вам передана сделка №' + ev.dealId + (phone ? ': ' + fmt.phone(phone) : ''));
+      const known = phone || (state.contacts.get(ev.dealId) || {}).phone;
+      alertNew(assignedText(ev.dealId, known));
+      state.assignedWithoutPhone = known ? null : ev.dealId;
       onDeal(ev);
     },
     'deal.missed_again': (ev) => { alertNew('Клиент снова не дозвонился: ' + fmt.phone(ev.data && ev.data.phone)); onDeal(ev); },
@@ -214,7 +235,10 @@ async function loadQueue() {
   const unknown = [...new Set(tasks.map((t) => t.dealId).filter((id) => id && !state.contacts.has(id)))].slice(0, 50);
   if (unknown.length) {
     await Promise.all(unknown.map((id) => api('GET', '/api/deals/' + id).then(
-      (d) => state.contacts.set(id, { phone: d.contact && d.contact.phone, name: d.contact && d.contact.name }),
+      (d) => {
+        state.contacts.set(id, { phone: d.contact && d.contact.phone, name: d.contact && d.contact.name });
+        completeAssignedAlert(id, d.contact && d.contact.phone);
+      },
       () => state.contacts.set(id, {}))));
     renderQueue();
   }
