@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *       (which it reads as a list and may fail on, ending the connection);</li>
  *   <li>past {@code maxEventTypes} different event names on one connection, an event of a name not seen yet (and not
  *       one Dozvon reads) is dropped whole: Asterisk-Java remembers each unknown name for the connection's life, and
- *       logs each once.</li>
+ *       logs each once;</li>
+ *   <li>an event of a type Dozvon never reads ({@code skipTypes}: {@link OwnedConnection#NEVER_READ}, a third of a
+ *       busy PBX's events) is dropped whole here, its lines skipped as bytes (no string is made of them, where parsing
+ *       them was the largest part of the reader thread's time); only its blank line is passed.</li>
  * </ul>
  * Each of these is counted ({@link Counts}) and logged at WARN at most once per 10 s per kind, with how many it stands
  * for. One instance per connection, read by one thread.
@@ -85,6 +88,7 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
   private final Limits limits;
   private final Counts counts;
   private final Set<String> readTypes;
+  private final Set<String> skipTypes;
   private final Set<String> seenTypes = new HashSet<>();
   private final LogLimit lineLog = new LogLimit(Clock.systemUTC(), Duration.ofSeconds(10));
   private final LogLimit cutLog = new LogLimit(Clock.systemUTC(), Duration.ofSeconds(10));
@@ -108,6 +112,21 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
    */
   BoundedAmiSocket(String host, int port, boolean ssl, int connectTimeoutMs, int readTimeoutMs, Limits limits,
                    Set<String> readTypes, Counts counts) throws IOException {
+    this(host, port, ssl, connectTimeoutMs, readTimeoutMs, limits, readTypes, Set.of(), counts);
+  }
+
+  /**
+   * @param readTypes lower-case event names Dozvon reads (and its actions' answers): never dropped by the type cap
+   * @param skipTypes lower-case event names dropped whole, uncounted (types Dozvon never reads)
+   */
+  BoundedAmiSocket(String host, int port, boolean ssl, int connectTimeoutMs, int readTimeoutMs, Limits limits,
+                   Set<String> readTypes, Set<String> skipTypes, Counts counts) throws IOException {
+    for (String t : skipTypes) {
+      if (readTypes.contains(t)) {
+        throw new IllegalArgumentException("event type '" + t + "' is both read and skipped");
+      }
+    }
+    this.skipTypes = Set.copyOf(skipTypes);
     Socket s = ssl ? SSLSocketFactory.getDefault().createSocket() : SocketFactory.getDefault().createSocket();
     s.setSoTimeout(readTimeoutMs);
     s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
@@ -126,6 +145,15 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
       if (pending != null) {
         l = pending;
         pending = null;
+      } else if (dropRest && !blockStart) {
+        int skipped = skipLine();
+        if (skipped < 0) {
+          return null;
+        }
+        if (skipped > 0) {
+          continue;
+        }
+        l = rawLine(); // it may be blank, or an Event header: read as a line
       } else {
         l = rawLine();
       }
@@ -155,6 +183,11 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
           LOG.warn("AMI: a line over telephony.max-line-bytes ({} bytes) was dropped, the event is kept without it"
               + " ({} such lines since the last report)", limits.maxLineBytes(), suppressed + 1);
         }
+        continue;
+      }
+      if (first && !skipTypes.isEmpty() && isEventHeader(l)
+          && skipTypes.contains(l.substring(l.indexOf(':') + 1).strip().toLowerCase(Locale.ROOT))) {
+        dropRest = true; // a type never read: dropped whole, as Asterisk-Java would after parsing it
         continue;
       }
       if (first && isEventHeader(l) && !admitType(l.substring(l.indexOf(':') + 1).strip())) {
@@ -209,6 +242,45 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Skips the next line of a dropped block as bytes when it can be neither blank nor an Event header (its first
+   * byte is no control character, blank, non-ASCII byte, 'e' or 'E'): 1 when skipped, 0 when it is to be read as a line, -1 at the end.
+   */
+  private int skipLine() throws IOException {
+    if (pos == lim && !fill()) {
+      return -1;
+    }
+    byte first = buf[pos];
+    if (first <= ' ' || first == 'e' || first == 'E') { // control, blank, or not ASCII (bytes are signed)
+      return 0;
+    }
+    while (true) {
+      int i = pos;
+      byte[] b = buf;
+      while (i < lim && b[i] != '\n') {
+        i++;
+      }
+      if (i < lim) {
+        pos = i + 1;
+        return 1;
+      }
+      pos = lim;
+      if (!fill()) {
+        return -1;
+      }
+    }
+  }
+
+  private boolean fill() throws IOException {
+    int n = in.read(buf);
+    if (n < 0) {
+      return false;
+    }
+    pos = 0;
+    lim = n;
+    return true;
   }
 
   /** The next line without its LF (and CR before it); {@link #OVERSIZED} for one over the cap; null at the end. */

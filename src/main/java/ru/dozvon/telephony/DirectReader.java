@@ -50,7 +50,12 @@ final class DirectReader implements ManagerReader {
   private final EventBeans beans;
   private final Map<String, Class<? extends ManagerResponse>> expected = new ConcurrentHashMap<>();
   private final BackwardsCompatibilityForManagerEvents compatibility = new BackwardsCompatibilityForManagerEvents();
-  private final Map<String, String> names = new HashMap<>();
+  /** Header names as sent and their lower case, an open-addressed table (probed without cutting the name out). */
+  private final String[] rawNames = new String[2 * MAX_NAMES];
+  private final String[] lowNames = new String[2 * MAX_NAMES];
+  private int nameCount;
+  /** The block read so far is a {@code Response: Follows} (command output follows). */
+  private boolean follows;
   private volatile SocketConnectionFacade socket;
   private volatile boolean die;
   private volatile boolean dead;
@@ -111,7 +116,8 @@ final class DirectReader implements ManagerReader {
     try {
       String line;
       while (!die && (line = in.readLine()) != null) {
-        if (line.startsWith("Asterisk Call Manager/") || line.startsWith("Asterisk Call Manager Proxy/")
+        if (!line.isEmpty() && (line.charAt(0) == 'A' || line.charAt(0) == 'O' || line.charAt(0) == 'C')
+            && line.startsWith("Asterisk Call Manager/") || line.startsWith("Asterisk Call Manager Proxy/")
             || line.startsWith("Asterisk Manager Proxy/") || line.startsWith("OpenPBX Call Manager/")
             || line.startsWith("CallWeaver Call Manager/")) {
           ProtocolIdentifierReceivedEvent hello = new ProtocolIdentifierReceivedEvent(source);
@@ -120,7 +126,7 @@ final class DirectReader implements ManagerReader {
           to.event(hello);
           continue;
         }
-        if ("Follows".equals(block.get("response")) && line.endsWith("--END COMMAND--")) {
+        if (follows && line.endsWith("--END COMMAND--")) {
           block.put(COMMAND_RESULT_RESPONSE_KEY, line);
           continue;
         }
@@ -136,6 +142,7 @@ final class DirectReader implements ManagerReader {
           log.debug("AMI: a block with neither Event nor Response: {}", block.keySet());
         }
         block.clear();
+        follows = false;
       }
       log.debug("AMI: end of stream, reader done");
     } catch (IOException e) {
@@ -159,11 +166,19 @@ final class DirectReader implements ManagerReader {
     if (colon < 0) {
       return; // as the library: a line that is no header is skipped
     }
-    String name = name(line.substring(0, colon));
+    String name = name(line, colon);
     if (name.isEmpty()) {
       return;
     }
-    String value = line.substring(colon + 1).trim();
+    int from = colon + 1; // the value as String.trim() would leave it, cut once
+    int to = line.length();
+    while (from < to && line.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && line.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    String value = line.substring(from, to);
     Object had = block.get(name);
     if (had == null) {
       if (block.size() >= MAX_HEADERS) {
@@ -174,6 +189,9 @@ final class DirectReader implements ManagerReader {
         return;
       }
       block.put(name, value);
+      if (name.equals("response")) {
+        follows = value.equals("Follows");
+      }
     } else if (had instanceof List<?> list) {
       if (list.size() < MAX_HEADERS) {
         @SuppressWarnings("unchecked")
@@ -185,17 +203,36 @@ final class DirectReader implements ManagerReader {
       values.add(had.toString());
       values.add(value);
       block.put(name, values);
+      if (name.equals("response")) {
+        follows = false; // a repeated Response is a list: no command output then, as the library reads it
+      }
     }
   }
 
-  /** A header's name in lower case, trimmed; remembered, as a stream repeats the same few hundred names. */
-  private String name(String raw) {
-    String n = names.get(raw);
-    if (n == null) {
-      n = raw.toLowerCase(Locale.ENGLISH).trim();
-      if (names.size() < MAX_NAMES) {
-        names.put(raw, n);
+  /**
+   * The name of the header {@code line[0, end)} in lower case, trimmed; remembered, as a stream repeats the same few
+   * hundred names. Found by hashing the line's first characters in place: no string is cut for a name seen before.
+   */
+  private String name(String line, int end) {
+    int h = 0;
+    for (int i = 0; i < end; i++) {
+      h = 31 * h + line.charAt(i);
+    }
+    int mask = rawNames.length - 1;
+    int i = (h ^ (h >>> 16)) & mask;
+    String raw;
+    while ((raw = rawNames[i]) != null) {
+      if (raw.length() == end && line.startsWith(raw)) {
+        return lowNames[i];
       }
+      i = (i + 1) & mask;
+    }
+    raw = line.substring(0, end);
+    String n = raw.toLowerCase(Locale.ENGLISH).trim();
+    if (nameCount < MAX_NAMES) { // the table stays at most half full
+      rawNames[i] = raw;
+      lowNames[i] = n;
+      nameCount++;
     }
     return n;
   }

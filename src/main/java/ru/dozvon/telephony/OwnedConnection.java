@@ -46,7 +46,8 @@ final class OwnedConnection extends DozvonReaderSeam {
    * Event types Dozvon never reads (the mapper returns null for them) that a busy PBX sends often: about a third of
    * a call's events (missed.ami: 27 of 80). Not registered, Asterisk-Java builds no bean for them (its reflection,
    * one setter call per header, is most of what its reader thread spends on an event) and dispatches nothing; they
-   * are then not counted in {@code dozvon_ami_events_total} either. Only types outside {@link AmiEventMapper}'s table
+   * are then not counted in {@code dozvon_ami_events_total} either. The socket drops them before any parsing
+   * ({@link BoundedAmiSocket}, its {@code skipTypes}). Only types outside {@link AmiEventMapper}'s table
    * and outside the answers of the actions we send may be here.
    */
   static final List<Class<? extends ManagerEvent>> NEVER_READ = List.of(
@@ -58,6 +59,7 @@ final class OwnedConnection extends DozvonReaderSeam {
       DtmfBeginEvent.class, DtmfEndEvent.class, CelEvent.class);
 
   private final Runnable onDisconnect;
+  private final java.util.Set<String> skipped;
   private final BoundedAmiSocket.Limits limits;
   private final BoundedAmiSocket.Counts counts;
   private int connectTimeoutMs;
@@ -78,16 +80,34 @@ final class OwnedConnection extends DozvonReaderSeam {
     this.onDisconnect = onDisconnect;
     this.limits = limits;
     this.counts = counts;
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (Class<? extends ManagerEvent> type : ignored) {
       deregisterEventClass(type);
+      names.add(eventName(type));
     }
+    this.skipped = java.util.Set.copyOf(names);
+  }
+
+  /**
+   * The AMI name of an event type as Asterisk-Java's {@code EventBuilderImpl.registerEventClass} derives it: the class
+   * name in lower case without "event", a user event's with "userevent" before it.
+   */
+  static String eventName(Class<? extends ManagerEvent> type) {
+    String n = type.getSimpleName().toLowerCase(java.util.Locale.ENGLISH);
+    if (n.endsWith("event")) {
+      n = n.substring(0, n.length() - "event".length());
+    }
+    if (org.asteriskjava.manager.event.UserEvent.class.isAssignableFrom(type) && !n.startsWith("userevent")) {
+      n = "userevent" + n;
+    }
+    return n;
   }
 
   /** Our bounded socket instead of Asterisk-Java's unbounded line scanner (docs/AMI_LINK.md, "Bad input"). */
   @Override
   protected org.asteriskjava.util.SocketConnectionFacade createSocket() throws java.io.IOException {
     return new BoundedAmiSocket(getHostname(), getPort(), isSsl(), connectTimeoutMs, readTimeoutMs, limits,
-        AmiEventMapper.READ_EVENT_NAMES, counts);
+        AmiEventMapper.READ_EVENT_NAMES, skipped, counts);
   }
 
   @Override

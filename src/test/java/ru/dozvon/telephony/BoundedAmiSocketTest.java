@@ -41,7 +41,9 @@ class BoundedAmiSocketTest {
 
   @AfterEach
   void close() throws IOException {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Test
@@ -103,7 +105,81 @@ class BoundedAmiSocketTest {
         "coreshowchannelscomplete", "newcallerid", "originateresponse");
   }
 
+  @Test
+  void eventsOfTypesNeverReadAreDroppedWholeUncountedAndOnlyTheirBlankLinePasses() throws Exception {
+    String text = "Event: Newexten\r\nChannel: PJSIP/a-1\r\nApplication: Dial\r\n\r\n"
+        + "Event: Hangup\r\nUniqueid: 1.1\r\n\r\n"
+        + "event : DIALSTATE\nChannel: x\nEvent: Newchannel\r\nUniqueid: 2.2\r\n\r\n" // truncated: the next starts
+        + "Event: Newexten\r\nData: " + "d".repeat(20_000) + "\r\n  Extra: y\r\nexten: 1\r\n\r\n" // across reads
+        + "Event: Newexten\r\nChannel: torn at the end";
+    List<String> lines = read(new BoundedAmiSocket.Limits(65_536, 262_144, 10), Set.of("newexten", "dialstate"), text);
+    assertThat(lines).containsExactly("", "Event: Hangup", "Uniqueid: 1.1", "", "", "Event: Newchannel",
+        "Uniqueid: 2.2", "", "");
+    assertThat(tooLong.get() + cut.get() + typeDropped.get()).as("types never read are not input errors").isZero();
+  }
+
+  @Test
+  void skippingTypesNeverReadChangesNothingElseInRandomStreams() throws Exception {
+    // Seeded: blocks of types read and never read, headers of every shape (blank-led, lower-case "event", CR-less,
+    // long, non-ASCII), blocks left without their blank line; the lines passed with the skip are those passed without
+    // it, less the headers of the skipped blocks.
+    Set<String> skip = Set.of("newexten", "dialstate", "cel");
+    String[] types = {"Newexten", "Hangup", "DialState", "Newchannel", "CEL", "VarSet", "newexten"};
+    String[] headers = {"Channel: PJSIP/a-0001", " Extra: x", "exten: 101", "Value: Привет", "Data: " + "z".repeat(300),
+        "NoColonHere", "\tTabbed: y", "eXtra: e", "  event : Hangup", "Event: Newexten", "Вход: 1"};
+    for (long seed = 1; seed <= 40; seed++) {
+      java.util.Random r = new java.util.Random(seed);
+      StringBuilder t = new StringBuilder();
+      for (int b = 0; b < 60; b++) {
+        t.append(r.nextInt(8) == 0 ? "  event: " : "Event: ").append(types[r.nextInt(types.length)])
+            .append(r.nextBoolean() ? "\r\n" : "\n");
+        for (int h = r.nextInt(6); h > 0; h--) {
+          t.append(headers[r.nextInt(headers.length)]).append(r.nextInt(5) == 0 ? "\n" : "\r\n");
+        }
+        if (r.nextInt(6) != 0) {
+          t.append("\r\n");
+        }
+      }
+      List<String> all = read(new BoundedAmiSocket.Limits(1024, 4096, 100), Set.of(), t.toString());
+      List<String> expected = new ArrayList<>();
+      boolean skipping = false;
+      for (int i = 0; i < all.size(); i++) {
+        String l = all.get(i);
+        if (l.isEmpty()) {
+          skipping = false;
+          expected.add(l);
+          continue;
+        }
+        if (i == 0 || all.get(i - 1).isEmpty()) { // a block's first line
+          int colon = l.indexOf(':');
+          skipping = colon > 0 && l.substring(0, colon).strip().equalsIgnoreCase("event")
+              && skip.contains(l.substring(colon + 1).strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!skipping) {
+          expected.add(l);
+        }
+      }
+      assertThat(read(new BoundedAmiSocket.Limits(1024, 4096, 100), skip, t.toString())).as("seed %d", seed)
+          .containsExactlyElementsOf(expected);
+      assertThat(expected).as("seed %d skips something", seed).hasSizeLessThan(all.size());
+    }
+  }
+
+  @Test
+  void aTypeNeverReadIsNamedAsAsteriskJavaRegistersIt() {
+    assertThat(OwnedConnection.NEVER_READ.stream().map(OwnedConnection::eventName))
+        .contains("newexten", "dialstate", "rtcpsent", "cel", "newconnectedline", "bridgevideosourceupdate")
+        .doesNotContainAnyElementsOf(AmiEventMapper.READ_EVENT_NAMES);
+  }
+
   private List<String> read(BoundedAmiSocket.Limits limits, String text) throws Exception {
+    return read(limits, Set.of(), text);
+  }
+
+  private List<String> read(BoundedAmiSocket.Limits limits, Set<String> skip, String text) throws Exception {
+    if (server != null) {
+      server.close();
+    }
     server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     Thread writer = new Thread(() -> {
       try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
@@ -118,7 +194,7 @@ class BoundedAmiSocketTest {
     });
     writer.start();
     BoundedAmiSocket socket = new BoundedAmiSocket("127.0.0.1", server.getLocalPort(), false, 5000, 10_000, limits,
-        AmiEventMapper.READ_EVENT_NAMES, counts);
+        AmiEventMapper.READ_EVENT_NAMES, skip, counts);
     List<String> lines = new ArrayList<>();
     String line;
     while ((line = socket.readLine()) != null) {
