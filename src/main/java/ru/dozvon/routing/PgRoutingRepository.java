@@ -56,6 +56,16 @@ final class PgRoutingRepository {
       INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
       VALUES ($1, $2, $3, $4, $5, $6)""";
 
+  /**
+   * Stores a batch's routing decisions in one statement (one executed per decision was, at 500 missed calls a
+   * second, a statement a deal: 32,000 of them in a benchmark run).
+   */
+  private static final String DECISIONS = """
+      INSERT INTO assignments (deal_id, manager_id, strategy, decision, by_hand, created_at)
+      SELECT t.deal_id, t.manager_id, t.strategy, t.decision, false, $2
+      FROM jsonb_to_recordset($1::jsonb) AS t(ord int, deal_id bigint, manager_id bigint, strategy text, decision jsonb)
+      ORDER BY t.ord""";
+
   private PgRoutingRepository() {
   }
 
@@ -208,28 +218,28 @@ final class PgRoutingRepository {
   static Future<Void> apply(SqlConnection tx, List<Routed> routed, Instant at) {
     List<PgDealStore.OwnerChange> owners = new ArrayList<>();
     List<Long> waitingIds = new ArrayList<>();
-    List<Tuple> decisions = new ArrayList<>();
+    JsonArray decisions = new JsonArray();
     for (Routed r : routed) {
       if (r.result() instanceof Assignment a) {
         String strategy = a.why().strategy().configName();
         owners.add(new PgDealStore.OwnerChange(r.lead().dealId(), a.managerId(), "system", new JsonObject()
             .put("managerId", a.managerId()).put("strategy", strategy).put("reason", a.why().reason()), at));
-        decisions.add(Tuple.of(r.lead().dealId(), a.managerId(), strategy, decisionJson(a, r.teamAverage()), false,
-            ts(at)));
+        decisions.add(new JsonObject().put("ord", decisions.size()).put("deal_id", r.lead().dealId())
+            .put("manager_id", a.managerId()).put("strategy", strategy).put("decision", decisionJson(a, r.teamAverage())));
       } else if (r.result() instanceof Unassigned u) {
         // No history row for a lead that waits: the owner did not change; the deal shows this decision as its
         // latest assignment until a manager is found.
         JsonObject decision = new JsonObject().put("strategy", u.strategy().configName()).put("assigned", false)
             .put("reason", u.reason());
         waitingIds.add(r.lead().dealId());
-        decisions.add(Tuple.wrap(java.util.Arrays.asList(r.lead().dealId(), null, u.strategy().configName(), decision,
-            false, ts(at))));
+        decisions.add(new JsonObject().put("ord", decisions.size()).put("deal_id", r.lead().dealId())
+            .putNull("manager_id").put("strategy", u.strategy().configName()).put("decision", decision));
       }
     }
     return PgDealStore.assignOwners(tx, owners)
         .compose(x -> PgDealStore.clearRoutingPending(tx, waitingIds))
         .compose(x -> decisions.isEmpty() ? Future.succeededFuture()
-            : tx.preparedQuery(DECISION).executeBatch(decisions).mapEmpty());
+            : tx.preparedQuery(DECISIONS).execute(Tuple.of(decisions, ts(at))).mapEmpty());
   }
 
   /** Stores a hand-made assignment: by_hand, with the actor in the history. */

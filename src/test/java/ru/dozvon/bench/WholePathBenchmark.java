@@ -127,6 +127,7 @@ public final class WholePathBenchmark {
     final AtomicLongArray commitMicros;
     final AtomicLongArray sseNanos;
     final AtomicLongArray ringNanos;
+    Cpu cpu;
 
     Moments(long from, int n) {
       this.from = from;
@@ -298,6 +299,8 @@ public final class WholePathBenchmark {
     Moments m = new Moments(from, n);
     current = m;
     long sampler = mem == null ? -1 : app.vertx().setPeriodic(500, id -> mem.sample());
+    long[] cpuFrom = Cpu.ticks();
+    long wallFrom = System.nanoTime();
     long start = System.nanoTime() + 5_000_000L;
     long maxLag = 0;
     byte[] nextBytes = calls.bytes(from);
@@ -325,6 +328,7 @@ public final class WholePathBenchmark {
       app.vertx().cancelTimer(sampler);
     }
     System.out.printf(Locale.ROOT, "  sender: %,d calls written, latest write %.1f ms after its due time%n", n, maxLag / 1e6);
+    m.cpu = Cpu.since(cpuFrom, System.nanoTime() - wallFrom, n);
     return m;
   }
 
@@ -371,6 +375,10 @@ public final class WholePathBenchmark {
     line(rate, "commit", "hangup written -> deal committed", Arrays.copyOf(commit, c), m.n);
     line(rate, "sse_deal", "hangup written -> deal.created read on the SSE stream", Arrays.copyOf(sse, s), m.n);
     line(rate, "ring", "DialBegin written -> call.ringing read on the operator's stream", Arrays.copyOf(ring, r), m.n);
+    if (m.cpu != null) {
+      System.out.println("  " + m.cpu);
+      System.out.printf(Locale.ROOT, "RESULT cpu rate=%s %s%n", rate, m.cpu.result());
+    }
   }
 
   private static void line(String rate, String key, String what, long[] nanos, int n) {
@@ -490,6 +498,62 @@ public final class WholePathBenchmark {
   }
 
   /** RSS of this JVM (the service, the test PBX and the clients) and its heap, sampled. */
+  /**
+   * CPU time spent from the first call written until the last one's moments were read: this JVM (the service with
+   * the test PBX and the HTTP clients) and every PostgreSQL process, from {@code /proc} (clock ticks of 10 ms).
+   * Per call it is comparable across machines of one kind, where latency is not (it depends on headroom).
+   */
+  record Cpu(double wallSeconds, int calls, double javaSeconds, double pgSeconds) {
+
+    /** This JVM's ticks and the sum of every postgres process's (utime + stime). */
+    static long[] ticks() {
+      long java = 0;
+      long pg = 0;
+      String self = Long.toString(ProcessHandle.current().pid());
+      try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+        for (Path d : dirs) {
+          String stat;
+          try {
+            stat = Files.readString(d.resolve("stat"));
+          } catch (Exception gone) {
+            continue;
+          }
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          String comm = stat.substring(open + 1, close);
+          String[] f = stat.substring(close + 2).split(" ");
+          long t = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+          if (d.getFileName().toString().equals(self)) {
+            java += t;
+          } else if (comm.equals("postgres")) {
+            pg += t;
+          }
+        }
+      } catch (Exception e) {
+        return new long[] {-1, -1};
+      }
+      return new long[] {java, pg};
+    }
+
+    static Cpu since(long[] from, long wallNanos, int calls) {
+      long[] now = ticks();
+      return from[0] < 0 || now[0] < 0 ? null
+          : new Cpu(wallNanos / 1e9, calls, (now[0] - from[0]) / 100.0, (now[1] - from[1]) / 100.0);
+    }
+
+    String result() {
+      return String.format(Locale.ROOT, "java_ms_per_call=%.2f pg_ms_per_call=%.2f java_cores=%.2f pg_cores=%.2f",
+          javaSeconds * 1000 / calls, pgSeconds * 1000 / calls, javaSeconds / wallSeconds, pgSeconds / wallSeconds);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "cpu over %.1f s: this JVM %.1f s (%.2f ms a call, %.2f cores), PostgreSQL "
+              + "%.1f s (%.2f ms a call, %.2f cores)", wallSeconds, javaSeconds, javaSeconds * 1000 / calls,
+          javaSeconds / wallSeconds, pgSeconds, pgSeconds * 1000 / calls, pgSeconds / wallSeconds);
+    }
+  }
+
   private static final class Memory {
     long rssMax;
     long heapMax;
