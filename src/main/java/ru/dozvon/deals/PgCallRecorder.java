@@ -240,12 +240,13 @@ public final class PgCallRecorder {
     // probe a row, whatever the planner thinks of a table growing fast.
     Future<java.util.Map<Long, Row>> deals = tx.preparedQuery("""
             WITH ins AS (
-              INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
-              SELECT t.contact_id, 'missed_call', t.fields, t.arrived_at, true
+              INSERT INTO deals (contact_id, source, fields, arrived_at)
+              SELECT t.contact_id, 'missed_call', t.fields, t.arrived_at
               FROM jsonb_to_recordset($1::jsonb) AS t(ord int, contact_id bigint, fields jsonb, arrived_at timestamptz)
               ORDER BY t.ord
               ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
-              RETURNING id, contact_id)
+              RETURNING id, contact_id),
+            pending AS (INSERT INTO routing_pending (deal_id) SELECT id FROM ins)
             SELECT id, contact_id, true AS created, NULL::bigint AS manager_id FROM ins
             UNION ALL
             SELECT d.id, d.contact_id, false, d.manager_id FROM unnest($2::bigint[]) AS k(id)
@@ -352,7 +353,7 @@ public final class PgCallRecorder {
   }
 
   /**
-   * Statement (2) of {@link #missedCall}; the contact is locked. A new deal is stored with
+   * Statement (2) of {@link #missedCall}; the contact is locked. A new deal is stored with its mark in
    * {@code routing_pending}: routing gives it an owner after the commit, in a batch (see
    * {@link DealEvent.Created#routingPending}), so this transaction locks no manager.
    */
@@ -364,10 +365,11 @@ public final class PgCallRecorder {
     return tx.preparedQuery("""
             WITH seen AS (SELECT 1 FROM calls WHERE pbx_call_id = $5),
             ins AS (
-              INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending)
-              SELECT $1, 'missed_call', $2, $3, true WHERE NOT EXISTS (SELECT 1 FROM seen)
+              INSERT INTO deals (contact_id, source, fields, arrived_at)
+              SELECT $1, 'missed_call', $2, $3 WHERE NOT EXISTS (SELECT 1 FROM seen)
               ON CONFLICT (contact_id) WHERE status = 'OPEN' DO NOTHING
               RETURNING id),
+            pending AS (INSERT INTO routing_pending (deal_id) SELECT id FROM ins),
             d AS (
               SELECT id, true AS created, NULL::bigint AS manager_id FROM ins
               UNION ALL

@@ -123,8 +123,8 @@ public final class PgDealStore {
       batch.add(Tuple.of(c.dealId(), c.managerId(), ts(c.at()), c.actor(), c.details()));
     }
     return tx.preparedQuery("""
-            WITH d AS (UPDATE deals SET manager_id = $2, routing_pending = false, updated_at = $3 WHERE id = $1
-                       RETURNING id),
+            WITH d AS (UPDATE deals SET manager_id = $2, updated_at = $3 WHERE id = $1 RETURNING id),
+                 p AS (DELETE FROM routing_pending WHERE deal_id = $1),
                  t AS (UPDATE tasks SET manager_id = $2 WHERE deal_id = $1 AND done_at IS NULL AND for_role = 'MANAGER'
                        RETURNING id)
             INSERT INTO deal_history (deal_id, at, kind, actor, details) SELECT id, $3, 'owner', $4, $5 FROM d""")
@@ -134,7 +134,7 @@ public final class PgDealStore {
   /** Clears the routing mark of deals that got a decision without an owner, or need none any more. */
   public static Future<Void> clearRoutingPending(SqlConnection tx, List<Long> dealIds) {
     return dealIds.isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery("UPDATE deals SET routing_pending = false WHERE id = ANY($1) AND routing_pending")
+        : tx.preparedQuery("DELETE FROM routing_pending WHERE deal_id = ANY($1)")
             .execute(Tuple.of(dealIds.toArray(Long[]::new))).mapEmpty();
   }
 

@@ -201,12 +201,16 @@ public final class PgDealWorkflow {
     // The owner keeps the deal unless deactivated meanwhile (or it never had one): then routing decides, as for a
     // deal from the PBX (the mark commits with the reopening; the router's poll picks it up within a second).
     return tx.preparedQuery("""
-            UPDATE deals SET status = 'OPEN', stage = $2, closed_at = NULL, loss_reason = NULL, close_reason = NULL,
-                             close_comment = NULL, updated_at = $3,
-                             routing_pending = NOT EXISTS (SELECT 1 FROM managers m WHERE m.id = deals.manager_id
-                                                           AND m.active),
-                             manager_id = (SELECT m.id FROM managers m WHERE m.id = deals.manager_id AND m.active)
-            WHERE id = $1 RETURNING manager_id""")
+            WITH u AS (
+              UPDATE deals SET status = 'OPEN', stage = $2, closed_at = NULL, loss_reason = NULL, close_reason = NULL,
+                               close_comment = NULL, updated_at = $3,
+                               manager_id = (SELECT m.id FROM managers m WHERE m.id = deals.manager_id AND m.active)
+              WHERE id = $1 RETURNING id, manager_id),
+            marked AS (INSERT INTO routing_pending (deal_id) SELECT id FROM u WHERE manager_id IS NULL
+                       ON CONFLICT DO NOTHING),
+            unmarked AS (DELETE FROM routing_pending WHERE deal_id = $1 AND EXISTS (
+                           SELECT 1 FROM u WHERE manager_id IS NOT NULL))
+            SELECT manager_id FROM u""")
         .execute(Tuple.of(d.id(), back.stage(), Sql.ts(now)))
         .compose(rows -> {
           Long owner = rows.iterator().next().getLong(0);

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Takes a manager's open deals and open tasks away from them (a manager deactivated), inside the caller's
- * transaction: the deals lose their owner and are marked {@code routing_pending}, so that the router's next
+ * transaction: the deals lose their owner and are marked (a row in {@code routing_pending}), so that the router's next
  * run gives them to someone else (or stores why they wait); the manager's open tasks lose their owner too, and
  * those of a deal follow it when routing assigns it (routing's assignment hands a deal's open manager tasks to
  * the new owner). Every deal gets an {@code owner} history row.
@@ -28,8 +28,9 @@ public final class PgOwnerRelease {
   }
 
   private static final String RELEASE = """
-      WITH d AS (UPDATE deals SET manager_id = NULL, routing_pending = true, updated_at = $3
+      WITH d AS (UPDATE deals SET manager_id = NULL, updated_at = $3
                  WHERE manager_id = $1 AND status = 'OPEN' RETURNING id),
+           p AS (INSERT INTO routing_pending (deal_id) SELECT id FROM d ON CONFLICT DO NOTHING),
            t AS (UPDATE tasks SET manager_id = NULL
                  WHERE manager_id = $1 AND done_at IS NULL AND for_role = 'MANAGER' RETURNING id),
            h AS (INSERT INTO deal_history (deal_id, at, kind, actor, details)

@@ -66,7 +66,7 @@ public final class AttemptScheduler extends VerticleBase {
         UPDATE attempts a SET state = 'FIRED', fired_at = $1, fired_by = $2
         WHERE a.id IN (SELECT p.id FROM attempts p JOIN deals d ON d.id = p.deal_id
                        WHERE p.state = 'PENDING' AND p.due_at <= $1
-                         AND (NOT d.routing_pending OR d.arrived_at < $4)
+                         AND (d.arrived_at < $4 OR NOT EXISTS (SELECT 1 FROM routing_pending rp WHERE rp.deal_id = d.id))
                        ORDER BY p.due_at LIMIT $3
                        FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF d SKIP LOCKED)
           AND a.state = 'PENDING'

@@ -31,8 +31,28 @@ public final class NumberZones {
   private NumberZones() {
   }
 
+  /** Zones already told, by number: a deal's every attempt and every view asks again (least recently used out). */
+  private static final int REMEMBERED = 4096;
+  private static final Map<String, Optional<ZoneId>> TOLD = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<ZoneId>> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
+
   /** The one zone the number belongs to, or empty when it maps to several or none. */
   public static Optional<ZoneId> zoneOf(PhoneNumber number) {
+    Optional<ZoneId> told = TOLD.get(number.e164());
+    if (told == null) {
+      told = lookUp(number);
+      TOLD.put(number.e164(), told);
+    }
+    return told;
+  }
+
+  /** libphonenumber's answer: a parse, the number's type and a prefix lookup (tens of microseconds). */
+  private static Optional<ZoneId> lookUp(PhoneNumber number) {
     List<String> zones;
     String region;
     try {

@@ -17,9 +17,27 @@ public record PhoneNumber(String e164, Kind kind) {
   public PhoneNumber {
     Objects.requireNonNull(e164, "e164");
     Objects.requireNonNull(kind, "kind");
-    if (!e164.matches("\\+[1-9][0-9]{6,14}")) {
+    if (!isE164(e164)) {
       throw new IllegalArgumentException("not an E.164 number: " + e164);
     }
+  }
+
+  /**
+   * {@code \+[1-9][0-9]{6,14}}, checked by hand: every number read from the PBX or the database is made here, and
+   * {@code String.matches} compiled the pattern each time (seen in the JFR profile at 500 calls a second).
+   */
+  private static boolean isE164(String s) {
+    int n = s.length();
+    if (n < 8 || n > 16 || s.charAt(0) != '+' || s.charAt(1) < '1' || s.charAt(1) > '9') {
+      return false;
+    }
+    for (int i = 2; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean isMobile() {

@@ -147,7 +147,8 @@ final class PgRoutingRepository {
    */
   static Future<List<LeadToRoute>> lockWaiting(SqlConnection tx, int limit) {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
-             FROM deals d WHERE d.status = 'OPEN' AND d.manager_id IS NULL AND NOT d.routing_pending
+             FROM deals d WHERE d.status = 'OPEN' AND d.manager_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM routing_pending rp WHERE rp.deal_id = d.id)
             ORDER BY d.created_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
         .execute(Tuple.of(limit))
         .map(rows -> {
@@ -170,8 +171,8 @@ final class PgRoutingRepository {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
             , d.status = 'OPEN' AND d.manager_id IS NULL AS still_waiting,
               (EXTRACT(EPOCH FROM clock_timestamp() - d.created_at) * 1000)::bigint AS waited_ms
-             FROM deals d WHERE d.routing_pending
-            ORDER BY d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
+             FROM routing_pending rp JOIN deals d ON d.id = rp.deal_id
+            ORDER BY rp.deal_id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<Pending> out = new ArrayList<>(rows.size());

@@ -60,6 +60,8 @@ public final class PhoneWatch {
   /** Whether a write of changes is under way, and the latest change of each phone waiting for it to end. */
   private boolean writing;
   private final Map<String, PhoneStates.Change> waiting = new LinkedHashMap<>();
+  /** Callers' numbers parsed: a ring-all queue pops one call on every phone, and customers call again. */
+  private final NumberCache numbers = new NumberCache(1024);
   /** Calls and phones already popped: a queue rings with AgentCalled and DialBegin both. */
   private final Map<String, Boolean> popped = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -163,7 +165,7 @@ public final class PhoneWatch {
     if (extension == null || e.linkedid() == null || popped.put(e.linkedid() + "/" + extension, Boolean.TRUE) != null) {
       return;
     }
-    PhoneNumber caller = PhoneNumbers.isWithheld(callerRaw) ? null : PhoneNumbers.tryParse(callerRaw).orElse(null);
+    PhoneNumber caller = PhoneNumbers.isWithheld(callerRaw) ? null : numbers.parse(callerRaw);
     try {
       rings.ringing(new Ring(extension, caller, callerRaw, e.linkedid(), e.at()));
     } catch (RuntimeException ex) {

@@ -251,7 +251,7 @@ public final class MissedCallLatencyBenchmark {
                     SET LOCAL plan_cache_mode = force_generic_plan;
                     INSERT INTO contacts (phone, phone_kind) VALUES ('+79999999999', 'MOBILE');
                     PREPARE s2(bigint, jsonb, timestamptz) AS
-                    INSERT INTO deals (contact_id, source, fields, arrived_at, routing_pending) VALUES ($1, 'missed_call', $2, $3, true);
+                    INSERT INTO deals (contact_id, source, fields, arrived_at) VALUES ($1, 'missed_call', $2, $3);
                     EXPLAIN (ANALYZE, BUFFERS) EXECUTE s2(currval('contacts_id_seq'), '{}', now());
                     PREPARE s3(bigint) AS INSERT INTO deal_history (deal_id, at, kind, actor, details) VALUES ($1, now(), 'created', 'pbx', '{}');
                     EXPLAIN (ANALYZE, BUFFERS) EXECUTE s3(currval('deals_id_seq'));

@@ -53,7 +53,8 @@ public final class FunnelFixture implements AutoCloseable {
   /** An empty floor: nobody on shift, no open deal (what an earlier test left is closed out of the queue). */
   public void emptyFloor() {
     sql("UPDATE managers SET state = 'OFF'");
-    sql("UPDATE deals SET status = 'INVALID', closed_at = now(), routing_pending = false WHERE status = 'OPEN'");
+    sql("UPDATE deals SET status = 'INVALID', closed_at = now() WHERE status = 'OPEN'");
+    sql("DELETE FROM routing_pending");
   }
 
   public void sql(String sql, Object... args) {

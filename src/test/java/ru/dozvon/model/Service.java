@@ -191,9 +191,10 @@ public final class Service implements AutoCloseable {
         // A deal another transaction held was skipped by routing, an attempt the App's scheduler was claiming
         // by the drain: look again until nothing is left.
         Row left = sql("""
-            SELECT (SELECT count(*) FROM deals WHERE routing_pending) AS routing,
+            SELECT (SELECT count(*) FROM routing_pending) AS routing,
                    (SELECT count(*) FROM attempts a JOIN deals d ON d.id = a.deal_id
-                    WHERE a.state = 'PENDING' AND a.due_at <= $1 AND NOT d.routing_pending) AS due""",
+                    WHERE a.state = 'PENDING' AND a.due_at <= $1
+                      AND NOT EXISTS (SELECT 1 FROM routing_pending rp WHERE rp.deal_id = d.id)) AS due""",
             ts(clock.instant())).get(0);
         if (left.getLong("routing") == 0 && left.getLong("due") == 0) {
           return;

@@ -3,6 +3,7 @@ package ru.dozvon.phone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,5 +64,31 @@ class PhoneNumbersTest {
   @ValueSource(strings = {"79161234567", "+7916", "+abc"})
   void phoneNumberRecordRefusesNonE164(String s) {
     assertThatThrownBy(() -> new PhoneNumber(s, PhoneNumber.Kind.MOBILE)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void phoneNumberRecordAcceptsExactlyWhatTheE164PatternDoes() {
+    java.util.regex.Pattern e164 = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
+    java.util.Random r = new java.util.Random(14);
+    String alphabet = "+0123456789 a-٣";
+    int accepted = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder(r.nextBoolean() ? "+" : "");
+      int len = r.nextInt(18);
+      for (int j = 0; j < len; j++) {
+        b.append(r.nextInt(10) < 8 ? (char) ('0' + r.nextInt(10)) : alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String s = b.toString();
+      boolean ok;
+      try {
+        new PhoneNumber(s, PhoneNumber.Kind.OTHER);
+        ok = true;
+      } catch (IllegalArgumentException e) {
+        ok = false;
+      }
+      assertThat(ok).as("%s", s).isEqualTo(e164.matcher(s).matches());
+      accepted += ok ? 1 : 0;
+    }
+    assertThat(accepted).as("the generator makes valid numbers too").isGreaterThan(10_000);
   }
 }

@@ -71,7 +71,8 @@ class PendingRoutingTest {
 
   Row deal(long id) {
     try {
-      return sql("SELECT manager_id, routing_pending, status FROM deals WHERE id = $1", id).iterator().next();
+      return sql("SELECT manager_id, EXISTS (SELECT 1 FROM routing_pending p WHERE p.deal_id = deals.id) AS routing_pending,"
+          + " status FROM deals WHERE id = $1", id).iterator().next();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -150,10 +151,11 @@ class PendingRoutingTest {
       var k = c.createStatement().executeQuery(
           "INSERT INTO contacts (phone, phone_kind) VALUES ('+79167000003', 'MOBILE') RETURNING id");
       k.next();
-      var d = c.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at, routing_pending) "
-          + "VALUES (" + k.getLong(1) + ", 'missed_call', now(), true) RETURNING id");
+      var d = c.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at) "
+          + "VALUES (" + k.getLong(1) + ", 'missed_call', now()) RETURNING id");
       d.next();
       dealId = d.getLong(1);
+      c.createStatement().execute("INSERT INTO routing_pending (deal_id) VALUES (" + dealId + ")");
     }
 
     t = TestApp.startOn(db, Map.of(), clock); // start-up routes what was left pending before it serves
@@ -206,8 +208,8 @@ class PendingRoutingTest {
     var rec = missedCall("+79167000004");
     // closed (here by SQL) before routing got to it: simulated by putting the mark back on a closed deal
     t.settleRouting().await(10, TimeUnit.SECONDS);
-    sql("UPDATE deals SET status = 'INVALID', closed_at = now(), manager_id = NULL, routing_pending = true WHERE id = $1",
-        rec.dealId());
+    sql("UPDATE deals SET status = 'INVALID', closed_at = now(), manager_id = NULL WHERE id = $1", rec.dealId());
+    sql("INSERT INTO routing_pending (deal_id) VALUES ($1)", rec.dealId());
     int decisions = sql("SELECT count(*) FROM assignments WHERE deal_id = $1", rec.dealId()).iterator().next().getInteger(0);
 
     t.settleRouting().await(10, TimeUnit.SECONDS);
@@ -257,10 +259,11 @@ class PendingRoutingTest {
     var k = hold.createStatement().executeQuery(
         "INSERT INTO contacts (phone, phone_kind) VALUES ('" + phone + "', 'MOBILE') RETURNING id");
     k.next();
-    var d = hold.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at, routing_pending) "
-        + "VALUES (" + k.getLong(1) + ", 'missed_call', '" + clock.instant() + "', true) RETURNING id");
+    var d = hold.createStatement().executeQuery("INSERT INTO deals (contact_id, source, arrived_at) "
+        + "VALUES (" + k.getLong(1) + ", 'missed_call', '" + clock.instant() + "') RETURNING id");
     d.next();
     long dealId = d.getLong(1);
+    hold.createStatement().execute("INSERT INTO routing_pending (deal_id) VALUES (" + dealId + ")");
     hold.createStatement().execute("INSERT INTO attempts (deal_id, no, of_total, due_at, why) VALUES ("
         + dealId + ", 1, 4, '" + clock.instant().minus(1, ChronoUnit.MINUTES) + "', 'now')");
     hold.commit();

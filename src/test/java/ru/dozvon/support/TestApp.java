@@ -126,7 +126,7 @@ public final class TestApp implements AutoCloseable {
    */
   public Future<Void> settleRouting() {
     return app.routing().routePending()
-        .compose(n -> app.pool().query("SELECT count(*) FROM deals WHERE routing_pending").execute())
+        .compose(n -> app.pool().query("SELECT count(*) FROM routing_pending").execute())
         .compose(rows -> rows.iterator().next().getLong(0) == 0 ? Future.<Void>succeededFuture()
             : app.vertx().timer(10).compose(x -> settleRouting()));
   }
