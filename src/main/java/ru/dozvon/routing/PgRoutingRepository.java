@@ -165,14 +165,20 @@ final class PgRoutingRepository {
   /**
    * The oldest deals still waiting for their first routing decision ({@code routing_pending}), locked for this
    * transaction; rows another transaction holds (a call attaching to the deal, a closure, another instance's
-   * router) are skipped, never waited for.
+   * router) are skipped, never waited for, and left to the next call (so a batch can come back short while more
+   * wait: the router runs again after every commit and every second).
+   *
+   * <p>The queue drives: its first {@code limit} rows, then each one's deal by key (LATERAL). Written as a join,
+   * the planner (statistics from when both tables were small) walked the deals' primary key from the first deal
+   * ever and probed the queue for each: 0.3 ms a run and growing with the table (auto_explain, 500 calls/s).
    */
   static Future<List<Pending>> lockPending(SqlConnection tx, int limit) {
     return tx.preparedQuery("SELECT " + LEAD_COLUMNS + """
             , d.status = 'OPEN' AND d.manager_id IS NULL AS still_waiting,
               (EXTRACT(EPOCH FROM clock_timestamp() - d.created_at) * 1000)::bigint AS waited_ms
-             FROM routing_pending rp JOIN deals d ON d.id = rp.deal_id
-            ORDER BY rp.deal_id LIMIT $1 FOR UPDATE OF d SKIP LOCKED""")
+             FROM (SELECT deal_id FROM routing_pending ORDER BY deal_id LIMIT $1) rp
+            CROSS JOIN LATERAL (SELECT * FROM deals WHERE id = rp.deal_id FOR UPDATE SKIP LOCKED) d
+            ORDER BY rp.deal_id""")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<Pending> out = new ArrayList<>(rows.size());
