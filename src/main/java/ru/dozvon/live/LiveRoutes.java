@@ -174,7 +174,7 @@ public final class LiveRoutes implements RouteGroup {
   /** Writes the event if the caller may see it, with its id; its number. */
   private static long write(HttpServerResponse res, Principal p, LiveFeed.Numbered n) {
     if (visible(p, n.event()) && open(res)) {
-      res.write("id: " + n.id() + "\nevent: " + n.event().type() + "\ndata: " + n.event().toJson().encode() + "\n\n");
+      res.write(n.frame());
     }
     return n.seq();
   }

@@ -75,6 +75,78 @@ class LiveStreamTest {
     client.close();
   }
 
+  /**
+   * Every stream writes the frame encoded once at publishing (the same bytes to each): three streams read the same
+   * events, each frame whole, with its id, type and data, and the frames of one event equal on all three.
+   */
+  @Test
+  void severalStreamsReadTheSameFramesOfTheSameEvents() throws Throwable {
+    int streams = 3;
+    int calls = 5;
+    HttpClient client = t.app.vertx().createHttpClient();
+    java.util.List<StringBuilder> seen = new java.util.ArrayList<>();
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(streams);
+    for (int i = 0; i < streams; i++) {
+      StringBuilder b = new StringBuilder();
+      seen.add(b);
+      client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(t.app.httpPort())
+              .setURI("/api/live/stream").putHeader("Authorization", "Bearer " + TestApp.ADMIN_TOKEN))
+          .compose(req -> req.send())
+          .onSuccess(res -> {
+            res.handler(buf -> {
+              synchronized (b) {
+                b.append(buf.toString());
+              }
+            });
+            open.countDown();
+          });
+    }
+    assertThat(open.await(10, TimeUnit.SECONDS)).isTrue();
+    Instant now = Instant.now();
+    for (int k = 0; k < calls; k++) {
+      String phone = "+7916111330" + k;
+      var facts = new CallFacts("live.many." + k, CallDirection.INBOUND, CallOutcome.NO_ANSWER, true,
+          PhoneNumbers.parse(phone), phone, false, "74951234567", null, null, now.minusSeconds(20), null, now, 20, 0,
+          false);
+      t.app.callIntake().accept(facts, now).await(10, TimeUnit.SECONDS);
+    }
+    java.util.List<java.util.List<String>> frames = new java.util.ArrayList<>();
+    long until = System.currentTimeMillis() + 10_000;
+    while (true) {
+      frames.clear();
+      for (StringBuilder b : seen) {
+        String text;
+        synchronized (b) {
+          text = b.toString();
+        }
+        java.util.List<String> created = new java.util.ArrayList<>();
+        for (String frame : text.split("\n\n")) {
+          if (frame.contains("\nevent: deal.created\n") && frame.contains("+7916111330")) {
+            created.add(frame);
+          }
+        }
+        frames.add(created);
+      }
+      if (frames.stream().allMatch(f -> f.size() == calls) || System.currentTimeMillis() > until) {
+        break;
+      }
+      Thread.sleep(20); // polling what the HTTP clients read
+    }
+    for (java.util.List<String> f : frames) {
+      assertThat(f).hasSize(calls).isEqualTo(frames.get(0));
+      for (String frame : f) {
+        String[] lines = frame.split("\n");
+        assertThat(lines[0]).startsWith("id: ");
+        assertThat(lines[1]).isEqualTo("event: deal.created");
+        JsonObject data = new JsonObject(lines[2].substring("data: ".length()));
+        assertThat(data.getString("type")).isEqualTo("deal.created");
+        assertThat(data.getJsonObject("data").getString("phone")).startsWith("+7916111330");
+      }
+    }
+    assertThat(frames.get(0).stream().distinct()).hasSize(calls);
+    client.close();
+  }
+
   @Test
   void theSnapshotCountsTheFloorAndIsForStaffOnly() throws Exception {
     Instant now = Instant.now();
