@@ -211,6 +211,13 @@ final class EventBeans {
         return NONE;
       }
     }
+    try {
+      // public setters, but Method.invoke checked access on every call (slowVerifyAccess in the JFR profile of
+      // the reader thread at 500 calls a second)
+      setter.setAccessible(true);
+    } catch (RuntimeException e) {
+      // left checked: still callable, only slower
+    }
     return new Property(setter, c, fromString);
   }
 
