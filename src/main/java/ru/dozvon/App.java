@@ -214,7 +214,7 @@ public final class App {
     sessions = new SessionStore(pool, clock, cfg.auth().sessionIdle(), cfg.auth().sessionMaxAge());
     var signIn = new SignIn(credentials, passwords, sessions, clock);
     // Live streams of a session close when it ends (logout, password change, deactivation at once; expiry within auth.sessionCheck).
-    sessionWatch = new SessionWatch(sessions, listen, cfg.auth().sessionCheck());
+    sessionWatch = new SessionWatch(sessions, new TokenStore(pool), listen, cfg.auth().sessionCheck());
     vertx.setPeriodic(600_000, id -> sessions.purgeExpired().compose(n -> credentials.forgetOld(clock.instant()))
         .onFailure(e -> LOG.warn("Purging expired sessions failed: {}", e.getMessage())));
     return new TokenStore(pool).ensureAdmin(cfg.auth().adminToken())

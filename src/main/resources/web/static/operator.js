@@ -158,7 +158,9 @@ function connectLive() {
   const live = $('live-state');
   const onDeal = (ev) => {
     refreshQueueSoon();
-    if (concernsOpenDeal(ev)) {
+    if (openingId !== null && ev.dealId === openingId) {
+      openDeal(openingId); // the deal being opened changed: read it again, in case the load read it before
+    } else if (concernsOpenDeal(ev)) {
       reloadDeal();
     }
   };
@@ -327,17 +329,22 @@ function callWord(c) {
 // ---------- deal card ----------
 
 let loadingDeal = 0;
+/** The deal whose card is being opened (null when no load is under way): the latest opening wins. */
+let openingId = null;
 async function openDeal(id) {
   const mine = ++loadingDeal;
+  openingId = id;
   let d;
   try {
     d = await api('GET', '/api/deals/' + id);
   } catch (e) {
     if (mine !== loadingDeal) return;
+    openingId = null;
     showCardError(e.status === 403 ? 'Нет доступа: это не ваша сделка.' : e.status === 404 ? 'Сделка №' + id + ' не найдена.' : message(e));
     return;
   }
   if (mine !== loadingDeal) return;
+  openingId = null;
   state.freshDeals.delete(id);
   const same = state.deal && state.deal.id === d.id;
   state.deal = d;
@@ -348,8 +355,12 @@ async function openDeal(id) {
   renderDeal();
 }
 
+/**
+ * Reloads the card shown, unless another deal is being opened: a live event about the deal just left (its call, its
+ * attempt) must not take the card back from the one the operator went to.
+ */
 function reloadDeal() {
-  if (state.deal) {
+  if (state.deal && (openingId === null || openingId === state.deal.id)) {
     openDeal(state.deal.id);
   }
 }

@@ -103,17 +103,52 @@ public final class LiveRoutes implements RouteGroup {
       }
     };
     Session session = Api.session(ctx).orElse(null);
-    Runnable unwatch = session == null || sessions == null ? () -> { } : sessions.watch(session, () -> {
-      finishOnce.run();
-      if (open(res)) {
-        res.end("event: session.ended\ndata: " + new JsonObject().put("reason", "session_ended")
-            .put("detail", "the session has ended or expired; sign in again at /login").encode() + "\n\n");
-      }
-    });
-    res.write(": dozvon live feed\nretry: " + RETRY_MS + "\n\n");
+    byte[] token = Api.tokenHash(ctx).orElse(null);
+    Runnable unwatch;
+    if (sessions == null) {
+      unwatch = () -> { };
+    } else if (session != null) {
+      unwatch = sessions.watch(session, () -> {
+        finishOnce.run();
+        if (open(res)) {
+          res.end("event: session.ended\ndata: " + new JsonObject().put("reason", "session_ended")
+              .put("detail", "the session has ended or expired; sign in again at /login").encode() + "\n\n");
+        }
+      });
+    } else if (token != null) {
+      unwatch = sessions.watchToken(token, p, () -> {
+        finishOnce.run();
+        if (open(res)) {
+          res.end("event: token.ended\ndata: " + new JsonObject().put("reason", "token_revoked")
+              .put("detail", "the token was revoked, its manager deactivated, or its role changed; connect again"
+                  + " with a live token").encode() + "\n\n");
+        }
+      });
+    } else {
+      unwatch = () -> { };
+    }
     // What this stream has dealt with (written, or not for this caller), by number: nothing is written twice, and a
     // number skipped (an event published while the stream was being set up) is fetched from the replay buffer.
     long[] handled = new long[1];
+    // Subscribed before the position is read: an event published from another thread between the two would
+    // otherwise wait for the next event to be fetched as a gap (for ever on a quiet feed). The consumer runs on this
+    // context, so after this handler, by which time the position is set.
+    var consumer = feed.subscribeNumbered(n -> {
+      if (n.seq() <= handled[0]) {
+        return;
+      }
+      if (n.seq() == handled[0] + 1) {
+        handled[0] = write(res, p, n);
+        return;
+      }
+      for (LiveFeed.Numbered missed : feed.after(handled[0])) {
+        handled[0] = write(res, p, missed);
+      }
+      if (handled[0] < n.seq()) {
+        handled[0] = write(res, p, n); // no buffer to fill the gap from (stream.replay_events: 0)
+      }
+    });
+    res.write(": dozvon live feed\nretry: " + RETRY_MS + "\n\n");
     if (lastId == null) {
       handled[0] = feed.position();
     } else {
@@ -131,21 +166,6 @@ public final class LiveRoutes implements RouteGroup {
     // The position from which a reconnect resumes, before any event of this stream (EventSource sends it back).
     res.write("id: " + feed.idOf(handled[0]) + "\nevent: ready\ndata: " + new JsonObject()
         .put("lastEventId", feed.idOf(handled[0])).encode() + "\n\n");
-    var consumer = feed.subscribeNumbered(n -> {
-      if (n.seq() <= handled[0]) {
-        return;
-      }
-      if (n.seq() == handled[0] + 1) {
-        handled[0] = write(res, p, n);
-        return;
-      }
-      for (LiveFeed.Numbered missed : feed.after(handled[0])) {
-        handled[0] = write(res, p, missed);
-      }
-      if (handled[0] < n.seq()) {
-        handled[0] = write(res, p, n); // no buffer to fill the gap from (stream.replay_events: 0)
-      }
-    });
     long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> {
       if (open(res)) {
         res.write(": keep-alive\n\n");

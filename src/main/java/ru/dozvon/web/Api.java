@@ -32,6 +32,11 @@ public final class Api {
     return Optional.ofNullable(AuthHandler.session(ctx));
   }
 
+  /** The SHA-256 of a bearer caller's token, to watch it ({@link SessionWatch#watchToken}); empty for a cookie caller. */
+  public static Optional<byte[]> tokenHash(RoutingContext ctx) {
+    return Optional.ofNullable(AuthHandler.tokenHash(ctx));
+  }
+
   /** Replies with JSON, or fails the request with the future's error. */
   public static <T> void reply(RoutingContext ctx, int status, Future<T> result) {
     result.onSuccess(value -> send(ctx, status, value)).onFailure(ctx::fail);

@@ -20,6 +20,7 @@ final class AuthHandler implements Handler<RoutingContext> {
 
   static final String PRINCIPAL = "dozvon.principal";
   static final String SESSION = "dozvon.session";
+  static final String TOKEN_HASH = "dozvon.tokenHash";
   static final String CSRF_HEADER = "X-CSRF-Token";
 
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
@@ -58,6 +59,7 @@ final class AuthHandler implements Handler<RoutingContext> {
         ctx.fail(new Unauthorized("unknown or revoked token"));
       } else {
         ctx.put(PRINCIPAL, found.result().get());
+        ctx.put(TOKEN_HASH, TokenStore.hash(token));
         ctx.next();
       }
     });
@@ -96,5 +98,10 @@ final class AuthHandler implements Handler<RoutingContext> {
   /** The session of a cookie caller; null for a bearer caller. */
   static Session session(RoutingContext ctx) {
     return ctx.get(SESSION);
+  }
+
+  /** The SHA-256 of a bearer caller's token; null for a cookie caller. */
+  static byte[] tokenHash(RoutingContext ctx) {
+    return ctx.get(TOKEN_HASH);
   }
 }

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * transaction that deleted it, so every instance hears it at commit; and directly on a logout here), and every
  * {@code every} in any case (expiry by time, and what a lost LISTEN connection missed). The check only reads: a stream
  * held open does not keep its session from going idle.
+ *
+ * <p>A stream opened with a bearer token is watched the same way, by the token: it ends when the token is revoked,
+ * its manager deactivated, or the role it carries is no longer the one the stream was opened with (the stream shows
+ * what that role may see), at the same checks.
  */
 public final class SessionWatch extends VerticleBase {
 
@@ -31,10 +35,12 @@ public final class SessionWatch extends VerticleBase {
   /** The longest wait before the LISTEN connection is tried again. */
   public static final Duration RECONNECT = Duration.ofSeconds(2);
 
-  private record Watcher(long id, String key, byte[] hash, Context context, Runnable onEnd) {
+  /** @param as for a token: the caller it stood for when the stream opened; null for a session */
+  private record Watcher(long id, String key, byte[] hash, Principal as, Context context, Runnable onEnd) {
   }
 
   private final SessionStore sessions;
+  private final TokenStore tokens;
   private final PgConnectOptions listen;
   private final Duration every;
   private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
@@ -49,7 +55,16 @@ public final class SessionWatch extends VerticleBase {
    * @param listen where to LISTEN for ended sessions; null: by the periodic check (and local logouts) only
    */
   public SessionWatch(SessionStore sessions, PgConnectOptions listen, Duration every) {
+    this(sessions, null, listen, every);
+  }
+
+  /**
+   * @param tokens where the tokens of bearer streams are checked; null: such streams are not watched
+   * @param listen where to LISTEN for ended sessions; null: by the periodic check (and local logouts) only
+   */
+  public SessionWatch(SessionStore sessions, TokenStore tokens, PgConnectOptions listen, Duration every) {
     this.sessions = sessions;
+    this.tokens = tokens;
     this.listen = listen;
     this.every = every;
     sessions.onEnded(this::checkSoon);
@@ -116,7 +131,23 @@ public final class SessionWatch extends VerticleBase {
   public Runnable watch(Session session, Runnable onEnd) {
     long id = ids.incrementAndGet();
     Context context = Vertx.currentContext();
-    watchers.put(id, new Watcher(id, HexFormat.of().formatHex(session.idHash()), session.idHash(), context, onEnd));
+    watchers.put(id, new Watcher(id, HexFormat.of().formatHex(session.idHash()), session.idHash(), null, context,
+        onEnd));
+    return () -> watchers.remove(id);
+  }
+
+  /**
+   * Calls {@code onEnd} once, on the caller's context, when this bearer token is no longer live, or stands for
+   * another caller than {@code as} (its role changed); the returned handle stops watching. Without a token store,
+   * watches nothing.
+   */
+  public Runnable watchToken(byte[] tokenHash, Principal as, Runnable onEnd) {
+    if (tokens == null) {
+      return () -> { };
+    }
+    long id = ids.incrementAndGet();
+    Context context = Vertx.currentContext();
+    watchers.put(id, new Watcher(id, HexFormat.of().formatHex(tokenHash), tokenHash, as, context, onEnd));
     return () -> watchers.remove(id);
   }
 
@@ -128,7 +159,13 @@ public final class SessionWatch extends VerticleBase {
   /** How many watch this session (by the SHA-256 of its cookie). */
   public int watching(byte[] idHash) {
     String key = HexFormat.of().formatHex(idHash);
-    return (int) watchers.values().stream().filter(w -> w.key().equals(key)).count();
+    return (int) watchers.values().stream().filter(w -> w.as() == null && w.key().equals(key)).count();
+  }
+
+  /** How many streams watch this bearer token (by its SHA-256). */
+  public int watchingToken(byte[] tokenHash) {
+    String key = HexFormat.of().formatHex(tokenHash);
+    return (int) watchers.values().stream().filter(w -> w.as() != null && w.key().equals(key)).count();
   }
 
   /** Checks the watched sessions now (or right after the check running now) and ends the watchers of ended ones. */
@@ -158,19 +195,33 @@ public final class SessionWatch extends VerticleBase {
     if (now.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return sessions.live(now.stream().map(Watcher::hash).toList()).map(live -> {
+    List<Watcher> bySession = now.stream().filter(w -> w.as() == null).toList();
+    List<Watcher> byToken = now.stream().filter(w -> w.as() != null).toList();
+    Future<java.util.Set<String>> liveSessions = bySession.isEmpty() ? Future.succeededFuture(java.util.Set.of())
+        : sessions.live(bySession.stream().map(Watcher::hash).toList());
+    Future<Map<String, Principal>> liveTokens = byToken.isEmpty() ? Future.succeededFuture(Map.of())
+        : tokens.live(byToken.stream().map(Watcher::hash).toList());
+    return Future.all(liveSessions, liveTokens).map(x -> {
       int ended = 0;
-      for (Watcher w : now) {
-        if (!live.contains(w.key()) && watchers.remove(w.id(), w)) {
-          ended++;
-          if (w.context() == null) {
-            w.onEnd().run();
-          } else {
-            w.context().runOnContext(v -> w.onEnd().run());
-          }
-        }
+      for (Watcher w : bySession) {
+        ended += liveSessions.result().contains(w.key()) ? 0 : end(w);
+      }
+      for (Watcher w : byToken) {
+        ended += w.as().equals(liveTokens.result().get(w.key())) ? 0 : end(w);
       }
       return ended;
     });
+  }
+
+  private int end(Watcher w) {
+    if (!watchers.remove(w.id(), w)) {
+      return 0;
+    }
+    if (w.context() == null) {
+      w.onEnd().run();
+    } else {
+      w.context().runOnContext(v -> w.onEnd().run());
+    }
+    return 1;
   }
 }

@@ -57,6 +57,30 @@ public final class TokenStore {
         });
   }
 
+  /**
+   * Which of these tokens (by their SHA-256) are live now, with the caller each stands for (as {@link #find}): by
+   * the hash in hex. A token revoked, or of a manager deactivated, is missing.
+   */
+  public Future<java.util.Map<String, Principal>> live(java.util.List<byte[]> hashes) {
+    if (hashes.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    String[] keys = hashes.stream().map(hex::formatHex).distinct().toArray(String[]::new);
+    return pool.preparedQuery("""
+            SELECT encode(t.token_hash, 'hex') AS k, t.role, t.manager_id
+            FROM api_tokens t LEFT JOIN managers m ON m.id = t.manager_id
+            WHERE t.token_hash IN (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)
+              AND t.revoked_at IS NULL AND (t.manager_id IS NULL OR m.active)""")
+        .execute(Tuple.of(keys))
+        .map(rows -> {
+          java.util.Map<String, Principal> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getString("k"),
+              new Principal(Role.fromDb(r.getString("role")), r.getLong("manager_id"))));
+          return out;
+        });
+  }
+
   /** Stores a token for a manager (in the caller's transaction) and returns the plain token. */
   public static Future<String> issue(SqlClient tx, Role role, long managerId, String label) {
     String token = newToken();
@@ -73,7 +97,16 @@ public final class TokenStore {
   public static Future<Integer> revokeAll(SqlClient tx, long managerId) {
     return tx.preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE manager_id = $1 AND revoked_at IS NULL")
         .execute(Tuple.of(managerId))
-        .map(rows -> rows.rowCount());
+        .compose(rows -> told(tx, rows.rowCount()));
+  }
+
+  /**
+   * Tells every instance, at the commit of the caller's work, that tokens changed: the live streams opened with them
+   * are checked at once ({@link SessionWatch}, on the channel of ended sessions), not only at the next periodic check.
+   */
+  private static Future<Integer> told(SqlClient tx, int changed) {
+    return changed == 0 ? Future.succeededFuture(0)
+        : tx.query("NOTIFY " + SessionStore.ENDED_CHANNEL).execute().map(changed);
   }
 
   /**
@@ -83,7 +116,7 @@ public final class TokenStore {
   public static Future<Integer> setRole(SqlClient tx, long managerId, Role role) {
     return tx.preparedQuery("UPDATE api_tokens SET role = $2 WHERE manager_id = $1 AND revoked_at IS NULL")
         .execute(Tuple.of(managerId, role.dbName()))
-        .map(rows -> rows.rowCount());
+        .compose(rows -> told(tx, rows.rowCount()));
   }
 
   /** Revokes a manager's tokens and issues a new one, in the caller's transaction; returns the plain token. */

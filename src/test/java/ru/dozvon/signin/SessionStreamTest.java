@@ -52,9 +52,18 @@ class SessionStreamTest {
     final Map<String, CompletableFuture<Void>> awaited = new java.util.concurrent.ConcurrentHashMap<>();
 
     Stream(TestApp app, People.Session s) {
+      this(app, "Cookie", s.cookieHeader());
+    }
+
+    /** A stream of an API client, with its bearer token. */
+    Stream(TestApp app, String bearerToken) {
+      this(app, "Authorization", "Bearer " + bearerToken);
+    }
+
+    private Stream(TestApp app, String header, String value) {
       client = app.app.vertx().createHttpClient();
       client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(app.app.httpPort())
-              .setURI("/api/live/stream").putHeader("Cookie", s.cookieHeader()))
+              .setURI("/api/live/stream").putHeader(header, value))
           .compose(req -> req.send())
           .onSuccess(this::read)
           .onFailure(e -> {
@@ -216,20 +225,74 @@ class SessionStreamTest {
   }
 
   @Test
-  void aBearerStreamIsNotTiedToAnySession() throws Exception {
-    int before = t.app.sessionWatch().watching();
-    // (no other stream opens meanwhile: the tests of this class run one at a time)
-    HttpClient client = t.app.vertx().createHttpClient();
-    try {
-      CompletableFuture<Integer> status = new CompletableFuture<>();
-      client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(t.app.httpPort())
-              .setURI("/api/live/stream").putHeader("Authorization", "Bearer " + TestApp.ADMIN_TOKEN))
-          .compose(req -> req.send()).onSuccess(res -> status.complete(res.statusCode()))
-          .onFailure(status::completeExceptionally);
-      assertThat(status.get(20, TimeUnit.SECONDS)).isEqualTo(200);
-      assertThat(t.app.sessionWatch().watching()).isLessThanOrEqualTo(before);
-    } finally {
-      client.close();
+  void aBearerStreamIsWatchedByItsTokenNotByAnySession() throws Exception {
+    People.create(t, "Токен", "610", "supervisor", "stream.bearer", "password-612");
+    var s = People.signIn(t, "stream.bearer", "password-612");
+    byte[] session = SessionLifetimeTest.sha256(s.cookie());
+    byte[] token = SessionLifetimeTest.sha256(TestApp.ADMIN_TOKEN); // a token is kept as its SHA-256, as a cookie
+    int before = t.app.sessionWatch().watchingToken(token);
+    try (Stream st = new Stream(t, TestApp.ADMIN_TOKEN).open()) {
+      assertThat(t.app.sessionWatch().watchingToken(token)).isEqualTo(before + 1);
+      assertThat(t.app.sessionWatch().watching(session)).isZero();
+      // a logout ends sessions' streams, not a token's
+      TestApp.await(t.http.post("/logout").putHeader("Cookie", s.cookieHeader()).send());
+      assertThat(await(t.app.sessionWatch().check())).isZero();
+      stillCarriesEvents(t, st);
+    }
+  }
+
+  @Test
+  void aRevokedTokensStreamEndsAtOnceAndAnotherTokensDoesNot() throws Exception {
+    var gone = t.createManager("Отозван", "611", 3);
+    var kept = t.createManager("Остался", "612", 3);
+    try (Stream revoked = new Stream(t, gone.getString("token")).open();
+         Stream other = new Stream(t, kept.getString("token")).open()) {
+      assertThat(await(t.app.sessionWatch().check())).as("nothing revoked yet").isZero();
+      var r = TestApp.await(t.http.delete("/api/managers/" + gone.getLong("id") + "/token")
+          .bearerTokenAuthentication(TestApp.ADMIN_TOKEN).send());
+      assertThat(r.statusCode()).isLessThan(300);
+      // heard through the revocation's NOTIFY (this class's periodic check is an hour)
+      String sent = revoked.awaitEnd();
+      assertThat(sent).contains("event: token.ended").contains("\"reason\":\"token_revoked\"");
+      assertThat(new Stream(t, gone.getString("token")).status.get(20, TimeUnit.SECONDS))
+          .as("reconnecting with the revoked token").isEqualTo(401);
+      assertThat(await(t.app.sessionWatch().check())).isZero();
+      assertThat(other.ended).as("an operator's stream (floor events are for staff: none to show it carries)")
+          .isNotDone();
+    }
+  }
+
+  @Test
+  void aTokenRevokedWithoutANotifyIsFoundByTheNextCheck() throws Exception {
+    var gone = t.createManager("Тихо", "615", 3);
+    try (Stream st = new Stream(t, gone.getString("token")).open()) {
+      t.app.pool().preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE manager_id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(gone.getLong("id"))).await(10, TimeUnit.SECONDS);
+      assertThat(st.ended).isNotDone();
+      assertThat(await(t.app.sessionWatch().check())).isEqualTo(1);
+      assertThat(st.awaitEnd()).contains("event: token.ended");
+    }
+  }
+
+  @Test
+  void aTokenStreamEndsWhenItsRoleChangesOrItsManagerIsDeactivated() throws Exception {
+    var promoted = t.createManager("Повышен", "613", 3);
+    var deactivated = t.createManager("Ушёл", "614", 3);
+    try (Stream a = new Stream(t, promoted.getString("token")).open();
+         Stream b = new Stream(t, deactivated.getString("token")).open()) {
+      var r = TestApp.await(t.patch("/api/managers/" + promoted.getLong("id"), TestApp.ADMIN_TOKEN)
+          .sendJsonObject(new JsonObject().put("role", "supervisor")));
+      assertThat(r.statusCode()).isEqualTo(200);
+      // an operator's stream, no longer what the token carries; the token itself still works with its new role
+      assertThat(a.awaitEnd()).contains("event: token.ended");
+      try (Stream again = new Stream(t, promoted.getString("token")).open()) {
+        stillCarriesEvents(t, again);
+      }
+      assertThat(b.ended).isNotDone();
+      var d = TestApp.await(t.http.delete("/api/managers/" + deactivated.getLong("id"))
+          .bearerTokenAuthentication(TestApp.ADMIN_TOKEN).send());
+      assertThat(d.statusCode()).isEqualTo(200);
+      assertThat(b.awaitEnd()).contains("event: token.ended");
     }
   }
 
