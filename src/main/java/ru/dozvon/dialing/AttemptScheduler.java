@@ -58,8 +58,8 @@ public final class AttemptScheduler extends VerticleBase {
 
   /**
    * Claim and read-back in one statement (the locking subquery is an ARRAY, run once: as {@code IN (...)} the
-   * planner made it a semi join that ran it again for every pending attempt, 1,310 times a claim in auto_explain); $1 now, $2 instance, $3 batch size, $4 arrivals older than this
-   * fire even if routing has not decided yet ({@link #ROUTING_GRACE}). The callback tasks follow in the same
+   * planner made it a semi join that ran it again for every pending attempt, 1,310 times a claim in auto_explain);
+   * $1 now, $2 instance, $3 batch size, $4 arrivals older than this fire even if routing has not decided yet ({@link #ROUTING_GRACE}). The callback tasks follow in the same
    * transaction ({@link PgTaskStore#callbackTasks}: tasks are the deals feature's).
    */
   static final String CLAIM = """

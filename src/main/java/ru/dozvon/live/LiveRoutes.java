@@ -108,22 +108,11 @@ public final class LiveRoutes implements RouteGroup {
     if (sessions == null) {
       unwatch = () -> { };
     } else if (session != null) {
-      unwatch = sessions.watch(session, () -> {
-        finishOnce.run();
-        if (open(res)) {
-          res.end("event: session.ended\ndata: " + new JsonObject().put("reason", "session_ended")
-              .put("detail", "the session has ended or expired; sign in again at /login").encode() + "\n\n");
-        }
-      });
+      unwatch = sessions.watch(session, () -> endWith(res, finishOnce, "session.ended", "session_ended",
+          "the session has ended or expired; sign in again at /login"));
     } else if (token != null) {
-      unwatch = sessions.watchToken(token, p, () -> {
-        finishOnce.run();
-        if (open(res)) {
-          res.end("event: token.ended\ndata: " + new JsonObject().put("reason", "token_revoked")
-              .put("detail", "the token was revoked, its manager deactivated, or its role changed; connect again"
-                  + " with a live token").encode() + "\n\n");
-        }
-      });
+      unwatch = sessions.watchToken(token, p, () -> endWith(res, finishOnce, "token.ended", "token_revoked",
+          "the token was revoked, its manager deactivated, or its role changed; connect again with a live token"));
     } else {
       unwatch = () -> { };
     }
@@ -185,6 +174,15 @@ public final class LiveRoutes implements RouteGroup {
       unwatch.run();
     };
     res.closeHandler(v -> finishOnce.run());
+  }
+
+  /** Ends the stream with a last event saying why (no id: a reconnect resumes from the last real event). */
+  private static void endWith(HttpServerResponse res, Runnable finish, String event, String reason, String detail) {
+    finish.run();
+    if (open(res)) {
+      res.end("event: " + event + "\ndata: " + new JsonObject().put("reason", reason).put("detail", detail).encode()
+          + "\n\n");
+    }
   }
 
   private static boolean open(HttpServerResponse res) {

@@ -102,18 +102,10 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
 
   private boolean blockStart = true;
   private int blockBytes;
-  /** The rest of this block is dropped (over the block cap, or an event type past the cap). */
+  /** The rest of this block is dropped (over the block cap, an event type past the cap, or a type never read). */
   private boolean dropRest;
   /** An Event line met inside a block: the first line of the next block, after the blank line passed for it. */
   private String pending;
-
-  /**
-   * @param readTypes lower-case event names Dozvon reads (and its actions' answers): never dropped by the type cap
-   */
-  BoundedAmiSocket(String host, int port, boolean ssl, int connectTimeoutMs, int readTimeoutMs, Limits limits,
-                   Set<String> readTypes, Counts counts) throws IOException {
-    this(host, port, ssl, connectTimeoutMs, readTimeoutMs, limits, readTypes, Set.of(), counts);
-  }
 
   /**
    * @param readTypes lower-case event names Dozvon reads (and its actions' answers): never dropped by the type cap
@@ -185,19 +177,19 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
         }
         continue;
       }
-      if (first && !skipTypes.isEmpty() && isEventHeader(l)
-          && skipTypes.contains(l.substring(l.indexOf(':') + 1).strip().toLowerCase(Locale.ROOT))) {
+      String type = first && isEventHeader(l) ? l.substring(l.indexOf(':') + 1).strip() : null;
+      if (type != null && !skipTypes.isEmpty() && skipTypes.contains(type.toLowerCase(Locale.ROOT))) {
         dropRest = true; // a type never read: dropped whole, as Asterisk-Java would after parsing it
         continue;
       }
-      if (first && isEventHeader(l) && !admitType(l.substring(l.indexOf(':') + 1).strip())) {
+      if (type != null && !admitType(type)) {
         dropRest = true;
         counts.eventTypeDropped();
         long suppressed = typeLog.allow();
         if (suppressed >= 0) {
           LOG.warn("AMI: event '{}' dropped: {} different event names on this connection already"
                   + " (telephony.max-event-types) ({} such events since the last report)",
-              abbreviate(l.substring(l.indexOf(':') + 1).strip()), limits.maxEventTypes(), suppressed + 1);
+              abbreviate(type), limits.maxEventTypes(), suppressed + 1);
         }
         continue;
       }
@@ -246,7 +238,8 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
 
   /**
    * Skips the next line of a dropped block as bytes when it can be neither blank nor an Event header (its first
-   * byte is no control character, blank, non-ASCII byte, 'e' or 'E'): 1 when skipped, 0 when it is to be read as a line, -1 at the end.
+   * byte is no control character, blank, non-ASCII byte, 'e' or 'E'): 1 when skipped, 0 when it is to be read as a
+   * line, -1 at the end.
    */
   private int skipLine() throws IOException {
     if (pos == lim && !fill()) {
@@ -273,6 +266,7 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
     }
   }
 
+  /** Reads what the socket has into the buffer; false at the end of the stream. */
   private boolean fill() throws IOException {
     int n = in.read(buf);
     if (n < 0) {
@@ -288,13 +282,8 @@ final class BoundedAmiSocket implements SocketConnectionFacade {
     len = 0;
     boolean over = false;
     while (true) {
-      if (pos == lim) {
-        int n = in.read(buf);
-        if (n < 0) {
-          return null; // a torn last line of a closed connection is not an event
-        }
-        pos = 0;
-        lim = n;
+      if (pos == lim && !fill()) {
+        return null; // a torn last line of a closed connection is not an event
       }
       int i = pos;
       byte[] b = buf;

@@ -117,9 +117,9 @@ final class DirectReader implements ManagerReader {
       String line;
       while (!die && (line = in.readLine()) != null) {
         if (!line.isEmpty() && (line.charAt(0) == 'A' || line.charAt(0) == 'O' || line.charAt(0) == 'C')
-            && line.startsWith("Asterisk Call Manager/") || line.startsWith("Asterisk Call Manager Proxy/")
+            && (line.startsWith("Asterisk Call Manager/") || line.startsWith("Asterisk Call Manager Proxy/")
             || line.startsWith("Asterisk Manager Proxy/") || line.startsWith("OpenPBX Call Manager/")
-            || line.startsWith("CallWeaver Call Manager/")) {
+            || line.startsWith("CallWeaver Call Manager/"))) {
           ProtocolIdentifierReceivedEvent hello = new ProtocolIdentifierReceivedEvent(source);
           hello.setProtocolIdentifier(line);
           hello.setDateReceived(DateUtil.getDate());

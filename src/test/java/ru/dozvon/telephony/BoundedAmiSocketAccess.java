@@ -11,6 +11,6 @@ public final class BoundedAmiSocketAccess {
 
   public static SocketConnectionFacade open(String host, int port) throws IOException {
     return new BoundedAmiSocket(host, port, false, 5000, 60_000, BoundedAmiSocket.Limits.defaults(),
-        AmiEventMapper.READ_EVENT_NAMES, BoundedAmiSocket.Counts.NONE);
+        AmiEventMapper.READ_EVENT_NAMES, java.util.Set.of(), BoundedAmiSocket.Counts.NONE);
   }
 }
